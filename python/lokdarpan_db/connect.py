@@ -1,0 +1,80 @@
+"""Resolve which database to use and connect to it, turning libpq failures into one clear line."""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import quote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from .errors import ConnectError
+from .server import Cluster
+
+EMBEDDED_DB = "lokdarpan"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", re.sub(r"password=\S+", "password=***", url))
+
+
+def resolve_url(db: str | None = None, *, start: bool = True, log=None) -> str:
+    """--db, else $DATABASE_URL, else the embedded server (started when needed) and its
+    ``lokdarpan`` database (created when missing)."""
+    url = db or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    cluster = Cluster.embedded()
+    if not cluster.running:
+        if not start:
+            raise ConnectError(f"the embedded server in {cluster.pgdata} is not running "
+                               "(lokdarpan-db server start)")
+        if log:
+            log(f"starting the embedded PostgreSQL in {cluster.pgdata}")
+        cluster.start()
+    ensure_database(cluster.url("postgres"), EMBEDDED_DB)
+    return cluster.url(EMBEDDED_DB)
+
+
+def ensure_database(admin_url: str, name: str) -> None:
+    with connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            try:
+                conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(
+                    psycopg.sql.Identifier(name)))
+            except psycopg.errors.DuplicateDatabase:
+                pass
+
+
+def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connection:
+    try:
+        conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise ConnectError(f"invalid database URL {redact(url)!r}: {exc}") from None
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=10,
+                               application_name="lokdarpan-db", **kwargs)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConnectError(f"cannot connect to {redact(url)}: {first}") from None
+
+
+def yoyo_url(url: str) -> str:
+    """A yoyo URI for psycopg 3 that carries every libpq parameter of ``url``."""
+    params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}
+    user = params.pop("user", "")
+    password = params.pop("password", None)
+    dbname = params.pop("dbname", "")
+    auth = quote(user, safe="")
+    if password is not None:
+        auth += ":" + quote(password, safe="")
+    query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
+    return f"postgresql+psycopg://{auth + '@' if auth else ''}/{quote(dbname, safe='')}" + (
+        f"?{query}" if query else "")
+
+
+def server_version_num(conn: psycopg.Connection) -> int:
+    return int(conn.execute("SHOW server_version_num").fetchone()[0])

@@ -1,0 +1,357 @@
+"""Deploy, revert, verify and check the plan through yoyo-migrations.
+
+Every plan change becomes a yoyo ``Migration`` whose single step runs, in one transaction:
+the deploy script (with a bounded ``lock_timeout`` ramp), the change's verify script (in a
+savepoint that is rolled back), and the registry row with the scripts' checksums. A failing
+verify rolls the whole change back and stops the run, naming the change and the error.
+
+A run holds a session advisory lock taken by polling (``--lock-wait`` seconds, never an
+unbounded wait); it is released by the server if the process dies, so a killed deploy never
+leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from yoyo import get_backend
+from yoyo.migrations import Migration, StepCollector
+
+from . import registry
+from .connect import connect, yoyo_url
+from .errors import LockTimeoutError, MissingExtensionError, TamperedError, UserError, VerifyError
+from .plan import KINDS, Change, Plan, load_plan
+from .sqlscript import parse_script
+
+LOCK_KEY = "lokdarpan-db:deploy"
+# lock_timeout per attempt (ms) and the pause after a failed attempt (s): GitLab-style ramp
+LOCK_RAMP = [(100, 0.1), (200, 0.2), (500, 0.5), (1000, 1.0), (1000, 1.0), (2000, 2.0),
+             (5000, 2.0), (5000, 0.0)]
+_EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@dataclass
+class StatusRow:
+    change: Change | None
+    change_id: str
+    deployed: registry.Deployed | None
+
+
+class ChangeFailed(UserError):
+    pass
+
+
+class Engine:
+    def __init__(self, url: str, project_dir=".", *, log: Callable[[str], None] | None = None,
+                 lock_wait: float = 60.0, lock_ramp=None):
+        self.url = url
+        self.plan: Plan = load_plan(project_dir)
+        self.log = log or (lambda msg: None)
+        self.lock_wait = lock_wait
+        self.lock_ramp = lock_ramp or LOCK_RAMP
+
+    # -- plumbing ------------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self):
+        """A connection holding the deploy advisory lock, polled for up to ``lock_wait`` s."""
+        conn = connect(self.url, autocommit=True)
+        try:
+            deadline = time.monotonic() + self.lock_wait
+            announced = False
+            while not conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
+                                   [LOCK_KEY]).fetchone()[0]:
+                if time.monotonic() >= deadline:
+                    holder = conn.execute(
+                        "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
+                        " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                        " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
+                        " AND l.granted", [LOCK_KEY]).fetchone()[0]
+                    raise LockTimeoutError(
+                        f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
+                        f"gave up after {self.lock_wait:g} s (--lock-wait)")
+                if not announced:
+                    self.log("waiting for another lokdarpan-db run to release the deploy lock")
+                    announced = True
+                time.sleep(0.2)
+            yield conn
+        finally:
+            conn.close()
+
+    def _backend(self):
+        return get_backend(yoyo_url(self.url), migration_table="_yoyo_migration")
+
+    def _migration(self, change: Change) -> _PlanMigration:
+        return _PlanMigration(change, self)
+
+    def _reconcile_yoyo(self, backend, deployed_ids: set[str]) -> None:
+        """Make yoyo's table agree with our registry (they may differ after a crash between
+        the change's commit and yoyo's own bookkeeping transaction)."""
+        applied = set(backend.get_applied_migration_hashes())
+        mark, unmark = [], []
+        for change in self.plan.changes:
+            m = self._migration(change)
+            if change.change_id in deployed_ids and m.hash not in applied:
+                mark.append(m)
+            elif change.change_id not in deployed_ids and m.hash in applied:
+                unmark.append(m)
+        if mark:
+            backend.mark_migrations(mark)
+        if unmark:
+            backend.unmark_migrations(unmark)
+
+    def deployed_ids(self, conn) -> list[str]:
+        return [d.change_id for d in registry.deployed(conn)]
+
+    # -- checks --------------------------------------------------------------------------------
+    def tampered(self, conn) -> list[str]:
+        """Problems with what is deployed: edited scripts, changes unknown to the plan,
+        or a deployed set that is not a prefix of the plan."""
+        problems = []
+        by_id = self.plan.by_id()
+        deployed = registry.deployed(conn)
+        for d in deployed:
+            change = by_id.get(d.change_id)
+            if change is None:
+                problems.append(f"deployed change {d.change_id} is not in {self.plan.plan_file}")
+                continue
+            for kind in KINDS:
+                path = change.script(kind)
+                if not path.exists():
+                    problems.append(f"change {d.change_id}: deployed {kind} script {path} is gone")
+                elif change.checksum(kind) != d.checksums[kind]:
+                    problems.append(f"change {d.change_id}: {kind} script {path} was edited "
+                                    "after it was deployed (rework the change instead)")
+        ids = [d.change_id for d in deployed if d.change_id in by_id]
+        expected = [c.change_id for c in self.plan.changes[: len(ids)]]
+        if ids != expected and not problems:
+            problems.append("deployed changes are not a prefix of the plan: "
+                            f"deployed {ids[-3:]}, plan expects {expected[-3:]}")
+        return problems
+
+    def _refuse_if_tampered(self, conn) -> None:
+        problems = self.tampered(conn)
+        if problems:
+            raise TamperedError(problems[0] + (f" (and {len(problems) - 1} more problems; "
+                                "run lokdarpan-db check)" if len(problems) > 1 else ""))
+
+    def _check_extensions(self, conn, changes: list[Change]) -> None:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+        for change in changes:
+            for ext in _EXT_RE.findall(change.read("deploy")):
+                if ext.lower() not in available:
+                    version = conn.execute("SHOW server_version").fetchone()[0]
+                    raise MissingExtensionError(
+                        f"change {change.change_id} needs the extension '{ext}', which is not "
+                        f"available on this server (PostgreSQL {version}); install it "
+                        "(e.g. Debian package postgresql-NN-pgvector for 'vector') — "
+                        "nothing was changed")
+
+    def _target_index(self, to: str | None) -> int:
+        return len(self.plan.changes) - 1 if to is None else self.plan.index_of(to)
+
+    # -- commands ------------------------------------------------------------------------------
+    def status(self) -> list[StatusRow]:
+        with connect(self.url, autocommit=True) as conn:
+            deployed = {d.change_id: d for d in registry.deployed(conn)}
+        rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None))
+                for c in self.plan.changes]
+        rows += [StatusRow(None, cid, d) for cid, d in deployed.items()]
+        return rows
+
+    def pending(self, to: str | None = None) -> list[Change]:
+        with connect(self.url, autocommit=True) as conn:
+            done = set(self.deployed_ids(conn))
+        last = self._target_index(to)
+        return [c for c in self.plan.changes[: last + 1] if c.change_id not in done]
+
+    def dry_run(self, to: str | None = None) -> list[tuple[Change, str]]:
+        """The changes ``deploy`` would apply and the SQL it would run; touches nothing."""
+        with connect(self.url, autocommit=True) as conn:
+            conn.execute("SET default_transaction_read_only = on")
+            self._refuse_if_tampered(conn)
+            done = set(self.deployed_ids(conn))
+            last = self._target_index(to)
+            todo = [c for c in self.plan.changes[: last + 1] if c.change_id not in done]
+            self._check_extensions(conn, todo)
+        return [(c, c.read("deploy")) for c in todo]
+
+    def deploy(self, to: str | None = None) -> list[Change]:
+        with self._locked() as conn:
+            registry.ensure(conn)
+            self._refuse_if_tampered(conn)
+            done = self.deployed_ids(conn)
+            last = self._target_index(to)
+            if len(done) > last + 1:
+                raise UserError(f"{self.plan.changes[last].change_id} is already deployed with "
+                                f"{len(done) - last - 1} change(s) after it; use revert --to")
+            todo = [c for c in self.plan.changes[: last + 1] if c.change_id not in set(done)]
+            if not todo:
+                self.log("nothing to deploy")
+                return []
+            self._check_extensions(conn, todo)
+            backend = self._backend()
+            try:
+                self._reconcile_yoyo(backend, set(done))
+                for change in todo:
+                    self.log(f"+ {change.change_id}")
+                    try:
+                        backend.apply_one(self._migration(change))
+                    except ChangeFailed as exc:
+                        registry.record_failure(conn, change, str(exc))
+                        raise
+            finally:
+                backend.connection.close()
+        return todo
+
+    def revert(self, to: str | None = None) -> list[Change]:
+        """Revert every deployed change after ``to`` (all of them when ``to`` is None)."""
+        with self._locked() as conn:
+            registry.ensure(conn)
+            done = self.deployed_ids(conn)
+            keep = -1 if to is None else self.plan.index_of(to)
+            by_id = self.plan.by_id()
+            todo = [by_id[cid] for cid in reversed(done)
+                    if cid in by_id and self.plan.changes.index(by_id[cid]) > keep]
+            problems = [p for p in self.tampered(conn)
+                        if any(p.startswith(f"change {c.change_id}: revert") for c in todo)
+                        or "not in" in p]
+            if problems:
+                raise TamperedError(problems[0])
+            if not todo:
+                self.log("nothing to revert")
+                return []
+            backend = self._backend()
+            try:
+                self._reconcile_yoyo(backend, set(done))
+                for change in todo:
+                    self.log(f"- {change.change_id}")
+                    backend.rollback_one(self._migration(change))
+            finally:
+                backend.connection.close()
+        return todo
+
+    def verify(self, changes: list[Change] | None = None) -> list[tuple[Change, str | None]]:
+        """Run the verify script of every deployed change; (change, error or None)."""
+        results = []
+        with connect(self.url, autocommit=True) as conn:
+            if changes is None:
+                by_id = self.plan.by_id()
+                changes = [by_id[cid] for cid in self.deployed_ids(conn) if cid in by_id]
+            for change in changes:
+                try:
+                    with conn.transaction(force_rollback=True):
+                        conn.execute(parse_script(change.read("verify")).body)
+                    results.append((change, None))
+                except psycopg.Error as exc:
+                    results.append((change, _first_line(exc)))
+        return results
+
+    def check(self) -> list[str]:
+        with connect(self.url, autocommit=True) as conn:
+            return self.tampered(conn)
+
+    def rebase(self, onto: str | None, to: str | None = None) -> tuple[list, list]:
+        return self.revert(onto), self.deploy(to)
+
+    # -- running one change --------------------------------------------------------------------
+    def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
+        """Run ``body`` in a savepoint with a growing lock_timeout; give up after the ramp."""
+        for attempt, (timeout_ms, pause) in enumerate(self.lock_ramp, 1):
+            conn.execute("SAVEPOINT lokdarpan_attempt")
+            conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
+            try:
+                conn.execute(body)
+            except psycopg.errors.LockNotAvailable as exc:
+                conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
+                if attempt == len(self.lock_ramp):
+                    raise ChangeFailed(
+                        f"change {change.change_id}: {kind} could not take its locks after "
+                        f"{attempt} attempts ({_first_line(exc)})", exit_code=4) from None
+                self.log(f"  {change.change_id}: lock not granted in {timeout_ms} ms, retrying")
+                time.sleep(pause)
+                continue
+            except psycopg.Error as exc:
+                raise ChangeFailed(f"change {change.change_id}: {kind} failed: "
+                                   f"{_first_line(exc)}") from None
+            conn.execute("RELEASE SAVEPOINT lokdarpan_attempt")
+            return
+
+    def apply_change(self, conn, change: Change, transactional: bool) -> None:
+        sums = change.checksums()
+        body = parse_script(change.read("deploy"), str(change.script("deploy"))).body
+        verify = parse_script(change.read("verify"), str(change.script("verify"))).body
+        if transactional:
+            self.run_with_ramp(conn, change, "deploy", body)
+            conn.execute("SAVEPOINT lokdarpan_verify")
+            try:
+                conn.execute(verify)
+            except psycopg.Error as exc:
+                raise VerifyError(f"change {change.change_id}: verify failed: "
+                                  f"{_first_line(exc)}; the change was rolled back") from None
+            conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_verify")
+            registry.record_deploy(conn, self.plan, change, sums)
+            return
+        # autocommit: one statement, then verify and record in their own transactions
+        try:
+            conn.execute(body)
+        except psycopg.Error as exc:
+            raise ChangeFailed(f"change {change.change_id}: deploy failed: "
+                               f"{_first_line(exc)}") from None
+        try:
+            with conn.transaction(force_rollback=True):
+                conn.execute(verify)
+        except psycopg.Error as exc:
+            conn.execute(parse_script(change.read("revert")).body)
+            raise VerifyError(f"change {change.change_id}: verify failed: {_first_line(exc)}; "
+                              "the change was reverted") from None
+        with conn.transaction():
+            registry.record_deploy(conn, self.plan, change, sums)
+
+    def revert_change(self, conn, change: Change, transactional: bool) -> None:
+        body = parse_script(change.read("revert"), str(change.script("revert"))).body
+        if transactional:
+            self.run_with_ramp(conn, change, "revert", body)
+            registry.record_revert(conn, change)
+            return
+        try:
+            conn.execute(body)
+        except psycopg.Error as exc:
+            raise ChangeFailed(f"change {change.change_id}: revert failed: "
+                               f"{_first_line(exc)}") from None
+        with conn.transaction():
+            registry.record_revert(conn, change)
+
+
+class _PlanMigration(Migration):
+    """A yoyo migration built from one plan change instead of a file in a directory."""
+
+    def __init__(self, change: Change, engine: Engine):
+        super().__init__(change.change_id, str(change.script("deploy")), str(change.top_dir))
+        self.change = change
+        self.engine = engine
+
+    def load(self):
+        if self.loaded:
+            return
+        script = parse_script(self.change.read("deploy"), str(self.change.script("deploy")))
+        self.use_transactions = script.transactional
+        collector = StepCollector(migration=self)
+        tx = script.transactional
+        collector.add_step(lambda conn: self.engine.apply_change(conn, self.change, tx),
+                           lambda conn: self.engine.revert_change(conn, self.change, tx))
+        self._depends = set()
+        self.steps = collector.create_steps(self.use_transactions)
+
+
+def engine_for(url: str, project_dir=".", **kwargs) -> Engine:
+    return Engine(url, project_dir, **kwargs)

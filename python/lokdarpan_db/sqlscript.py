@@ -1,0 +1,52 @@
+"""The shape of a script, shared by the Python layer and the static checks.
+
+Decision: deploy and revert scripts carry their own ``BEGIN;`` ... ``COMMIT;`` (sqitch's
+templates do, and psql then applies a change atomically); verify scripts carry ``BEGIN;`` ...
+``ROLLBACK;``. The Python layer runs the body between them inside the transaction it manages
+itself, so the same file behaves the same under sqitch (psql) and under psycopg.
+
+A script whose first line is ``-- transactional: false`` has no BEGIN/COMMIT and holds exactly
+one statement (e.g. ``CREATE INDEX CONCURRENTLY``); it runs in autocommit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BEGIN_RE = re.compile(r"^\s*BEGIN\s*;\s*$", re.IGNORECASE | re.MULTILINE)
+_END_RE = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;\s*$", re.IGNORECASE | re.MULTILINE)
+_NONTX_RE = re.compile(r"\A--\s*transactional\s*:\s*false\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass
+class Script:
+    text: str
+    body: str  # what runs inside the managed transaction
+    transactional: bool
+    header: list[str]  # leading comment lines
+    requires: list[str]
+
+
+def parse_script(text: str, where: str = "script") -> Script:
+    header = []
+    for line in text.splitlines():
+        if line.startswith("--"):
+            header.append(line)
+        elif line.strip():
+            break
+    requires = [
+        h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)
+    ]
+    transactional = not _NONTX_RE.match(text)
+    if not transactional:
+        return Script(text, text, False, header, requires)
+    begins = list(_BEGIN_RE.finditer(text))
+    ends = list(_END_RE.finditer(text))
+    if len(begins) != 1 or len(ends) != 1 or begins[0].start() > ends[0].start():
+        raise ValueError(
+            f"{where}: a transactional script must hold exactly one 'BEGIN;' line and one "
+            "'COMMIT;' (or 'ROLLBACK;' for verify) line after it"
+        )
+    body = text[begins[0].end() : ends[0].start()]
+    return Script(text, body, True, header, requires)

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:ai/schema from pg
+
+begin;
+
+drop schema ai;
+
+commit;

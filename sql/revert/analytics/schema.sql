@@ -1,0 +1,7 @@
+-- Revert lokdarpan:analytics/schema from pg
+
+begin;
+
+drop schema analytics;
+
+commit;

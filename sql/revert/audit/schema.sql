@@ -1,0 +1,7 @@
+-- Revert lokdarpan:audit/schema from pg
+
+begin;
+
+drop schema audit;
+
+commit;

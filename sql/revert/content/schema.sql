@@ -1,0 +1,7 @@
+-- Revert lokdarpan:content/schema from pg
+
+begin;
+
+drop schema content;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:core/schema from pg
+
+begin;
+
+drop schema core;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:crisis/schema from pg
+
+begin;
+
+drop schema crisis;
+
+commit;

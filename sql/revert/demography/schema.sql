@@ -1,0 +1,7 @@
+-- Revert lokdarpan:demography/schema from pg
+
+begin;
+
+drop schema demography;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:electoral/schema from pg
+
+begin;
+
+drop schema electoral;
+
+commit;

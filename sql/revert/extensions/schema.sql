@@ -1,0 +1,7 @@
+-- Revert lokdarpan:extensions/schema from pg
+
+begin;
+
+drop schema extensions;
+
+commit;

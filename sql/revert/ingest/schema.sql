@@ -1,0 +1,7 @@
+-- Revert lokdarpan:ingest/schema from pg
+
+begin;
+
+drop schema ingest;
+
+commit;

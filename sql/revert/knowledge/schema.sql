@@ -1,0 +1,7 @@
+-- Revert lokdarpan:knowledge/schema from pg
+
+begin;
+
+drop schema knowledge;
+
+commit;

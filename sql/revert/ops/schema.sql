@@ -1,0 +1,7 @@
+-- Revert lokdarpan:ops/schema from pg
+
+begin;
+
+drop schema ops;
+
+commit;

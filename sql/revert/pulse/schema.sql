@@ -1,0 +1,7 @@
+-- Revert lokdarpan:pulse/schema from pg
+
+begin;
+
+drop schema pulse;
+
+commit;

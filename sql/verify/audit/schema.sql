@@ -1,0 +1,7 @@
+-- Verify lokdarpan:audit/schema on pg
+
+begin;
+
+select pg_catalog.has_schema_privilege('audit', 'usage');
+
+rollback;

@@ -1,0 +1,7 @@
+-- Verify lokdarpan:extensions/schema on pg
+
+begin;
+
+select pg_catalog.has_schema_privilege('extensions', 'usage');
+
+rollback;

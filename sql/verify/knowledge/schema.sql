@@ -1,0 +1,7 @@
+-- Verify lokdarpan:knowledge/schema on pg
+
+begin;
+
+select pg_catalog.has_schema_privilege('knowledge', 'usage');
+
+rollback;

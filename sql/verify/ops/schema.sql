@@ -1,0 +1,7 @@
+-- Verify lokdarpan:ops/schema on pg
+
+begin;
+
+select pg_catalog.has_schema_privilege('ops', 'usage');
+
+rollback;
