@@ -1,0 +1,314 @@
+"""The migration engine on small throw-away projects: reworks, tamper detection, dry-run,
+verify failures, lock ramp, concurrent deploys, non-transactional changes, connection errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from lokdarpan_db.catalog import diff, fingerprint
+from lokdarpan_db.errors import (
+    EXIT_CONNECT,
+    EXIT_TAMPERED,
+    ConnectError,
+    LockTimeoutError,
+    MissingExtensionError,
+    TamperedError,
+    VerifyError,
+)
+from lokdarpan_db.migrate import ChangeFailed, Engine
+
+WHO = "Test <t@example.invalid>"
+
+
+def make_project(root: Path, changes: list[tuple[str, str, str, str]], extra_plan: str = ""):
+    """changes: (name, deploy body, revert body, verify body); plan lines in order."""
+    (root / "sqitch.conf").write_text("[core]\n\tengine = pg\n\ttop_dir = sql\n"
+                                      "\tplan_file = sqitch.plan\n")
+    lines = ["%syntax-version=1.0.0", "%project=t", ""]
+    for i, (name, dep, rev, ver) in enumerate(changes):
+        for kind, body, end in (("deploy", dep, "commit"), ("revert", rev, "commit"),
+                                ("verify", ver, "rollback")):
+            path = root / "sql" / kind / f"{name}.sql"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"-- {kind.title()} t:{name}\n\nbegin;\n\n{body}\n\n{end};\n")
+        lines.append(f"{name} 2026-01-01T00:00:{i:02d}Z {WHO} # {name}")
+    (root / "sqitch.plan").write_text("\n".join(lines) + "\n" + extra_plan)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path, [
+        ("s/schema", "create schema s;", "drop schema s;",
+         "select has_schema_privilege('s', 'usage');"),
+        ("s/thing", "create table s.thing (id int primary key, v text);",
+         "drop table s.thing;", "select id, v from s.thing where false;"),
+    ])
+
+
+def test_deploy_revert_status(project, empty_db):
+    engine = Engine(empty_db, project)
+    assert [c.change_id for c in engine.deploy()] == ["s/schema", "s/thing"]
+    assert engine.deploy() == []
+    rows = engine.status()
+    assert all(r.deployed is not None for r in rows)
+    assert [c.change_id for c in engine.revert("s/schema")] == ["s/thing"]
+    assert [r.change_id for r in engine.status() if r.deployed is None] == ["s/thing"]
+    reverted, deployed = engine.rebase(None)
+    assert [c.change_id for c in reverted] == ["s/schema"]
+    assert [c.change_id for c in deployed] == ["s/schema", "s/thing"]
+
+
+def test_yoyo_records_every_change(project, empty_db):
+    Engine(empty_db, project).deploy()
+    with psycopg.connect(empty_db) as conn:
+        ids = [r[0] for r in conn.execute("select migration_id from _yoyo_migration")]
+    assert sorted(ids) == ["s/schema", "s/thing"]
+
+
+def test_yoyo_reconciled_after_crash_between_commits(project, empty_db):
+    engine = Engine(empty_db, project)
+    engine.deploy()
+    with psycopg.connect(empty_db) as conn:  # as if the process died before yoyo's own commit
+        conn.execute("delete from _yoyo_migration where migration_id = 's/thing'")
+    engine.revert("s/schema")  # must not fail, must revert s/thing exactly once
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regclass('s.thing')").fetchone()[0] is None
+
+
+def test_tampered_script_is_refused(project, empty_db):
+    engine = Engine(empty_db, project)
+    engine.deploy("s/schema")
+    path = project / "sql" / "deploy" / "s" / "schema.sql"
+    path.write_text(path.read_text().replace("create schema s;", "create schema s; -- edited"))
+    problems = engine.check()
+    assert len(problems) == 1 and "s/schema" in problems[0] and str(path) in problems[0]
+    with pytest.raises(TamperedError, match="s/schema"):
+        engine.deploy()
+    with pytest.raises(TamperedError):
+        engine.dry_run()
+
+
+def test_dry_run_changes_nothing(project, empty_db):
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        before = fingerprint(conn)
+        tables_before = conn.execute("select count(*) from pg_class").fetchone()[0]
+    todo = Engine(empty_db, project).dry_run()
+    assert [c.change_id for c, _ in todo] == ["s/schema", "s/thing"]
+    assert "create table s.thing" in todo[1][1]
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        assert diff(before, fingerprint(conn)) == []
+        assert conn.execute("select count(*) from pg_class").fetchone()[0] == tables_before
+        assert conn.execute("select to_regnamespace('lokdarpan_meta')").fetchone()[0] is None
+
+
+def test_failing_verify_rolls_the_change_back(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s;", "drop schema s;",
+         "select 1 / count(*) from pg_namespace where nspname = 'nope';"),
+    ])
+    with pytest.raises(VerifyError, match="s/schema.*division by zero"):
+        Engine(empty_db, project).deploy()
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regnamespace('s')").fetchone()[0] is None
+        assert conn.execute("select count(*) from lokdarpan_meta.change").fetchone()[0] == 0
+
+
+def test_failing_change_names_itself_and_keeps_earlier_ones(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("a/one", "create schema a;", "drop schema a;", "select 1;"),
+        ("a/two", "create table a.t (x int references nowhere);", "drop table a.t;", "select 1;"),
+    ])
+    with pytest.raises(ChangeFailed, match=r"a/two: deploy failed: relation \"nowhere\""):
+        Engine(empty_db, project).deploy()
+    assert [r.deployed is not None for r in Engine(empty_db, project).status()] == [True, False]
+
+
+def _busy_project(project, empty_db):
+    """s/thing reads public.busy, which another session holds in access exclusive mode."""
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute("create table public.busy (x int)")
+    path = project / "sql" / "deploy" / "s" / "thing.sql"
+    path.write_text(path.read_text().replace(
+        "create table s.thing", "select * from public.busy; create table s.thing"))
+    blocker = psycopg.connect(empty_db)
+    blocker.execute("lock table public.busy in access exclusive mode")
+    return blocker
+
+
+def test_lock_ramp_retries_then_succeeds(project, empty_db):
+    messages = []
+    engine = Engine(empty_db, project, lock_ramp=[(50, 0.05)] * 60, log=messages.append)
+    engine.deploy("s/schema")
+    blocker = _busy_project(project, empty_db)
+    timer = threading.Timer(0.6, blocker.rollback)
+    timer.start()
+    try:
+        engine.deploy()
+    finally:
+        timer.join()
+        blocker.close()
+    assert any("lock not granted in 50 ms, retrying" in m for m in messages)
+    assert all(r.deployed for r in engine.status())
+
+
+def test_lock_ramp_gives_up(project, empty_db):
+    engine = Engine(empty_db, project, lock_ramp=[(50, 0.01)] * 3)
+    engine.deploy("s/schema")
+    blocker = _busy_project(project, empty_db)
+    try:
+        with pytest.raises(ChangeFailed, match="could not take its locks after 3 attempts"):
+            engine.deploy()
+    finally:
+        blocker.close()
+
+
+def test_second_deploy_waits_for_the_lock(project, empty_db):
+    holder = psycopg.connect(empty_db, autocommit=True)
+    holder.execute("select pg_advisory_lock(hashtext('lokdarpan-db:deploy'))")
+    try:
+        with pytest.raises(LockTimeoutError, match="deploy lock"):
+            Engine(empty_db, project, lock_wait=0.5).deploy()
+    finally:
+        holder.close()
+    assert len(Engine(empty_db, project).deploy()) == 2
+
+
+def test_concurrent_deploys_apply_each_change_once(project, empty_db):
+    # a slow change makes the two runs overlap
+    slow = project / "sql" / "deploy" / "s" / "thing.sql"
+    slow.write_text(slow.read_text().replace("create table", "select pg_sleep(1); create table"))
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append([c.change_id for c in Engine(empty_db, project).deploy()])
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(results, key=len) == [[], ["s/schema", "s/thing"]]
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select count(*) from lokdarpan_meta.event where event = 'deploy'"
+                            ).fetchone()[0] == 2
+
+
+def test_reworked_change_uses_tagged_scripts(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s;", "drop schema s;", "select 1;"),
+        ("s/f", "create function s.f() returns int language sql as 'select 1';",
+         "drop function s.f();", "select 1 / s.f();"),
+    ], extra_plan=(f"@v1 2026-01-01T00:01:00Z {WHO} # tag\n"
+                   f"s/f [s/f@v1] 2026-01-01T00:02:00Z {WHO} # rework\n"))
+    for kind in ("deploy", "revert", "verify"):
+        d = project / "sql" / kind / "s"
+        (d / "f@v1.sql").write_text((d / "f.sql").read_text())
+    (project / "sql/deploy/s/f.sql").write_text(
+        "begin;\ncreate or replace function s.f() returns int language sql as 'select 2';\n"
+        "commit;\n")
+    (project / "sql/revert/s/f.sql").write_text(
+        "begin;\ncreate or replace function s.f() returns int language sql as 'select 1';\n"
+        "commit;\n")
+    (project / "sql/verify/s/f.sql").write_text("begin;\nselect 1 / (s.f() - 1);\nrollback;\n")
+    engine = Engine(empty_db, project)
+    assert [c.change_id for c in engine.deploy("@v1")] == ["s/schema", "s/f"]
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select s.f()").fetchone()[0] == 1
+    assert [c.change_id for c in engine.deploy()] == ["s/f#2"]
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select s.f()").fetchone()[0] == 2
+    engine.revert("@v1")
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select s.f()").fetchone()[0] == 1
+
+
+def test_non_transactional_change(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s; create table s.t (x int);", "drop schema s cascade;",
+         "select 1;"),
+    ])
+    for kind, text in (("deploy", "-- transactional: false\ncreate index concurrently"
+                        " ix_t__x on s.t (x);\n"),
+                       ("revert", "-- transactional: false\ndrop index concurrently if exists"
+                        " s.ix_t__x;\n"),
+                       ("verify", "begin;\nselect 1 / count(*) from pg_indexes where indexname"
+                        " = 'ix_t__x';\nrollback;\n")):
+        path = project / "sql" / kind / "s" / "ix.sql"
+        path.write_text(text)
+    with open(project / "sqitch.plan", "a") as fh:
+        fh.write(f"s/ix [s/schema] 2026-01-01T00:03:00Z {WHO} # concurrent index\n")
+    engine = Engine(empty_db, project)
+    engine.deploy()
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regclass('s.ix_t__x')").fetchone()[0] is not None
+    engine.revert("s/schema")
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regclass('s.ix_t__x')").fetchone()[0] is None
+
+
+def test_missing_extension_is_reported_before_anything_changes(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s;", "drop schema s;", "select 1;"),
+        ("s/ext", "create extension if not exists no_such_ext_xyz;",
+         "drop extension no_such_ext_xyz;", "select 1;"),
+    ])
+    with pytest.raises(MissingExtensionError, match="no_such_ext_xyz.*nothing was changed"):
+        Engine(empty_db, project).deploy()
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regnamespace('s')").fetchone()[0] is None
+
+
+def test_fingerprint_notices_a_leaky_revert(tmp_path, empty_db):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s; comment on schema s is 'x';", "drop schema s;",
+         "select 1;"),
+        ("s/t", "create table s.t (x int); create index ix_t__x on s.t (x);",
+         "drop index s.ix_t__x;", "select 1;"),  # forgets the table
+    ])
+    engine = Engine(empty_db, project)
+    engine.deploy("s/schema")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        before = fingerprint(conn)
+        engine.deploy()
+        engine.revert("s/schema")
+        assert any("s.t" in line for line in diff(before, fingerprint(conn)))
+
+
+def test_unreachable_server_and_bad_url():
+    with pytest.raises(ConnectError, match="cannot connect"):
+        Engine("postgresql://x@127.0.0.1:1/none", Path(__file__).parents[2]).status()
+    with pytest.raises(ConnectError, match="invalid database URL"):
+        Engine("this is not a url", Path(__file__).parents[2]).status()
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "lokdarpan_db.cli", *args],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_cli_errors_are_one_line_with_documented_codes(project, empty_db):
+    r = _cli("status", "--db", "postgresql://x@127.0.0.1:1/none", "--project-dir", str(project))
+    assert r.returncode == EXIT_CONNECT
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert _cli("deploy", "--db", empty_db, "--project-dir", str(project)).returncode == 0
+    path = project / "sql" / "verify" / "s" / "thing.sql"
+    path.write_text(path.read_text() + "\n-- edited\n")
+    r = _cli("check", "--db", empty_db, "--project-dir", str(project))
+    assert r.returncode == EXIT_TAMPERED and "s/thing" in r.stdout
+    r = _cli("revert", "--db", empty_db, "--project-dir", str(project))
+    assert r.returncode == 7 and "-y" in r.stderr  # no confirmation on a non-terminal
+    t0 = time.monotonic()
+    r = _cli("deploy", "--dry-run", "--db", empty_db, "--project-dir", str(project))
+    assert r.returncode == EXIT_TAMPERED and time.monotonic() - t0 < 60
