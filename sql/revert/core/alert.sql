@@ -1,0 +1,7 @@
+-- Revert lokdarpan:core/alert from pg
+
+begin;
+
+drop table core.alert;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:core/author from pg
+
+begin;
+
+drop table core.author;
+
+commit;

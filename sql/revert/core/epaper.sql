@@ -1,0 +1,7 @@
+-- Revert lokdarpan:core/epaper from pg
+
+begin;
+
+drop table core.epaper;
+
+commit;

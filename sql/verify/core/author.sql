@@ -1,0 +1,7 @@
+-- Verify lokdarpan:core/author on pg
+
+begin;
+
+select author_id, name, created_at from core.author where false;
+
+rollback;
