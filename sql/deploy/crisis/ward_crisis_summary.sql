@@ -13,7 +13,7 @@ select w.ward_name,
        count(e.crisis_id) as total_crises,
        count(e.crisis_id) filter (where e.severity_rank >= 3) as high_severity_crises,
        count(e.crisis_id) filter (where e.is_open) as active_crises,
-       round(avg(extract(epoch from (e.first_response_at - e.detected_at)) / 60), 2) as avg_response_minutes,
+       round(avg(extract(epoch from (e.first_response_at - e.detected_at))) / 60, 2) as avg_response_minutes,
        max(e.detected_at) as last_crisis_at,
        (max(e.detected_at) at time zone 'Asia/Kolkata')::date as last_crisis_date
   from core.ward w
