@@ -17,19 +17,24 @@ create table crisis.response_workflow (
     steps           jsonb not null,
     current_step    integer not null default 0,
     completion_pct  numeric(5, 2) generated always as (
-        round(100.0 * current_step / nullif(jsonb_array_length(steps), 0), 2)) stored,
+        round(100.0 * current_step / nullif(case when jsonb_typeof(steps) = 'array'
+                                                 then jsonb_array_length(steps) end, 0), 2)) stored,
     status          text not null default 'pending',
     assigned_to     bigint references core.app_user (user_id),
     started_at      timestamptz,
     completed_at    timestamptz,
     created_at      timestamptz not null default now(),
     updated_at      timestamptz not null default now(),
-    constraint ck_response_workflow__steps check (jsonb_typeof(steps) = 'array' and jsonb_array_length(steps) >= 1),
-    constraint ck_response_workflow__current_step check (current_step between 0 and jsonb_array_length(steps)),
+    constraint ck_response_workflow__steps check (
+        case when jsonb_typeof(steps) = 'array' then jsonb_array_length(steps) >= 1 else false end),
+    constraint ck_response_workflow__current_step check (
+        current_step >= 0
+        and current_step <= case when jsonb_typeof(steps) = 'array' then jsonb_array_length(steps) end),
     constraint ck_response_workflow__status check (status in ('pending', 'active', 'completed', 'cancelled')),
     constraint ck_response_workflow__completed check (
         (status = 'completed') = (completed_at is not null)
-        and (status <> 'completed' or current_step = jsonb_array_length(steps))),
+        and (status <> 'completed'
+             or current_step = case when jsonb_typeof(steps) = 'array' then jsonb_array_length(steps) end)),
     constraint ck_response_workflow__started check (status = 'pending' or started_at is not null),
     constraint ck_response_workflow__order check (completed_at >= started_at)
 );
