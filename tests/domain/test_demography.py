@@ -30,9 +30,12 @@ def test_segment_tables_have_no_place_for_personal_attributes(db):
 
 
 def test_segments_are_codes_concerns_and_sizes_only(db):
-    sid = db.execute("insert into demography.voter_segment (ward_name, segment_code, engagement_level, size_estimate) "
-                     "values ('Kapra', 'water_first_commuters', 'high', 2500) returning segment_id").fetchone()[0]
-    db.execute("insert into demography.voter_segment_concern values (%s, 'water_supply', 1), (%s, 'traffic', 2)",
+    sid = db.execute("insert into demography.voter_segment (ward_name, segment_code, engagement_level, "
+                     "size_estimate) "
+                     "values ('Kapra', 'water_first_commuters', 'high', 2500) returning "
+                     "segment_id").fetchone()[0]
+    db.execute("insert into demography.voter_segment_concern values (%s, 'water_supply', 1), (%s, "
+               "'traffic', 2)",
                (sid, sid))
     cases = [
         # a description of a person does not fit the code
@@ -51,13 +54,18 @@ def test_segments_are_codes_concerns_and_sizes_only(db):
         (f"insert into demography.voter_segment_concern values ({sid}, 'caste', 3)", "23503"),
         (f"insert into demography.voter_segment_concern values ({sid}, 'roads', 6)", "23514"),
         (f"insert into demography.voter_segment_concern values ({sid}, 'roads', 1)", "23505"),
-        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, observed_from, "
+        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, "
+         "observed_from, "
          "observed_to) values ('Kapra', 'telegram', 1, 1, now(), now() + interval '1 day')", "23514"),
-        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, observed_from, "
+        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, "
+         "observed_from, "
          "observed_to) values ('Kapra', 'whatsapp', 1, 1, now(), now())", "23514"),
-        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, observed_from, "
-         "observed_to, peak_hour) values ('Kapra', 'whatsapp', 1, 1, now(), now() + interval '1 day', 24)", "23514"),
-        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, observed_from, "
+        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, "
+         "observed_from, "
+         "observed_to, peak_hour) values ('Kapra', 'whatsapp', 1, 1, now(), now() + interval '1 day', "
+         "24)", "23514"),
+        ("insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, "
+         "observed_from, "
          "observed_to) values ('Kapra', 'whatsapp', 101, 1, now(), now() + interval '1 day')", "23514"),
     ]
     for sql, state in cases:
@@ -68,17 +76,22 @@ def test_segments_are_codes_concerns_and_sizes_only(db):
 
 
 def test_service_gap_and_insight_review_workflow(db):
-    a, b = (db.execute("insert into core.app_user (username, email, password_hash) values (%s, %s, repeat('x', 60)) "
-                       "returning user_id", (n, f"{n}@example.invalid")).fetchone()[0] for n in ("analyst", "reviewer"))
+    a, b = (db.execute("insert into core.app_user (username, email, password_hash) values (%s, %s, "
+                       "repeat('x', 60)) "
+                       "returning "
+                       "user_id", (n, f"{n}@example.invalid")).fetchone()[0] for n in ("analyst", "reviewer"))
     db.execute("insert into demography.service_gap_analysis (ward_name, service, demand_score, supply_score) "
                "values ('Kapra', 'drainage', 30, 90)")
     assert db.execute("select gap_score from demography.service_gap_analysis").fetchone()[0] == -60
-    iid = db.execute("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, "
+    iid = db.execute("insert into demography.demographic_insight (ward_name, insight_type, insight_text, "
+                     "confidence, "
                      "created_by, expires_at) values ('Kapra', 'service_gap', 'Drains', 0.6, %s, "
                      "now() + interval '30 days') returning insight_id", (a,)).fetchone()[0]
-    expect_sqlstate(db, "update demography.demographic_insight set review_status = 'approved' where insight_id = %s",
+    expect_sqlstate(db, "update demography.demographic_insight set review_status = 'approved' where "
+                        "insight_id = %s",
                     (iid,))
-    expect_sqlstate(db, "update demography.demographic_insight set review_status = 'approved', reviewed_by = %s, "
+    expect_sqlstate(db, "update demography.demographic_insight set review_status = 'approved', reviewed_by "
+                        "= %s, "
                         "reviewed_at = now() where insight_id = %s", (a, iid))  # four eyes
     db.execute("update demography.demographic_insight set review_status = 'approved', reviewed_by = %s, "
                "reviewed_at = now() where insight_id = %s", (b, iid))
@@ -87,15 +100,21 @@ def test_service_gap_and_insight_review_workflow(db):
          "values ('Kapra', 'religion', 1, 1)", "23503"),
         ("insert into demography.service_gap_analysis (ward_name, service, demand_score, supply_score) "
          "values ('Kapra', 'roads', 101, 1)", "23514"),
-        ("insert into demography.service_gap_analysis (ward_name, service, demand_score, supply_score, priority) "
+        ("insert into demography.service_gap_analysis (ward_name, service, demand_score, supply_score, "
+         "priority) "
          "values ('Kapra', 'roads', 1, 1, 'urgent')", "23514"),
-        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, expires_at) "
+        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, "
+         "expires_at) "
          "values ('Kapra', 'gossip', 't', 0.5, now() + interval '1 day')", "23514"),
-        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, expires_at) "
+        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, "
+         "expires_at) "
          "values ('Kapra', 'trend', 't', 0.5, now() - interval '1 day')", "23514"),
-        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, expires_at, "
-         "review_status) values ('Kapra', 'trend', 't', 0.5, now() + interval '1 day', 'published')", "23514"),
-        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, expires_at) "
+        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, "
+         "expires_at, "
+         "review_status) values ('Kapra', 'trend', 't', 0.5, now() + interval '1 day', "
+         "'published')", "23514"),
+        ("insert into demography.demographic_insight (ward_name, insight_type, insight_text, confidence, "
+         "expires_at) "
          "values ('Kapra', 'trend', 't', 1.5, now() + interval '1 day')", "23514"),
     ]
     for sql, state in cases:

@@ -38,7 +38,8 @@ def load(conn, stations, year=2020):
                        "returning election_id", (year,)).fetchone()[0]
     for i, s in enumerate(stations):
         sid = conn.execute(
-            "insert into electoral.polling_station (form20_id, station_name, assembly_constituency, ward_name) "
+            "insert into electoral.polling_station (form20_id, station_name, assembly_constituency, "
+            "ward_name) "
             "values (%s, %s, 'Uppal', %s) returning polling_station_id",
             (f"PS-{year}-{i}", f"Station {i}", s["ward"])).fetchone()[0]
         conn.execute("insert into electoral.result_ps_total (election_id, polling_station_id, electors, "
@@ -82,7 +83,8 @@ def test_ward_aggregation_matches_oracle(db, stations):
         eid = load(db, stations)
         n = db.execute("select electoral.aggregate_ward_results(%s)", (eid,)).fetchone()[0]
         rows = db.execute(
-            "select ward_name, party, votes, vote_share, party_rank, valid_votes, total_polled, rejected_votes, "
+            "select ward_name, party, votes, vote_share, party_rank, valid_votes, total_polled, "
+            "rejected_votes, "
             "electors, turnout_pct, polling_stations from electoral.result_ward_agg where election_id = %s",
             (eid,)).fetchall()
         got = {(r[0], r[1]): tuple(r[2:]) for r in rows}
@@ -119,13 +121,15 @@ def test_profile_takes_the_winner_of_the_election(db):
     db.execute("select electoral.aggregate_ward_results(%s)", (eid,))
     assert db.execute("select electoral.refresh_ward_profile(%s)", (eid,)).fetchone()[0] == 2
     assert db.execute("select electors, votes_cast, turnout_pct, last_winner_party, last_winner_year, "
-                      "last_election_id from electoral.ward_profile where ward_name = 'Kapra'").fetchone() == (
+                      "last_election_id from electoral.ward_profile where ward_name = "
+                      "'Kapra'").fetchone() == (
         100, 80, 80, "INC", 2020, eid)
 
 
 def test_party_votes_cannot_exceed_valid_votes_at_commit(url):
     with psycopg.connect(url) as conn:
-        eid = load(conn, [{"ward": "Kapra", "electors": 100, "polled": 50, "rejected": 10, "votes": {"BJP": 40}}])
+        eid = load(conn, [{"ward": "Kapra", "electors": 100, "polled": 50, "rejected": 10,
+                           "votes": {"BJP": 40}}])
         conn.commit()
         sid = conn.execute("select polling_station_id from electoral.result_ps_total where election_id = %s",
                            (eid,)).fetchone()[0]
@@ -138,35 +142,41 @@ def test_party_votes_cannot_exceed_valid_votes_at_commit(url):
             assert exc.sqlstate == "23514"
         # raising rejected votes under the committed party votes is refused too
         conn.rollback()
-        expect_sqlstate(conn, "update electoral.result_ps_total set rejected_votes = 11 where election_id = %s",
+        expect_sqlstate(conn, "update electoral.result_ps_total set rejected_votes = 11 where election_id = "
+                              "%s",
                         (eid,), "23514", immediate=True)
 
 
 CASES = [
     ("insert into electoral.election (election_type, election_year) values ('MAYOR', 2020)", "23514"),
     ("insert into electoral.election (election_type, election_year) values ('GHMC', 1800)", "23514"),
-    ("insert into electoral.election (election_type, election_year, election_round) values ('GHMC', 2020, 0)", "23514"),
+    ("insert into electoral.election (election_type, election_year, election_round) values ('GHMC', 2020, "
+     "0)", "23514"),
     ("insert into electoral.election (election_type, election_year, polling_date) "
      "values ('GHMC', 2020, '2019-12-01')", "23514"),
     ("insert into electoral.polling_station (form20_id, station_name, assembly_constituency, ward_name) "
      "values ('X1', 'S', 'Uppal', 'Atlantis')", "23503"),
     ("insert into electoral.polling_station (form20_id, station_name, assembly_constituency, latitude) "
      "values ('X1', 'S', 'Uppal', 17.4)", "23514"),
-    ("insert into electoral.polling_station (form20_id, station_name, assembly_constituency, latitude, longitude) "
+    ("insert into electoral.polling_station (form20_id, station_name, assembly_constituency, latitude, "
+     "longitude) "
      "values ('X1', 'S', 'Uppal', 95, 78)", "23514"),
     ("insert into electoral.polling_station (form20_id, station_name, assembly_constituency) "
      "values (' X1', 'S', 'Uppal')", "23514"),
     ("insert into electoral.result_ps_total (election_id, polling_station_id, electors, total_polled) "
      "values ({e}, {s}, 10, 11)", "23514"),
-    ("insert into electoral.result_ps_total (election_id, polling_station_id, electors, total_polled, rejected_votes) "
+    ("insert into electoral.result_ps_total (election_id, polling_station_id, electors, total_polled, "
+     "rejected_votes) "
      "values ({e}, {s}, 10, 5, 6)", "23514"),
     ("insert into electoral.result_ps (election_id, polling_station_id, party, votes) "
      "values ({e}, {s}, 'BJP', 1)", "23503"),
-    ("insert into electoral.ward_profile (ward_name, electors, votes_cast) values ('Kapra', 10, 11)", "23514"),
+    ("insert into electoral.ward_profile (ward_name, electors, votes_cast) values ('Kapra', 10, "
+     "11)", "23514"),
     ("insert into electoral.ward_profile (ward_name, turnout_pct) values ('Kapra', 100.5)", "23514"),
     ("insert into electoral.ward_profile (ward_name, last_winner_party) values ('Kapra', 'TRS')", "23503"),
     ("insert into electoral.ward_profile (ward_name) values ('Atlantis')", "23503"),
-    ("insert into electoral.ward_demographics (ward_name, internet_penetration_pct) values ('Kapra', -1)", "23514"),
+    ("insert into electoral.ward_demographics (ward_name, internet_penetration_pct) values ('Kapra', "
+     "-1)", "23514"),
     ("insert into electoral.ward_demographics (ward_name, age_18_25_pct, age_26_40_pct, age_41_60_pct, "
      "age_60_plus_pct) values ('Kapra', 30, 30, 30, 11)", "23514"),
     ("insert into electoral.ward_features (ward_name, party_shares) values ('Kapra', '[]')", "23514"),
@@ -181,5 +191,6 @@ def test_vocabularies_and_ranges_are_enforced(db):
                    "values ('F20', 'S', 'Uppal') returning polling_station_id").fetchone()[0]
     for sql, state in CASES:
         expect_sqlstate(db, sql.format(e=e, s=s), state=state)
-    expect_sqlstate(db, "insert into electoral.polling_station (form20_id, station_name, assembly_constituency) "
+    expect_sqlstate(db, "insert into electoral.polling_station (form20_id, station_name, "
+                        "assembly_constituency) "
                         "values ('F20', 'T', 'Uppal')", state="23505")

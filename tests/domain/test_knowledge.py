@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from .helpers import expect_sqlstate
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 STATUSES = ["unverified", "pending", "verified", "disputed", "false"]
 
@@ -32,7 +32,8 @@ def ctx(db):
 
 def add_fact(conn, user, status, verified_at, valid_from, expires_at):
     return conn.execute(
-        "insert into knowledge.knowledge_base (title, content, content_type, verification_status, verified_by, "
+        "insert into knowledge.knowledge_base (title, content, content_type, verification_status, "
+        "verified_by, "
         "verified_at, valid_from, expires_at) values ('f', 'a fact', 'statistic', %s, %s, %s, %s, %s) "
         "returning fact_id",
         (status, user if status == "verified" or verified_at else None, verified_at, valid_from,
@@ -41,7 +42,8 @@ def add_fact(conn, user, status, verified_at, valid_from, expires_at):
 
 def add_generation(conn, ctx, at, ward="Kapra"):
     return conn.execute(
-        "insert into knowledge.talking_points_generation (template_id, user_id, ward_name, generated_at, output, "
+        "insert into knowledge.talking_points_generation (template_id, user_id, ward_name, generated_at, "
+        "output, "
         "inputs) values (%s, %s, %s, %s, 'Water for all', '{\"ward\": \"Kapra\"}') returning generation_id",
         (ctx["template"], ctx["user"], ward, at)).fetchone()[0]
 
@@ -81,10 +83,12 @@ def test_citations_cannot_be_moved_around_the_rule(db, ctx):
     gid = add_generation(db, ctx, T0)
     db.execute("insert into knowledge.talking_points_generation_fact values (%s, %s)", (gid, good))
     # re-pointing the citation at a disputed fact is checked too
-    expect_sqlstate(db, "update knowledge.talking_points_generation_fact set fact_id = %s where generation_id = %s",
+    expect_sqlstate(db, "update knowledge.talking_points_generation_fact set fact_id = %s where "
+                        "generation_id = %s",
                     (bad, gid), "23514")
     # moving the generation to a time when the fact had expired is refused
-    expect_sqlstate(db, "update knowledge.talking_points_generation set generated_at = %s where generation_id = %s",
+    expect_sqlstate(db, "update knowledge.talking_points_generation set generated_at = %s where "
+                        "generation_id = %s",
                     (T0 + dt.timedelta(days=2), gid), "23514")
     # a generation without citations may be re-timed
     other = add_generation(db, ctx, T0)
@@ -92,8 +96,10 @@ def test_citations_cannot_be_moved_around_the_rule(db, ctx):
                (T0 + dt.timedelta(days=2), other))
     # expiry is exclusive: a fact expiring exactly at generation time is not citable
     edge = add_fact(db, ctx["user"], "verified", T0 - dt.timedelta(days=1), T0 - dt.timedelta(days=1), T0)
-    expect_sqlstate(db, "insert into knowledge.talking_points_generation_fact values (%s, %s)", (gid, edge), "23514")
-    expect_sqlstate(db, "insert into knowledge.talking_points_generation_fact values (%s, -1)", (gid,), "23503")
+    expect_sqlstate(db, "insert into knowledge.talking_points_generation_fact values (%s, "
+                        "%s)", (gid, edge), "23514")
+    expect_sqlstate(db, "insert into knowledge.talking_points_generation_fact values (%s, "
+                        "-1)", (gid,), "23503")
     # deleting a generation deletes its citations; a cited fact cannot be deleted
     expect_sqlstate(db, "delete from knowledge.knowledge_base where fact_id = %s", (good,), "23503")
     db.execute("delete from knowledge.talking_points_generation where generation_id = %s", (gid,))
@@ -109,14 +115,16 @@ def test_citation_check_holds_a_lock_on_the_fact(url, ctx):
         a.execute("insert into knowledge.talking_points_generation_fact values (%s, %s)", (gid, fid))
         b.execute("set lock_timeout = '200ms'")
         with pytest.raises(psycopg.errors.LockNotAvailable):
-            b.execute("update knowledge.knowledge_base set verification_status = 'disputed' where fact_id = %s",
+            b.execute("update knowledge.knowledge_base set verification_status = 'disputed' where fact_id = "
+                      "%s",
                       (fid,))
         b.rollback()
         a.rollback()
 
 
 CASES = [
-    ("insert into knowledge.knowledge_base (title, content, content_type) values ('t', 'c', 'rumour')", "23514"),
+    ("insert into knowledge.knowledge_base (title, content, content_type) values ('t', 'c', "
+     "'rumour')", "23514"),
     ("insert into knowledge.knowledge_base (title, content, content_type, verification_status) "
      "values ('t', 'c', 'fact', 'maybe')", "23514"),
     ("insert into knowledge.knowledge_base (title, content, content_type, verification_status) "
@@ -127,30 +135,40 @@ CASES = [
      "values ('t', 'c', 'fact', now(), now() - interval '1 day')", "23514"),
     ("insert into knowledge.knowledge_base (title, content, content_type, ward_name) "
      "values ('t', 'c', 'fact', 'Atlantis')", "23503"),
-    ("insert into knowledge.knowledge_base (title, content, content_type, metadata) values ('t', 'c', 'fact', '[]')",
+    ("insert into knowledge.knowledge_base (title, content, content_type, metadata) values ('t', 'c', "
+     "'fact', '[]')",
      "23514"),
-    ("insert into knowledge.talking_points_template (name, purpose, body) values ('n', 'tweetstorm', 'b')", "23514"),
-    ("insert into knowledge.talking_points_template (name, purpose, body) values ('water', 'debate', 'b')", "23505"),
+    ("insert into knowledge.talking_points_template (name, purpose, body) values ('n', 'tweetstorm', "
+     "'b')", "23514"),
+    ("insert into knowledge.talking_points_template (name, purpose, body) values ('water', 'debate', "
+     "'b')", "23505"),
     ("insert into knowledge.talking_points_generation (template_id, user_id, ward_name, output) "
      "values ({t}, {u}, 'Atlantis', 'o')", "23503"),
     ("insert into knowledge.talking_points_generation (template_id, user_id, ward_name, output) "
      "values ({t}, -1, 'Kapra', 'o')", "23503"),
     ("insert into knowledge.talking_points_generation (template_id, user_id, ward_name, output) "
      "values (-1, {u}, 'Kapra', 'o')", "23503"),
-    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence) values ('c', 'true', 1.5)", "23514"),
-    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence) values ('c', 'pants_on_fire', 1)",
+    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence) values ('c', 'true', "
+     "1.5)", "23514"),
+    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence) values ('c', "
+     "'pants_on_fire', 1)",
      "23514"),
-    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence, method) values ('c', 'true', 1, 'vibes')",
+    ("insert into knowledge.fact_check_result (claim_text, verdict, confidence, method) values ('c', "
+     "'true', 1, 'vibes')",
      "23514"),
     ("insert into knowledge.fact_check_result (claim_text, verdict, confidence, evidence) "
      "values ('c', 'true', 1, '{{}}')", "23514"),
-    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('INC', 'roads', 'maybe', 's')",
+    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('INC', 'roads', "
+     "'maybe', 's')",
      "23514"),
-    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('TRS', 'roads', 'support', 's')",
+    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('TRS', 'roads', "
+     "'support', 's')",
      "23503"),
-    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('INC', 'Roads!', 'support', 's')",
+    ("insert into knowledge.campaign_position (party, topic, stance, statement) values ('INC', 'Roads!', "
+     "'support', 's')",
      "23514"),
-    ("insert into knowledge.campaign_position (party, topic, stance, statement, effective_from, effective_to) "
+    ("insert into knowledge.campaign_position (party, topic, stance, statement, effective_from, "
+     "effective_to) "
      "values ('INC', 'roads', 'support', 's', now(), now())", "23514"),
 ]
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from .helpers import expect_sqlstate, round_half_up
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 ISSUES = ["water_supply", "roads", "drainage", "traffic"]
 WARDS = ["Kapra", "Uppal"]
@@ -60,7 +60,8 @@ def oracle(buckets, ward, window):
 
 
 COLS = ["recent_post_count", "prior_post_count", "recent_sentiment", "prior_sentiment", "sentiment_momentum",
-        "engagement_momentum", "issue_emergence", "emerging_issues", "political_temperature", "trend_direction"]
+        "engagement_momentum", "issue_emergence", "emerging_issues", "political_temperature",
+        "trend_direction"]
 
 
 def insert_buckets(conn, buckets):
@@ -73,7 +74,8 @@ def insert_buckets(conn, buckets):
         seen.add((b["ward"], b["at"]))
         kept.append(b)
         conn.execute(
-            "insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start, post_count, positive_count, "
+            "insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start, post_count, "
+            "positive_count, "
             "negative_count, neutral_count, sentiment_score, engagement_score, top_issues) "
             "values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (b["ward"], b["at"], b["posts"], b["pos"], b["neg"], b["neu"], b["score"], b["eng"],
@@ -109,10 +111,12 @@ def test_momentum_recompute_updates_in_place_and_validates_arguments(db):
                          "score": Decimal("0.5"), "eng": Decimal(10), "issues": ["roads"]},
                         {"ward": "Kapra", "hours": -24 * 9, "posts": 4, "pos": 0, "neg": 0, "neu": 4,
                          "score": Decimal(0), "eng": Decimal(10), "issues": []}])
-    first = db.execute("select trend_direction, sentiment_momentum from pulse.compute_ward_momentum(%s, 'Kapra')",
+    first = db.execute("select trend_direction, sentiment_momentum from pulse.compute_ward_momentum(%s, "
+                       "'Kapra')",
                        (NOW,)).fetchone()
     assert first == ("rising", Decimal("0.5000"))
-    later = db.execute("select trend_direction, recent_post_count from pulse.compute_ward_momentum(%s, 'Kapra')",
+    later = db.execute("select trend_direction, recent_post_count from pulse.compute_ward_momentum(%s, "
+                       "'Kapra')",
                        (NOW + dt.timedelta(days=30),)).fetchone()
     assert later == ("insufficient_data", 0)
     assert db.execute("select count(*) from pulse.ward_momentum_indicators").fetchone()[0] == 1
@@ -142,7 +146,8 @@ def test_time_series_is_partitioned_and_maintained_by_core(db):
 
 
 CASES = [
-    ("insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start) values ('Atlantis', now())", "23503"),
+    ("insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start) values ('Atlantis', "
+     "now())", "23503"),
     ("insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start, post_count, positive_count) "
      "values ('Kapra', now(), 1, 2)", "23514"),
     ("insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start, sentiment_score) "
@@ -154,7 +159,8 @@ CASES = [
     ("insert into pulse.ward_sentiment_timeseries (ward_name, bucket_start, bucket_width) "
      "values ('Kapra', now(), interval '0')", "23514"),
     ("insert into pulse.ward_momentum_indicators (ward_name, computed_for, window_length, recent_post_count, "
-     "prior_post_count, issue_emergence, trend_direction) values ('Kapra', now(), '7 days', 0, 0, 0, 'up')", "23514"),
+     "prior_post_count, issue_emergence, trend_direction) values ('Kapra', now(), '7 days', 0, 0, 0, "
+     "'up')", "23514"),
     ("insert into pulse.sentiment_snapshot (ward_name, window_start, window_end) "
      "values ('Kapra', now(), now() - interval '1 day')", "23514"),
     ("insert into pulse.sentiment_snapshot (ward_name, window_start, window_end, dominant_emotion) "
@@ -167,12 +173,14 @@ CASES = [
      "values ('Kapra', 'Roads!', 'Roads', now(), now())", "23514"),
     ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at) "
      "values ('Kapra', 'roads', 'Roads', now(), now() - interval '1 hour')", "23514"),
-    ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at, resolved_at) "
+    ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at, "
+     "resolved_at) "
      "values ('Kapra', 'roads', 'Roads', now(), now(), now())", "23514"),
     ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at, "
      "resolution_status, resolved_at) values ('Kapra', 'roads', 'Roads', now(), now(), 'resolved', "
      "now() - interval '1 day')", "23514"),
-    ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at, mention_count) "
+    ("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at, "
+     "mention_count) "
      "values ('Kapra', 'roads', 'Roads', now(), now(), -1)", "23514"),
     ("insert into core.alert (ward_name, description, status) values ('Kapra', 'x', 'open')", "23514"),
     ("insert into core.alert (ward_name, description, priority_score) values ('Kapra', 'x', 101)", "23514"),
@@ -193,14 +201,17 @@ def test_vocabularies_and_orderings_are_enforced(db):
         expect_sqlstate(db, sql, state=state)
     db.execute("insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at) "
                "values ('Kapra', 'roads', 'Roads', now(), now())")
-    expect_sqlstate(db, "insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, last_seen_at) "
+    expect_sqlstate(db, "insert into pulse.issue_tracker (ward_name, issue_key, title, first_seen_at, "
+                        "last_seen_at) "
                         "values ('Kapra', 'roads', 'Roads again', now(), now())", state="23505")
 
 
 def test_alert_response_lifecycle_and_index(db):
     uid = db.execute("insert into core.app_user (username, email, password_hash) "
-                     "values ('resp', 'resp@example.invalid', repeat('x', 60)) returning user_id").fetchone()[0]
-    aid = db.execute("insert into core.alert (ward_name, description, priority_score) values ('Kapra', 'flood', 95) "
+                     "values ('resp', 'resp@example.invalid', repeat('x', 60)) returning "
+                     "user_id").fetchone()[0]
+    aid = db.execute("insert into core.alert (ward_name, description, priority_score) values ('Kapra', "
+                     "'flood', 95) "
                      "returning alert_id").fetchone()[0]
     assert db.execute("select status, escalation_level from core.alert where alert_id = %s",
                       (aid,)).fetchone() == ("new", 0)
