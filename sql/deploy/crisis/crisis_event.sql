@@ -81,11 +81,50 @@ comment on column crisis.crisis_event.resolved_at is 'Resolution; at or after fi
 create table crisis.crisis_event_ward (
     crisis_id  bigint not null references crisis.crisis_event (crisis_id) on delete cascade,
     ward_name  text not null references core.ward (ward_name),
+    is_open    boolean not null default true,
     constraint pk_crisis_event_ward primary key (crisis_id, ward_name)
 );
 create index ix_crisis_event_ward__ward_name__crisis_id on crisis.crisis_event_ward (ward_name, crisis_id);
+create index ix_crisis_event_ward__ward_name__open on crisis.crisis_event_ward (ward_name, crisis_id) where is_open;
 comment on table crisis.crisis_event_ward is
     'Geographic scope of a crisis: one row per affected ward (foreign keys to both sides).';
+comment on column crisis.crisis_event_ward.is_open is
+    'Copy of crisis_event.is_open kept by triggers, so "open crises of a ward" reads only the open '
+    'part of the ward''s history (partial index ix_crisis_event_ward__ward_name__open).';
+
+create function crisis.tg_crisis_event_ward__copy_is_open()
+returns trigger
+language plpgsql
+set search_path = pg_catalog, crisis
+as $$
+begin
+    select e.is_open into new.is_open from crisis.crisis_event e where e.crisis_id = new.crisis_id;
+    new.is_open := coalesce(new.is_open, true);  -- unknown crisis: the foreign key refuses the row
+    return new;
+end
+$$;
+comment on function crisis.tg_crisis_event_ward__copy_is_open() is
+    'Before insert / update on crisis_event_ward: copies is_open from the crisis (one primary-key lookup).';
+create trigger tg_crisis_event_ward__copy_is_open
+    before insert or update on crisis.crisis_event_ward
+    for each row execute function crisis.tg_crisis_event_ward__copy_is_open();
+
+create function crisis.tg_crisis_event__propagate_is_open()
+returns trigger
+language plpgsql
+set search_path = pg_catalog, crisis
+as $$
+begin
+    update crisis.crisis_event_ward cw set is_open = new.is_open where cw.crisis_id = new.crisis_id;
+    return null;
+end
+$$;
+comment on function crisis.tg_crisis_event__propagate_is_open() is
+    'After update on crisis_event when is_open changed: updates the copy in crisis_event_ward.';
+create trigger tg_crisis_event__propagate_is_open
+    after update on crisis.crisis_event
+    for each row when (old.is_open is distinct from new.is_open)
+    execute function crisis.tg_crisis_event__propagate_is_open();
 
 create function crisis.set_crisis_scope(p_crisis_id bigint, p_wards text[])
 returns integer

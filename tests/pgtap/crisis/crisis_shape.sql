@@ -1,7 +1,7 @@
 -- pgTAP: shape of the crisis module (tables, keys, foreign keys to the ward registry, checks,
 -- indexes, comments, function properties).
 begin;
-select plan(33);
+select plan(35);
 
 select has_table('crisis', t, 'table crisis.' || t) from unnest(array['crisis_event', 'crisis_event_ward',
     'response_workflow', 'crisis_performance_metrics', 'real_time_notification', 'crisis_communication_log']) t;
@@ -17,6 +17,8 @@ select fk_ok('crisis', 'crisis_event', 'alert_id', 'core', 'alert', 'alert_id');
 select has_index('crisis', 'crisis_event_ward', 'ix_crisis_event_ward__ward_name__crisis_id',
                  array['ward_name', 'crisis_id']::name[]);
 select has_index('crisis', 'crisis_event', 'ix_crisis_event__open_priority', 'partial index of open crises');
+select has_index('crisis', 'crisis_event_ward', 'ix_crisis_event_ward__ward_name__open', 'partial index of open scope rows');
+select has_trigger('crisis', 'crisis_event', 'tg_crisis_event__propagate_is_open', 'scope rows follow the crisis status');
 select has_check('crisis', 'crisis_event', 'severity / status / ordering checks');
 select is((select count(*)::int from pg_constraint
             where conrelid = 'crisis.crisis_event'::regclass
