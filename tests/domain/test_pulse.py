@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -226,3 +227,15 @@ def test_alert_response_lifecycle_and_index(db):
                       "where i.indexrelid = 'core.ix_alert__ward_name__status__priority_score'::regclass"
                       ).fetchone()[0]
     assert cols == ["ward_name", "status", "priority_score"]
+
+
+@pytest.mark.parametrize(("score", "trend"), [("0.0500", "stable"), ("0.0501", "rising"),
+                                              ("-0.0500", "stable"), ("-0.0501", "falling"), ("0", "stable")])
+def test_trend_direction_thresholds(db, score, trend):
+    insert_buckets(db, [{"ward": "Uppal", "hours": -1, "posts": 3, "pos": 1, "neg": 1, "neu": 1,
+                         "score": Decimal(score), "eng": Decimal(1), "issues": []},
+                        {"ward": "Uppal", "hours": -24 * 7 - 1, "posts": 5, "pos": 0, "neg": 0, "neu": 5,
+                         "score": Decimal(0), "eng": Decimal(1), "issues": []}])
+    got = db.execute("select sentiment_momentum, trend_direction "
+                     "from pulse.compute_ward_momentum(%s, 'Uppal')", (NOW,)).fetchone()
+    assert got == (Decimal(score), trend)
