@@ -9,8 +9,14 @@ import psycopg
 import pytest
 
 from lokdarpan_db import cli
-from lokdarpan_db.backup import (EXIT_DAMAGED, DamagedBackupError, backup, find_client,
-                                 manifest_path_for, restore)
+from lokdarpan_db.backup import (
+    EXIT_DAMAGED,
+    DamagedBackupError,
+    backup,
+    find_client,
+    manifest_path_for,
+    restore,
+)
 from lokdarpan_db.errors import EXIT_HEALTH, UserError
 
 from ..conftest import ROOT, db_url
