@@ -196,6 +196,10 @@ def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
         if proc.returncode != 0:
             dump.unlink(missing_ok=True)
             raise UserError(f"pg_dump failed: {_last_line(proc)}")
+        listed = _run([str(find_client("pg_restore", major)), "--list", str(dump)], timeout=600)
+        if listed.returncode != 0:  # a dump we cannot read back is no backup
+            raise UserError(f"pg_restore --list cannot read the new dump {dump}: "
+                            f"{_last_line(listed)}")
         log("counting rows and checksumming tables in the same snapshot")
         inv = inventory(conn)
         conn.rollback()
