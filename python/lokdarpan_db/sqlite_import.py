@@ -191,10 +191,11 @@ def _key_text(v) -> str:
         return str(t.json_safe(v))
 
 
-def _raw_json(row: dict) -> tuple[dict, str]:
-    raw = {k: t.json_safe(v) for k, v in row.items()}
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
-    return raw, digest
+def _raw_json(row: dict) -> tuple[str, str]:
+    """The source row as canonical JSON text, and its sha256 (hex)."""
+    text = json.dumps({k: t.json_safe(v) for k, v in row.items()}, sort_keys=True,
+                      ensure_ascii=True)
+    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- the import -------------------------------------------------------------------------------
@@ -263,15 +264,14 @@ def _staging(conn: psycopg.Connection, spec: TableSpec) -> sql.Composable:
     return stg
 
 
-def _reject(conn, import_id: int, spec: TableSpec, rows: list[tuple[str, str, dict, str]]) -> None:
+def _reject(conn, import_id: int, spec: TableSpec, rows: list[tuple[str, str, str, str]]) -> None:
     if rows:
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO content.import_reject (import_id, source_table, source_key, reason,"
-                " raw_row, row_sha256) VALUES (%s, %s, %s, %s, %s, %s)"
+                " raw_row, row_sha256) VALUES (%s, %s, %s, %s, %s::jsonb, %s)"
                 " ON CONFLICT (source_table, row_sha256) DO NOTHING",
-                [(import_id, spec.name, key, reason, Jsonb(raw), sha)
-                 for key, reason, raw, sha in rows])
+                [(import_id, spec.name, key, reason, raw, sha) for key, reason, raw, sha in rows])
 
 
 def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportReport,
@@ -279,7 +279,7 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
     counts = report.tables[spec.name]
     counts.missing_columns = [c for c in spec.names if c not in have]
     accepted: dict[tuple, tuple] = {}  # key -> (mapped values, raw, sha)
-    rejects: list[tuple[str, str, dict, str]] = []
+    rejects: list[tuple[str, str, str, str]] = []
     for row in read_rows(src, spec, have):
         counts.read += 1
         raw, sha = _raw_json(row)
@@ -312,8 +312,7 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
     with conn.cursor().copy(sql.SQL("COPY {} ({}, src_key, src_row, row_sha256) FROM STDIN")
                             .format(stg, cols)) as copy:
         for key, (mapped, raw, sha) in accepted.items():
-            copy.write_row([*_copy_row(spec, mapped), "|".join(key),
-                            json.dumps(raw, ensure_ascii=True), sha])
+            copy.write_row([*_copy_row(spec, mapped), "|".join(key), raw, sha])
     table = sql.Identifier("content", spec.name)
     if spec.article_fk:
         fk = sql.Identifier(spec.article_fk)
