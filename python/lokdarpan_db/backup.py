@@ -315,8 +315,9 @@ def restore(dump: Path, url: str, *, verify: bool = True, into: str | None = Non
         proc = _run([str(pg_restore), "--exit-on-error", "--no-password", f"--dbname={new_url}",
                      str(dump)])
         if proc.returncode != 0:
-            raise DamagedBackupError(f"restore of {dump} failed, database {name} dropped: "
-                                     f"{_last_line(proc)}")
+            raise DamagedBackupError(
+                f"restore of {dump} failed (a damaged archive, or a role or extension this "
+                f"server lacks), database {name} dropped: {_last_line(proc)}")
         if verify:
             _verify(report, manifest, new_url, project_dir, log)
             if report.problems and not keep_on_failure:
