@@ -34,7 +34,7 @@ from psycopg.types.json import Jsonb
 from . import sqlite_types as t
 from .backup import sha256_file
 from .connect import connect
-from .errors import EXIT_HEALTH, UserError
+from .errors import EXIT_HEALTH, LockTimeoutError, UserError
 
 LOCK_KEY = "lokdarpan-db:import-sqlite"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -199,8 +199,11 @@ def _raw_json(row: dict) -> tuple[str, str]:
 
 
 # -- the import -------------------------------------------------------------------------------
-def import_sqlite(path: Path, url: str, *, sample: int = 50,
+def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 60.0,
                   log: Callable[[str], None] = lambda m: None) -> ImportReport:
+    """Import the SQLite file at ``path`` into schema content of ``url``; see the module doc.
+    Waits up to ``lock_wait`` seconds for another import (and for any row lock) before giving
+    up with LockTimeoutError (exit 4)."""
     path = Path(path)
     src = open_sqlite(path)
     try:
@@ -222,7 +225,14 @@ def import_sqlite(path: Path, url: str, *, sample: int = 50,
             try:
                 with connect(url) as conn:
                     conn.execute("SET TimeZone = 'UTC'")
-                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
+                    conn.execute(sql.SQL("SET lock_timeout = {}").format(
+                        sql.Literal(f"{int(lock_wait * 1000)}ms")))
+                    try:
+                        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
+                    except psycopg.errors.LockNotAvailable:
+                        raise LockTimeoutError(
+                            f"another import-sqlite is still running after {lock_wait:.0f} s "
+                            "(its advisory lock is held); try again later") from None
                     counters = t.Counters()
                     for spec in SPECS:
                         log(f"importing {spec.name}")

@@ -238,3 +238,25 @@ def test_a_failed_load_rolls_back_and_is_recorded(db, url, tmp_path, monkeypatch
     assert dict(db.execute("select check_name, status from ops.validate_data_integrity()"
                            " where check_name = 'content_import_runs'").fetchall()) == \
         {"content_import_runs": "FAIL"}
+
+
+def test_validation_failure_rolls_back_with_exit_8(db, url, awkward, monkeypatch, capsys):
+    from lokdarpan_db import sqlite_import
+
+    monkeypatch.setattr(sqlite_import, "_same", lambda got, want: False)
+    code, _, err = _cli(capsys, "import-sqlite", str(awkward), "--db", url, "-q")
+    assert code == 8 and "failed validation, nothing imported" in err and err.count("\n") == 1
+    assert _one(db, "select count(*) from content.articles")[0] == 0
+    assert _one(db, "select count(*) from content.import_reject")[0] == 0
+    assert _one(db, "select status from content.import_run")[0] == "failed"
+
+
+def test_a_second_import_waits_politely_for_the_first(db, url, awkward):
+    from lokdarpan_db.errors import LockTimeoutError
+
+    with psycopg.connect(url) as holder:
+        holder.execute("select pg_advisory_xact_lock(hashtext('lokdarpan-db:import-sqlite'))")
+        with pytest.raises(LockTimeoutError) as err:
+            import_sqlite(awkward, url, lock_wait=0.2)
+        assert err.value.exit_code == 4
+    assert _one(db, "select count(*) from content.articles")[0] == 0
