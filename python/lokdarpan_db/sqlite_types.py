@@ -9,7 +9,8 @@ short reason. Decisions (also in docs/content.md):
 * Timestamps: ISO 8601 (date, date time, T, fractions, Z or offsets), RFC 2822
   (``Tue, 05 Mar 2024 10:00:00 GMT``), day-first slash and dash dates (``05/03/2024`` is 5 March;
   month-first only when the day-first reading is impossible, ``12/31/2024``), ``March 5, 2024``,
-  ``5 March 2024``, and Unix epochs in seconds or milliseconds (numbers or digit strings).
+  ``5 March 2024``, ``20240305``, and Unix epochs in seconds or milliseconds (numbers, or digit
+  strings of 9 to 14 digits; an absolute value of 1e10 or more is milliseconds).
   Naive times are UTC. Years outside 1900-2200 are refused.
 * Booleans: 0/1 and true/false, t/f, yes/no, y/n, on/off in any case; anything else is refused.
 * Numbers: ints, floats, and text like `` 7.5 ``, ``80%`` (80), ``1,234.5``, ``0,75`` (decimal
@@ -86,7 +87,9 @@ _WORDY = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %
 
 
 def _epoch(x: float) -> dt.datetime:
-    if abs(x) >= 1e11:  # milliseconds
+    # 1e10 seconds is in year 2286, beyond the accepted range, while 1e10 milliseconds is
+    # 1970-04-26: from there on a number is milliseconds, without ambiguity
+    if abs(x) >= 1e10:
         x = x / 1000.0
     return dt.datetime.fromtimestamp(x, UTC)
 
