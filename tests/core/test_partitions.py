@@ -50,6 +50,7 @@ def test_every_instant_lands_in_the_partition_that_holds_it(db, at):
 
 
 def test_maintenance_is_idempotent_and_moves_default_rows(db, url):
+    db.autocommit = True  # maintenance runs on its own connection and needs the parent's locks
     now = datetime(2026, 11, 22, tzinfo=timezone.utc)
     far = [datetime(2030, 5, 17, 8, 0, tzinfo=timezone.utc), datetime(2030, 5, 1, 0, 0, tzinfo=timezone.utc),
            datetime(2030, 6, 1, 0, 0, tzinfo=timezone.utc), datetime(9999, 1, 1, tzinfo=timezone.utc)]
