@@ -261,3 +261,26 @@ def test_sigkill_mid_run_then_rerun_stores_each_post_once(db, url, tmp_path):
     assert subprocess.run(cmd, env=env, timeout=600).returncode == 0
     assert db.execute("select count(*), count(distinct fingerprint) from core.post").fetchone() == (n, n)
     assert_batches_accounted(db)
+
+
+def _peak_rss_reading(path: Path) -> float:
+    code = ("import resource, sys; from pathlib import Path; from lokdarpan_db.ingest_read import read_batches;"
+            "n = sum(b.lines for b in read_batches(Path(sys.argv[1]), 'posts', 20000));"
+            "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "python"))
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                         check=True, timeout=600).stdout.split()
+    return int(out[0]), int(out[1]) / 1024
+
+
+def test_reader_memory_does_not_grow_with_file_size(tmp_path):
+    def write(n):
+        path = tmp_path / f"m{n}.jsonl.gz"
+        with gzip.open(path, "wt") as fh:
+            for i in range(n):
+                fh.write(json.dumps(good("m", i)) + "\n")
+        return path
+    small_n, small_mb = _peak_rss_reading(write(40_000))
+    big_n, big_mb = _peak_rss_reading(write(320_000))
+    assert (small_n, big_n) == (40_000, 320_000)
+    assert big_mb < small_mb * 1.25 + 10, (small_mb, big_mb)  # 8x the lines, same peak memory
