@@ -187,7 +187,6 @@ class Engine:
 
     def deploy(self, to: str | None = None) -> list[Change]:
         with self._locked() as conn:
-            registry.ensure(conn)
             self._refuse_if_tampered(conn)
             done = self.deployed_ids(conn)
             last = self._target_index(to)
@@ -198,7 +197,8 @@ class Engine:
             if not todo:
                 self.log("nothing to deploy")
                 return []
-            self._check_extensions(conn, todo)
+            self._check_extensions(conn, todo)  # before anything, our bookkeeping included, changes
+            registry.ensure(conn)
             backend = self._backend()
             try:
                 self._reconcile_yoyo(backend, set(done))

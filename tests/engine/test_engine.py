@@ -268,6 +268,7 @@ def test_missing_extension_is_reported_before_anything_changes(tmp_path, empty_d
         Engine(empty_db, project).deploy()
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("select to_regnamespace('s')").fetchone()[0] is None
+        assert conn.execute("select to_regnamespace('lokdarpan_meta')").fetchone()[0] is None
 
 
 def test_fingerprint_notices_a_leaky_revert(tmp_path, empty_db):
