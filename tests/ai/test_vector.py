@@ -26,13 +26,20 @@ def load(db, vecs, model=MODEL, wards=None, expired=None, prefix="chunk"):
         rows.append((f"{prefix} {i}", ward, vtext(v), model, dims, exp))
     with db.cursor() as cur:
         cur.executemany(
-            "insert into ai.embedding_store (content_chunk, source_type, source_title, ward_context, embedding,"
+            "insert into ai.embedding_store (content_chunk, source_type, source_title, ward_context,"
+            " embedding,"
             " embedding_model, embedding_dimensions, fetched_at, expires_at)"
             " values (%s, 'news', 'title', %s, %s::extensions.vector, %s, %s, now() - interval '10 days',"
             " case when %s then now() - interval '1 day' end)",
-            rows)
-    ids = [r[0] for r in db.execute(
-        "select embedding_id from ai.embedding_store where embedding_model = %s order by embedding_id", [model])]
+            rows,
+        )
+    ids = [
+        r[0]
+        for r in db.execute(
+            "select embedding_id from ai.embedding_store where embedding_model = %s order by embedding_id",
+            [model],
+        )
+    ]
     db.commit()
     return ids
 
@@ -46,8 +53,11 @@ def oracle(vecs, q, mask, k, threshold):
 
 
 def search(db, q, ward=None, k=10, threshold=-1.0, model=None):
-    return db.execute("select content_id, similarity_score, ward_context from ai.find_similar_content("
-                      "%s::extensions.vector, %s, %s, %s, %s)", [vtext(q), ward, k, threshold, model]).fetchall()
+    return db.execute(
+        "select content_id, similarity_score, ward_context from ai.find_similar_content("
+        "%s::extensions.vector, %s, %s, %s, %s)",
+        [vtext(q), ward, k, threshold, model],
+    ).fetchall()
 
 
 @pytest.fixture
@@ -76,7 +86,7 @@ def test_exact_semantics_match_the_oracle(db, dataset):
         want = oracle(vecs, q, mask, 10, threshold)
         got = search(db, q, ward.upper() if ward else None, 10, threshold)
         assert [ids.index(r[0]) for r in got] == [i for i, _ in want]
-        for (_, s_got, w_got), (i, s_want) in zip(got, want):
+        for (_, s_got, w_got), (_i, s_want) in zip(got, want, strict=True):
             assert s_got == pytest.approx(s_want, abs=1e-5)
             if ward:
                 assert w_got == ward
@@ -105,11 +115,16 @@ def test_index_search_recall_against_the_oracle(db, dataset):
 
 def _plan(db, model, ward):
     sql = db.execute("select ai.similar_content_sql(%s)", [model]).fetchone()[0]
-    dims = db.execute("select dimensions from ai.embedding_model where model_name = %s", [model]).fetchone()[0]
+    dims = db.execute("select dimensions from ai.embedding_model where model_name = %s", [model]).fetchone()[
+        0
+    ]
     db.execute("prepare q (extensions.vector, text, integer, double precision, timestamptz) as " + sql)
     try:
-        rows = db.execute(psycopg.sql.SQL("explain (format json) execute q({}, {}, 10, 0.5, now())").format(
-            psycopg.sql.Literal(vtext(np.ones(dims))), psycopg.sql.Literal(ward))).fetchone()[0]
+        rows = db.execute(
+            psycopg.sql.SQL("explain (format json) execute q({}, {}, 10, 0.5, now())").format(
+                psycopg.sql.Literal(vtext(np.ones(dims))), psycopg.sql.Literal(ward)
+            )
+        ).fetchone()[0]
     finally:
         db.execute("deallocate q")
     return json.dumps(rows)
@@ -151,18 +166,26 @@ def test_halfvec_model_above_2000_dims_is_indexed_and_searched(db):
 
 def test_dimension_and_argument_errors(db):
     with pytest.raises(psycopg.errors.CheckViolation):
-        db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-                   " embedding_dimensions) values ('x', 'news', '[1,2,3]', %s, 384)", [MODEL])
+        db.execute(
+            "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+            " embedding_dimensions) values ('x', 'news', '[1,2,3]', %s, 384)",
+            [MODEL],
+        )
     db.rollback()
     # dimension consistent with the vector but not the model's: refused by the model's index
     # expression (vector(384) cast) before the foreign key to (model, dimensions) is checked
     with pytest.raises((psycopg.errors.ForeignKeyViolation, psycopg.errors.DataException)):
-        db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-                   " embedding_dimensions) values ('x', 'news', '[1,2,3]', %s, 3)", [MODEL])
+        db.execute(
+            "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+            " embedding_dimensions) values ('x', 'news', '[1,2,3]', %s, 3)",
+            [MODEL],
+        )
     db.rollback()
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
-        db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-                   " embedding_dimensions) values ('x', 'news', '[1,2,3]', 'no-such-model', 3)")
+        db.execute(
+            "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+            " embedding_dimensions) values ('x', 'news', '[1,2,3]', 'no-such-model', 3)"
+        )
     db.rollback()
     with pytest.raises(psycopg.errors.DataException):
         search(db, np.ones(5))  # no model has 5 dimensions
@@ -181,33 +204,51 @@ def test_dimension_and_argument_errors(db):
 
 def test_dedupe_by_sha256_per_model_and_access_tracking(db):
     v = vtext(np.ones(384))
-    db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-               " embedding_dimensions) values ('same \\ text', 'news', %s::extensions.vector, %s, 384)", [v, MODEL])
+    db.execute(
+        "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+        " embedding_dimensions) values ('same \\ text', 'news', %s::extensions.vector, %s, 384)",
+        [v, MODEL],
+    )
     with pytest.raises(psycopg.errors.UniqueViolation):
-        db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-                   " embedding_dimensions) values ('same \\ text', 'epaper', %s::extensions.vector, %s, 384)",
-                   [v, MODEL])
+        db.execute(
+            "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+            " embedding_dimensions) values ('same \\ text', 'epaper', %s::extensions.vector, %s, 384)",
+            [v, MODEL],
+        )
     db.rollback()
-    db.execute("insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
-               " embedding_dimensions) values ('same \\ text', 'news', %s::extensions.vector, %s, 384)", [v, MODEL])
+    db.execute(
+        "insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model,"
+        " embedding_dimensions) values ('same \\ text', 'news', %s::extensions.vector, %s, 384)",
+        [v, MODEL],
+    )
     (eid,) = db.execute("select embedding_id from ai.embedding_store").fetchone()
-    assert db.execute("select ai.touch_embeddings(array[%s, -1]::bigint[], '2026-01-02')", [eid]).fetchone()[0] == 1
-    assert db.execute("select ai.touch_embeddings(array[%s]::bigint[], '2026-01-01')", [eid]).fetchone()[0] == 1
+    assert (
+        db.execute("select ai.touch_embeddings(array[%s, -1]::bigint[], '2026-01-02')", [eid]).fetchone()[0]
+        == 1
+    )
+    assert (
+        db.execute("select ai.touch_embeddings(array[%s]::bigint[], '2026-01-01')", [eid]).fetchone()[0] == 1
+    )
     row = db.execute("select access_count, last_accessed_at::date::text from ai.embedding_store").fetchone()
     assert row == (2, "2026-01-02")
 
 
 def test_index_ddl_for_a_new_model(db):
-    db.execute("insert into ai.embedding_model (model_name, dimensions, index_type, provider)"
-               " values ('test-model-v1', 768, 'vector', 'local')")
+    db.execute(
+        "insert into ai.embedding_model (model_name, dimensions, index_type, provider)"
+        " values ('test-model-v1', 768, 'vector', 'local')"
+    )
     ddl = db.execute("select ai.embedding_index_ddl('test-model-v1', 8, 32)").fetchone()[0]
     db.commit()
     db.autocommit = True
     db.execute(ddl)
     db.autocommit = False
-    idx = db.execute("select indexdef from pg_indexes where indexname = 'ix_embedding_store__embedding__test_model_v1'"
-                     ).fetchone()[0]
+    idx = db.execute(
+        "select indexdef from pg_indexes where indexname = 'ix_embedding_store__embedding__test_model_v1'"
+    ).fetchone()[0]
     assert "hnsw" in idx and "vector(768)" in idx and "test-model-v1" in idx
     with pytest.raises(psycopg.errors.CheckViolation):
-        db.execute("insert into ai.embedding_model (model_name, dimensions, index_type, provider)"
-                   " values ('too-wide', 3072, 'vector', 'local')")
+        db.execute(
+            "insert into ai.embedding_model (model_name, dimensions, index_type, provider)"
+            " values ('too-wide', 3072, 'vector', 'local')"
+        )
