@@ -49,6 +49,11 @@ def add_arguments(p) -> None:
         "--ef-search", type=int, default=None, help="override ai.embedding_model.ef_search for the run"
     )
     p.add_argument("--maintenance-work-mem", default="4GB")
+    p.add_argument(
+        "--random",
+        action="store_true",
+        help="random Gaussian-mixture vectors for 384 dims too (no model needed)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     p.add_argument("--no-report", action="store_true", help="print, do not write BENCHMARKS.md")
 
@@ -91,14 +96,14 @@ def _clustered(rng, n: int, dims: int, centres):
     return out.astype(np.float32)
 
 
-def _dataset(conn, dims: int, n: int, nq: int, seed: int):
+def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = False):
     """(vectors, wards, texts, queries, query_wards) for one model."""
     import numpy as np
 
     wards = [
         r[0] for r in conn.execute("select ward_name from core.ward order by ward_no nulls last, ward_name")
     ]
-    if dims == 384:
+    if dims == 384 and not random_only:
         from ..textgen_ai import embed_texts, generate_texts
 
         docs = generate_texts(n, seed=seed, wards=wards)
@@ -263,7 +268,9 @@ def run(args) -> int:
                 ef = conn.execute(
                     "select ef_search from ai.embedding_model where model_name = %s", [model]
                 ).fetchone()[0]
-                vecs, wards, texts, qvecs, qwards = _dataset(conn, dims, args.n, args.queries, args.seed)
+                vecs, wards, texts, qvecs, qwards = _dataset(
+                    conn, dims, args.n, args.queries, args.seed, args.random
+                )
                 index = conn.execute("select ai.embedding_index_name(%s)", [model]).fetchone()[0]
                 ddl = conn.execute(
                     "select ai.embedding_index_ddl(%s, %s, %s)", [model, args.m, args.ef_construction]
@@ -299,7 +306,8 @@ def run(args) -> int:
                 )
                 res_ward = _measure(conn, model, qtexts, qwards, truth_ward, ids, args.k, args.runs)
                 conn.rollback()
-                rows.append((dims, model, ef, load_s, build_s, size, res_all, res_ward, paths))
+                data = "random mixture" if (dims != 384 or args.random) else "real text"
+                rows.append((dims, data, model, ef, load_s, build_s, size, res_all, res_ward, paths))
                 del vecs
                 _report(args, rows)
     finally:
@@ -316,8 +324,8 @@ def run(args) -> int:
     return 0
 
 
-def _previous_rows(path: Path, dims_run: set[int]) -> tuple[list[str], list[str]]:
-    """Table rows and access-path lines of the current section for dimensions not run now."""
+def _previous_rows(path: Path, run: set[tuple[int, str]]) -> tuple[list[str], list[str]]:
+    """Table rows and access-path lines of the current section for (dims, data) not run now."""
     if not path.exists():
         return [], []
     text = path.read_text(encoding="utf-8")
@@ -327,18 +335,18 @@ def _previous_rows(path: Path, dims_run: set[int]) -> tuple[list[str], list[str]
     section = text.split(begin, 1)[1].split(end, 1)[0]
     table, paths = [], []
     for line in section.splitlines():
-        m = re.match(r"^\| (\d+) \| ", line)
-        if m and int(m.group(1)) not in dims_run:
+        m = re.match(r"^\| (\d+) \| ([^|]+?) \| ", line)
+        if m and (int(m.group(1)), m.group(2)) not in run:
             table.append(line)
-        m = re.match(r"^- (\d+) dims: ", line)
-        if m and int(m.group(1)) not in dims_run:
+        m = re.match(r"^- (\d+) dims, ([^:]+): ", line)
+        if m and (int(m.group(1)), m.group(2)) not in run:
             paths.append(line)
     return table, paths
 
 
 def _report(args, rows) -> str:
     path = project_dir(args) / "BENCHMARKS.md"
-    keep = _previous_rows(path, {r[0] for r in rows}) if not args.no_report else ([], [])
+    keep = _previous_rows(path, {(r[0], r[1]) for r in rows}) if not args.no_report else ([], [])
     md = _markdown(args, rows, keep)
     if not args.no_report:
         report.write_section(path, "vector", md)
@@ -354,20 +362,22 @@ def _markdown(args, rows, keep=([], [])) -> str:
         f"k = {args.k}, HNSW m = {args.m}, "
         f"ef_construction = {args.ef_construction}; recall@{args.k} against exact numpy search over the "
         f"same non-expired rows (2 % of rows are expired); latency = client round trip of "
-        f"`ai.find_similar_content` (median of {args.runs} runs of p50/p95). 384 dims: real "
+        f"`ai.find_similar_content` (median of {args.runs} runs of p50/p95). Data `real text`: "
         "all-MiniLM-L6-v2 embeddings of generated ward political text (queries: other generated "
-        "texts). 3,072 dims: random Gaussian-mixture vectors (n/100 random centres + noise), "
-        "indexed as halfvec(3072). Ward filter: the query's ward (~0.7 % of rows), iterative scan "
-        "`relaxed_order`.",
+        "texts); `random mixture`: random Gaussian-mixture vectors (n/100 random centres + noise; "
+        "queries drawn the same way). 3,072 dims are indexed as halfvec(3072). Ward filter: the "
+        "query's ward (~0.7 % of rows), iterative scan `relaxed_order`.",
         "",
-        "| dims | model | n | index | ef_search | load s | build s | index MB | recall@k | p50 ms | p95 ms "
-        "| ward recall@k | ward p50 ms | ward p95 ms | target |",
-        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| dims | data | model | n | index | ef_search | load s | build s | index MB | recall@k "
+        "| p50 ms | p95 ms | ward recall@k | ward p50 ms | ward p95 ms | target |",
+        "|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     lines.extend(keep[0])
     paths = list(keep[1])
-    for dims, model, ef, load_s, build_s, size, (r, p50, p95), (wr, wp50, wp95), path in rows:
-        paths.append(f"- {dims} dims: plan without ward filter: `{path[0]}`; with ward filter: `{path[1]}`.")
+    for dims, data, model, ef, load_s, build_s, size, (r, p50, p95), (wr, wp50, wp95), path in rows:
+        paths.append(
+            f"- {dims} dims, {data}: plan without ward filter: `{path[0]}`; with ward filter: `{path[1]}`."
+        )
         kind = "hnsw halfvec" if dims > 2000 else "hnsw vector"
         target = TARGETS.get(dims)
         verdict = "—"
@@ -375,7 +385,7 @@ def _markdown(args, rows, keep=([], [])) -> str:
             ok = r >= target[0] and p95 <= target[1] and wr >= target[0] and wp95 <= target[1]
             verdict = f"{'met' if ok else 'MISSED'} (recall ≥ {target[0]}, p95 ≤ {target[1]:g} ms)"
         lines.append(
-            f"| {dims} | {model} | {args.n:,} | {kind} | {ef} | {load_s:.1f} | {build_s:.1f} "
+            f"| {dims} | {data} | {model} | {args.n:,} | {kind} | {ef} | {load_s:.1f} | {build_s:.1f} "
             f"| {size / 2**20:.0f} "
             f"| {r:.3f} | {p50:.2f} | {p95:.2f} | {wr:.3f} | {wp50:.2f} | {wp95:.2f} | {verdict} |"
         )
