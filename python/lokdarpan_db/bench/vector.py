@@ -11,6 +11,7 @@ BENCHMARKS.md.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import statistics
 import struct
@@ -27,7 +28,7 @@ from ..connect import connect, resolve_url
 from ..errors import UserError
 from ..migrate import Engine
 
-SCRATCH_DB = "lokdarpan_bench_vector"
+SCRATCH_DB = f"lokdarpan_bench_vector_{os.getpid()}"  # one per run: concurrent runs never collide
 MODELS = {384: "all-MiniLM-L6-v2", 1536: "text-embedding-3-small", 3072: "text-embedding-3-large"}
 TARGETS = {384: (0.95, 20.0), 3072: (0.90, 50.0)}
 
