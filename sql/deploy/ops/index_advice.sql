@@ -111,7 +111,7 @@ select s.schema_name, t.relname::text as table_name, ic.relname::text as index_n
  where not i.indisvalid or not i.indisready;
 comment on view ops.invalid_index is
     'Indexes that are invalid or not ready (a failed concurrent index build, or a partitioned '
-    'index still missing partitions): rebuild them (REINDEX, concurrently on a live table) or drop and recreate.';
+    'index still missing partitions): rebuild them (REINDEX without blocking writes on a live table) or drop and recreate.';
 
 create view ops.partition_missing_index as
 select s.schema_name, p.relname::text as parent_table, c.relname::text as partition_name,
