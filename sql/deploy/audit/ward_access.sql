@@ -214,6 +214,9 @@ begin
                      and a.attname = p_ward_column and a.attnum > 0) then
         raise exception 'column % of % does not exist', p_ward_column, p_matview using errcode = 'undefined_column';
     end if;
+    if p_view_name = '' then
+        raise exception 'view name must not be empty' using errcode = 'invalid_parameter_value';
+    end if;
     v_view := format('%I.%I', v_schema, coalesce(p_view_name, (v_name || '_by_ward')::name));
     execute format('revoke all on %s from public, lokdarpan_readonly, lokdarpan_analyst', p_matview);
     execute format('create view %s with (security_barrier = true) as select * from %s where %s',
