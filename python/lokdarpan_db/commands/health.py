@@ -45,7 +45,7 @@ def collect(conn: psycopg.Connection, slow_ms: float = 1000.0) -> list[Row]:
         rows.append(Row("integrity", name, status, "" if count is None else str(count), detail or ""))
     for name, value, threshold, status in conn.execute(
             "select metric_name, current_value, threshold, status "
-            "from ops.check_performance_thresholds(%s)", [slow_ms]).fetchall():
+            "from ops.check_performance_thresholds(%s::numeric)", [slow_ms]).fetchall():
         rows.append(Row("performance", name, status, "" if value is None else str(value),
                         f"threshold {threshold}"))
     for view, what in ADVICE_VIEWS.items():
@@ -79,7 +79,8 @@ def cmd_health(args) -> int:
     with connect(url, autocommit=True) as conn:
         try:
             rows = collect(conn, args.slow_ms)
-        except psycopg.errors.UndefinedFunction as exc:
+        except (psycopg.errors.UndefinedFunction, psycopg.errors.InvalidSchemaName,
+                psycopg.errors.UndefinedTable) as exc:
             raise UserError(f"{redact(url)} has no ops functions (deploy the plan first): "
                             f"{str(exc).splitlines()[0]}") from None
         except psycopg.errors.InsufficientPrivilege as exc:

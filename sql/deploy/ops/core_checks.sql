@@ -110,8 +110,8 @@ begin
         select coalesce(sum(m.row_count), 0) into v_rows from core.default_partition_months(v_parent) m;
         if v_rows > 0 then
             v_total := v_total + v_rows;
-            v_detail := v_detail || format('%s%s: %s rows in months %s', case when v_detail = '' then '' else '; ' end,
-                                           v_parent, v_rows,
+            v_detail := v_detail || format('%s%I.%I: %s rows in months %s', case when v_detail = '' then '' else '; ' end,
+                                           v_policy.parent_schema, v_policy.parent_table, v_rows,
                                            (select string_agg(to_char(m.month, 'YYYY-MM'), ', ' order by m.month)
                                               from core.default_partition_months(v_parent) m));
         end if;
@@ -151,7 +151,8 @@ begin
                             where not p.is_default
                               and left(p.range_from, 10)::date <= v_month
                               and left(p.range_to, 10)::date >= (v_month + interval '1 month')::date) then
-                v_missing := v_missing || format('%s %s', v_parent, to_char(v_month, 'YYYY-MM'));
+                v_missing := v_missing || format('%I.%I %s', v_policy.parent_schema, v_policy.parent_table,
+                                                 to_char(v_month, 'YYYY-MM'));
             end if;
         end loop;
     end loop;
