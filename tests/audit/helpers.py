@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import psycopg
 from psycopg import sql
 
-GROUPS = ("lokdarpan_readonly", "lokdarpan_analyst", "lokdarpan_admin", "lokdarpan_app",
-          "lokdarpan_ingest")
+GROUPS = ("lokdarpan_readonly", "lokdarpan_analyst", "lokdarpan_admin", "lokdarpan_app", "lokdarpan_ingest")
 
 
 class Roles:
@@ -25,7 +24,8 @@ class Roles:
         stmt = sql.SQL("create role {} login").format(sql.Identifier(name))
         if group:
             stmt = sql.SQL("create role {} login in role {}").format(
-                sql.Identifier(name), sql.Identifier(group))
+                sql.Identifier(name), sql.Identifier(group)
+            )
         self.conn.execute(stmt)
         self.conn.commit()
         self.created.append(name)

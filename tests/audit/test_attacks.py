@@ -21,16 +21,52 @@ PRODUCT_FUNCS = """
      order by 2"""
 
 # builtins a definer function might call unqualified, planted in the attacker's schema
-BUILTINS = ["lower", "upper", "btrim", "format", "current_setting", "set_config", "pg_has_role",
-            "to_jsonb", "jsonb_set", "inet_client_addr", "pg_current_xact_id", "left", "round",
-            "age", "to_char", "make_interval", "date_trunc", "array_to_string", "cardinality",
-            "quote_ident", "to_regclass", "has_table_privilege", "pg_get_viewdef", "now",
-            "clock_timestamp", "pg_is_in_recovery", "pg_get_expr", "string_to_array", "abs"]
+BUILTINS = [
+    "lower",
+    "upper",
+    "btrim",
+    "format",
+    "current_setting",
+    "set_config",
+    "pg_has_role",
+    "to_jsonb",
+    "jsonb_set",
+    "inet_client_addr",
+    "pg_current_xact_id",
+    "left",
+    "round",
+    "age",
+    "to_char",
+    "make_interval",
+    "date_trunc",
+    "array_to_string",
+    "cardinality",
+    "quote_ident",
+    "to_regclass",
+    "has_table_privilege",
+    "pg_get_viewdef",
+    "now",
+    "clock_timestamp",
+    "pg_is_in_recovery",
+    "pg_get_expr",
+    "string_to_array",
+    "abs",
+]
 
-SAMPLE = {"integer": "30", "bigint": "30", "smallint": "30", "numeric": "1000", "boolean": "false",
-          "date": "date '2026-11-15'", "timestamp with time zone": "timestamptz '2026-11-15 12:00+00'",
-          "timestamp without time zone": "timestamp '2026-11-15 12:00'", "text": "'Kapra'",
-          "name": "'ward_name'", "regclass": "'core.alert'", "text[]": "'{}'::text[]"}
+SAMPLE = {
+    "integer": "30",
+    "bigint": "30",
+    "smallint": "30",
+    "numeric": "1000",
+    "boolean": "false",
+    "date": "date '2026-11-15'",
+    "timestamp with time zone": "timestamptz '2026-11-15 12:00+00'",
+    "timestamp without time zone": "timestamp '2026-11-15 12:00'",
+    "text": "'Kapra'",
+    "name": "'ward_name'",
+    "regclass": "'core.alert'",
+    "text[]": "'{}'::text[]",
+}
 
 
 def _call_sql(sig: str, types: list[str], nargs: int, ndefaults: int, value_for=None) -> str:
@@ -54,18 +90,30 @@ def plant(conn, schema: str, relations: list[str]) -> None:
     """As the attacker: shadow builtins, the text = operator and every product relation name."""
     for name in BUILTINS:
         for args in ("", "text", "anyelement", "variadic text[]"):
-            conn.execute(sql.SQL(
-                "create function {}.{}({}) returns text language plpgsql as "
-                "$$ begin raise exception 'planted {} used'; end $$").format(
-                    sql.Identifier(schema), sql.Identifier(name), sql.SQL(args), sql.SQL(name)))
-    conn.execute(sql.SQL("create function {}.eq(text, text) returns boolean language plpgsql as "
-                         "$$ begin raise exception 'planted = used'; end $$").format(sql.Identifier(schema)))
-    conn.execute(sql.SQL("create operator {}.= (leftarg = text, rightarg = text, function = {}.eq)").format(
-        sql.Identifier(schema), sql.Identifier(schema)))
+            conn.execute(
+                sql.SQL(
+                    "create function {}.{}({}) returns text language plpgsql as "
+                    "$$ begin raise exception 'planted {} used'; end $$"
+                ).format(sql.Identifier(schema), sql.Identifier(name), sql.SQL(args), sql.SQL(name))
+            )
+    conn.execute(
+        sql.SQL(
+            "create function {}.eq(text, text) returns boolean language plpgsql as "
+            "$$ begin raise exception 'planted = used'; end $$"
+        ).format(sql.Identifier(schema))
+    )
+    conn.execute(
+        sql.SQL("create operator {}.= (leftarg = text, rightarg = text, function = {}.eq)").format(
+            sql.Identifier(schema), sql.Identifier(schema)
+        )
+    )
     for rel in sorted(set(relations)):
         conn.execute(sql.SQL("create temp table {} (planted integer)").format(sql.Identifier(rel)))
-        conn.execute(sql.SQL("create table {}.{} (planted integer)").format(sql.Identifier(schema),
-                                                                           sql.Identifier(rel)))
+        conn.execute(
+            sql.SQL("create table {}.{} (planted integer)").format(
+                sql.Identifier(schema), sql.Identifier(rel)
+            )
+        )
     conn.execute(sql.SQL("set search_path = {}, pg_catalog, public").format(sql.Identifier(schema)))
 
 
@@ -74,12 +122,17 @@ def attack(db, roles, functions) -> list[str]:
     attacker = roles.login("lokdarpan_analyst", "atk")
     roles.assign(attacker, "Kapra")
     schema = f"t_attack_{uuid.uuid4().hex[:6]}"
-    db.execute(sql.SQL("create schema {} authorization {}").format(sql.Identifier(schema),
-                                                                   sql.Identifier(attacker)))
+    db.execute(
+        sql.SQL("create schema {} authorization {}").format(sql.Identifier(schema), sql.Identifier(attacker))
+    )
     db.commit()
-    relations = [r[0] for r in db.execute(
-        "select c.relname from pg_class c join ops.product_schema s on s.schema_oid = c.relnamespace "
-        "where c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition")]
+    relations = [
+        r[0]
+        for r in db.execute(
+            "select c.relname from pg_class c join ops.product_schema s on s.schema_oid = c.relnamespace "
+            "where c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition"
+        )
+    ]
     broken = []
     try:
         with as_role(db, attacker):
@@ -103,8 +156,9 @@ def attack(db, roles, functions) -> list[str]:
                 plant(db, schema, relations)
                 db.execute("insert into core.alert (ward_name, description) values ('Kapra', 'under attack')")
                 db.execute("reset search_path")
-        logged = db.execute("select count(*) from audit.audit_log where new_row ->> 'description' = "
-                            "'under attack'").fetchone()[0]
+        logged = db.execute(
+            "select count(*) from audit.audit_log where new_row ->> 'description' = 'under attack'"
+        ).fetchone()[0]
         assert logged == 0  # rolled back with the insert; the insert itself went through
     finally:
         db.rollback()
@@ -129,11 +183,14 @@ def test_every_security_definer_function_pins_a_safe_search_path(db):
         assert "pg_temp" not in parts[:-1], f"{sig}: pg_temp must be last if listed ({path})"
         for schema in parts:
             writable = db.execute(
-                "select count(*) from pg_namespace n, unnest(array['lokdarpan_readonly', 'lokdarpan_analyst', "
+                "select count(*) from pg_namespace n, "
+                "unnest(array['lokdarpan_readonly', 'lokdarpan_analyst', "
                 "'lokdarpan_app', 'lokdarpan_ingest', 'public']) r(role) where n.nspname = %s "
                 "and case when r.role = 'public' then exists (select 1 from aclexplode(n.nspacl) a "
                 "where a.grantee = 0 and a.privilege_type = 'CREATE') "
-                "else has_schema_privilege(r.role, n.oid, 'create') end", [schema]).fetchone()[0]
+                "else has_schema_privilege(r.role, n.oid, 'create') end",
+                [schema],
+            ).fetchone()[0]
             assert writable == 0, f"{sig}: non-owners may create objects in {schema}"
 
 
@@ -158,19 +215,30 @@ def test_the_search_path_harness_catches_an_unpinned_function(db, roles):
 # ---------------------------------------------------------------------------------------------
 # SQL injection
 
-INJECTIONS = ["'; drop table public.t_canary; --", "x') or (1=1", '"; drop table public.t_canary; --',
-              "Kapra' union select rolname from pg_roles --", "$$; drop table public.t_canary; $$",
-              "%s %I %L", "\\", "Robert'); drop table public.t_canary;--", "ward_name; drop table public.t_canary",
-              "a\"b", ""]
+INJECTIONS = [
+    "'; drop table public.t_canary; --",
+    "x') or (1=1",
+    '"; drop table public.t_canary; --',
+    "Kapra' union select rolname from pg_roles --",
+    "$$; drop table public.t_canary; $$",
+    "%s %I %L",
+    "\\",
+    "Robert'); drop table public.t_canary;--",
+    "ward_name; drop table public.t_canary",
+    'a"b',
+    "",
+]
 
 
 def dynamic_functions(conn):
-    return conn.execute(PRODUCT_FUNCS.format(
-        cond="p.prolang = (select oid from pg_language where lanname = 'plpgsql') "
-             "and p.prosrc ~* '\\mexecute\\M' and p.prorettype <> 'trigger'::regtype "
-             "and exists (select 1 from unnest(p.proargtypes::regtype[]) t "
-             "where t in ('text'::regtype, 'name'::regtype, 'text[]'::regtype, 'character varying'::regtype))"
-    )).fetchall()
+    return conn.execute(
+        PRODUCT_FUNCS.format(
+            cond="p.prolang = (select oid from pg_language where lanname = 'plpgsql') "
+            "and p.prosrc ~* '\\mexecute\\M' and p.prorettype <> 'trigger'::regtype "
+            "and exists (select 1 from unnest(p.proargtypes::regtype[]) t "
+            "where t in ('text'::regtype, 'name'::regtype, 'text[]'::regtype, 'character varying'::regtype))"
+        )
+    ).fetchall()
 
 
 def inject(db, functions) -> list[str]:
@@ -185,26 +253,31 @@ def inject(db, functions) -> list[str]:
     rels = ["'pulse.t_inj'", "'core.post'", "'analytics.t_inj_mv'"]
     try:
         for _oid, sig, _n, _names, types, nargs, ndef, *_ in functions:
-            text_positions = [i for i, t in enumerate(types[:nargs])
-                              if t in ("text", "name", "text[]", "character varying")]
+            text_positions = [
+                i for i, t in enumerate(types[:nargs]) if t in ("text", "name", "text[]", "character varying")
+            ]
             reg_positions = [i for i, t in enumerate(types[:nargs]) if t == "regclass"]
             for pos in text_positions:
                 for rel in rels if reg_positions else [None]:
                     for payload in INJECTIONS:
-                        def value_for(i, t, pos=pos, rel=rel, payload=payload):
+
+                        def value_for(i, t, pos=pos, rel=rel, payload=payload, regs=tuple(reg_positions)):
                             if i == pos:
                                 lit = sql.Literal(payload).as_string(db)
                                 return f"array[{lit}]::text[]" if t == "text[]" else f"{lit}::{t}"
-                            if i in reg_positions and rel:
+                            if i in regs and rel:
                                 return f"{rel}::regclass"
                             return None
+
                         call = _call_sql(sig, types, max(nargs - ndef, pos + 1), 0, value_for)
                         with db.transaction(force_rollback=True):
                             result = _outcome(db, call)
                             if result[0] == "error" and result[1] == "42601":
                                 problems.append(f"{sig} <- {payload!r}: syntax error {result[2]}")
-                            alive = db.execute("select to_regclass('public.t_canary') is not null, "
-                                               "(select count(*) from core.ward)").fetchone()
+                            alive = db.execute(
+                                "select to_regclass('public.t_canary') is not null, "
+                                "(select count(*) from core.ward)"
+                            ).fetchone()
                             if alive != (True, 145):
                                 problems.append(f"{sig} <- {payload!r}: side effect {alive}")
     finally:
@@ -239,6 +312,8 @@ def test_the_injection_harness_catches_concatenated_sql(db):
 
 def test_registry_refuses_an_injected_check_function(db):
     with pytest.raises(psycopg.errors.CheckViolation):
-        db.execute("insert into ops.integrity_check values ('evil', "
-                   "'ops.x(); drop table core.ward; select ops.y', 'x')")
+        db.execute(
+            "insert into ops.integrity_check values ('evil', "
+            "'ops.x(); drop table core.ward; select ops.y', 'x')"
+        )
     db.rollback()

@@ -13,17 +13,23 @@ from .helpers import GROUPS, as_role, sqlstate_of
 def log_rows(conn, table):
     return conn.execute(
         "select operation, old_row, new_row, acting_role, session_role, app_user, transaction_id "
-        "from audit.audit_log where table_name = %s order by audit_id", [table]).fetchall()
+        "from audit.audit_log where table_name = %s order by audit_id",
+        [table],
+    ).fetchall()
 
 
 def test_user_changes_are_logged_with_redacted_password(db, roles):
     app = roles.login("lokdarpan_app", "app")
     with as_role(db, app):
         db.execute("set local lokdarpan.app_user = 'asha@example.org'")
-        db.execute("insert into core.app_user (username, email, password_hash) "
-                   "values ('asha', 'asha@example.org', 'argon2-hash-aaaaaaaaaaaaaaaa')")
-        db.execute("update core.app_user set password_hash = 'argon2-hash-bbbbbbbbbbbbbbbb', "
-                   "failed_login_count = 1 where username = 'asha'")
+        db.execute(
+            "insert into core.app_user (username, email, password_hash) "
+            "values ('asha', 'asha@example.org', 'argon2-hash-aaaaaaaaaaaaaaaa')"
+        )
+        db.execute(
+            "update core.app_user set password_hash = 'argon2-hash-bbbbbbbbbbbbbbbb', "
+            "failed_login_count = 1 where username = 'asha'"
+        )
         xid = db.execute("select pg_current_xact_id()::text::bigint").fetchone()[0]
     db.execute("delete from core.app_user where username = 'asha'")
     rows = log_rows(db, "app_user")
@@ -34,7 +40,7 @@ def test_user_changes_are_logged_with_redacted_password(db, roles):
     assert upd[1]["password_hash"] == upd[2]["password_hash"] == "<redacted>"
     assert "argon2" not in str(rows)
     assert ins[3] == app and ins[5] == "asha@example.org" and ins[6] == xid
-    assert dele[3] != app and dele[2] is None   # done by the superuser after RESET ROLE
+    assert dele[3] != app and dele[2] is None  # done by the superuser after RESET ROLE
     db.rollback()
 
 
@@ -45,9 +51,11 @@ def test_alerts_and_ward_assignments_are_logged_posts_are_not(db, roles):
     assert [(r[0], r[2]["role_name"], r[2]["ward_name"]) for r in assign] == [("INSERT", analyst, "Kapra")]
     with as_role(db, analyst):
         db.execute("insert into core.alert (ward_name, description) values ('Kapra', 'water cut')")
-    db.execute("insert into core.post (created_at, city, text, fingerprint) "
-               "select now(), 'Kapra', 'p' || g, core.post_fingerprint('Kapra', null, now(), 'p' || g) "
-               "from generate_series(1, 50) g")
+    db.execute(
+        "insert into core.post (created_at, city, text, fingerprint) "
+        "select now(), 'Kapra', 'p' || g, core.post_fingerprint('Kapra', null, now(), 'p' || g) "
+        "from generate_series(1, 50) g"
+    )
     alert = log_rows(db, "alert")
     assert len(alert) == 1 and alert[0][3] == analyst and alert[0][2]["description"] == "water cut"
     assert db.execute("select count(*) from audit.audit_log where table_name like 'post%'").fetchone()[0] == 0
@@ -65,7 +73,7 @@ def test_audit_log_is_append_only_for_every_role(db, roles):
         "delete": "delete from audit.audit_log",
         "truncate": "truncate audit.audit_log",
         "insert": "insert into audit.audit_log (table_schema, table_name, operation, new_row, "
-                  "transaction_id) values ('core', 'alert', 'INSERT', '{}', 1)",
+        "transaction_id) values ('core', 'alert', 'INSERT', '{}', 1)",
     }
     logins = [roles.login(g, g.split("_")[1][:3]) for g in GROUPS]
     for role in [*GROUPS, *logins]:
@@ -75,8 +83,9 @@ def test_audit_log_is_append_only_for_every_role(db, roles):
     # the owner (superuser) is refused by the trigger as well, row by row and by TRUNCATE
     for what in ("update", "delete", "truncate"):
         assert sqlstate_of(db, attempts[what]) == "42501", what
-    part = db.execute("select partition_schema || '.' || partition_name from core.partitions_of("
-                      "'audit.audit_log') limit 1").fetchone()[0]
+    part = db.execute(
+        "select partition_schema || '.' || partition_name from core.partitions_of('audit.audit_log') limit 1"
+    ).fetchone()[0]
     assert sqlstate_of(db, f"delete from {part}") == "42501"
     assert sqlstate_of(db, f"update {part} set app_user = 'x'") == "42501"
     # only admin (and its members) may read it
@@ -88,19 +97,25 @@ def test_audit_log_is_append_only_for_every_role(db, roles):
 
 
 def test_partitions_ahead_and_no_default_partition(db):
-    parts = db.execute("select partition_name, is_default from core.partitions_of('audit.audit_log')").fetchall()
+    parts = db.execute(
+        "select partition_name, is_default from core.partitions_of('audit.audit_log')"
+    ).fetchall()
     assert not any(d for _, d in parts)
     names = {n for n, _ in parts}
-    months = db.execute("select to_char(date_trunc('month', now()) + make_interval(months => g), "
-                        "'\"audit_log_p\"YYYY_MM') from generate_series(0, 6) g").fetchall()
+    months = db.execute(
+        "select to_char(date_trunc('month', now()) + make_interval(months => g), "
+        "'\"audit_log_p\"YYYY_MM') from generate_series(0, 6) g"
+    ).fetchall()
     assert {m for (m,) in months} <= names
     assert db.execute("select status from ops.check_future_partitions() ").fetchone()[0] == "PASS"
 
 
 def test_enable_audit_on_a_module_table_and_its_guards(db, roles):
     db.execute("create table crisis.t_event (event_id int primary key, ward_name text, secret text)")
-    assert db.execute("select audit.enable_audit('crisis.t_event', array['secret'])").fetchone()[0] \
+    assert (
+        db.execute("select audit.enable_audit('crisis.t_event', array['secret'])").fetchone()[0]
         == "auditing crisis.t_event (redacted: secret)"
+    )
     db.execute("select audit.enable_audit('crisis.t_event', array['secret'])")  # idempotent
     db.execute("insert into crisis.t_event values (1, 'Kapra', 's3cret')")
     rows = log_rows(db, "t_event")
@@ -118,7 +133,7 @@ def test_enable_audit_on_a_module_table_and_its_guards(db, roles):
     db.commit()
 
 
-@pytest.mark.parametrize("value", ["'; drop table core.ward; --", "x\\", "\"quoted\"", "$$ $x$"])
+@pytest.mark.parametrize("value", ["'; drop table core.ward; --", "x\\", '"quoted"', "$$ $x$"])
 def test_app_user_setting_is_stored_verbatim(db, value):
     db.execute("select set_config('lokdarpan.app_user', %s, true)", [value])
     db.execute("insert into core.alert (ward_name, description) values ('Kapra', 'x')")
@@ -133,15 +148,25 @@ def test_ward_assignment_rows_are_private_and_admin_managed(db, roles):
     roles.assign(a, "Kapra")
     roles.assign(b, "Uppal")
     with as_role(db, a):
-        assert db.execute("select role_name, ward_name from audit.ward_assignment").fetchall() == [(a, "Kapra")]
-        assert sqlstate_of(db, "insert into audit.ward_assignment (role_name, ward_name) values (%s, 'Uppal')",
-                           [a]) == "42501"
+        assert db.execute("select role_name, ward_name from audit.ward_assignment").fetchall() == [
+            (a, "Kapra")
+        ]
+        assert (
+            sqlstate_of(
+                db, "insert into audit.ward_assignment (role_name, ward_name) values (%s, 'Uppal')", [a]
+            )
+            == "42501"
+        )
         assert sqlstate_of(db, "select audit.assign_ward(%s, 'Uppal')", [a]) == "42501"
     admin = roles.login("lokdarpan_admin", "adm")
     with as_role(db, admin):
         assert db.execute("select audit.assign_ward(%s, 'uppal')", [a]).fetchone()[0] == "Uppal"
-        assert db.execute("select count(*) from audit.ward_assignment where role_name in (%s, %s)",
-                          [a, b]).fetchone()[0] == 3
+        assert (
+            db.execute(
+                "select count(*) from audit.ward_assignment where role_name in (%s, %s)", [a, b]
+            ).fetchone()[0]
+            == 3
+        )
         assert db.execute("select audit.unassign_ward(%s, 'Uppal')", [a]).fetchone()[0] is True
     assert sqlstate_of(db, "select audit.assign_ward('t_nobody_here', 'Kapra')") == "42704"
     assert sqlstate_of(db, "select audit.assign_ward(%s, 'Atlantis')", [a]) == "P0002"

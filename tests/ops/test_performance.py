@@ -10,16 +10,20 @@ from hypothesis import strategies as st
 
 from lokdarpan_db.migrate import Engine
 
-from ..conftest import ROOT
 from ..audit.helpers import as_role, sqlstate_of
+from ..conftest import ROOT
 
 STATUSES = {"OK", "WARN", "CRITICAL", "NOT AVAILABLE"}
 
 
 def metrics(conn, slow_ms=1000):
-    return {r[0]: r[1:] for r in conn.execute(
-        "select metric_name, current_value, threshold, status from ops.check_performance_thresholds(%s)",
-        [slow_ms])}
+    return {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "select metric_name, current_value, threshold, status from ops.check_performance_thresholds(%s)",
+            [slow_ms],
+        )
+    }
 
 
 def oracle(value, warn, critical, direction):
@@ -31,28 +35,42 @@ def oracle(value, warn, critical, direction):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=st.one_of(st.none(), st.integers(-5, 105)), a=st.integers(0, 100), b=st.integers(0, 100),
-       direction=st.sampled_from(["above", "below"]))
+@given(
+    value=st.one_of(st.none(), st.integers(-5, 105)),
+    a=st.integers(0, 100),
+    b=st.integers(0, 100),
+    direction=st.sampled_from(["above", "below"]),
+)
 def test_threshold_status_matches_oracle(db, value, a, b, direction):
     warn, critical = (min(a, b), max(a, b)) if direction == "above" else (max(a, b), min(a, b))
-    got = db.execute("select ops.threshold_status(%s, %s, %s, %s)", [value, warn, critical, direction]).fetchone()[0]
+    got = db.execute(
+        "select ops.threshold_status(%s, %s, %s, %s)", [value, warn, critical, direction]
+    ).fetchone()[0]
     assert got == oracle(value, warn, critical, direction)
 
 
 def test_every_metric_reports(db):
     m = metrics(db)
-    assert set(m) == {"cache_hit_ratio", "connection_usage", "slow_statements", "replication_lag",
-                      "long_transactions", "xid_age"}
+    assert set(m) == {
+        "cache_hit_ratio",
+        "connection_usage",
+        "slow_statements",
+        "replication_lag",
+        "long_transactions",
+        "xid_age",
+    }
     assert {s for _, _, s in m.values()} <= STATUSES
-    assert m["replication_lag"] == (None, 30, "NOT AVAILABLE")    # no standby here
+    assert m["replication_lag"] == (None, 30, "NOT AVAILABLE")  # no standby here
     assert m["connection_usage"][0] > 0 and m["connection_usage"][2] == "OK"
     assert m["long_transactions"][0] == 0
     assert m["xid_age"][2] == "OK"
 
 
 def test_slow_statements_follow_the_limit(db):
-    loaded = db.execute("select count(*) from pg_settings where name = 'shared_preload_libraries' "
-                        "and setting like '%pg_stat_statements%'").fetchone()[0]
+    loaded = db.execute(
+        "select count(*) from pg_settings where name = 'shared_preload_libraries' "
+        "and setting like '%pg_stat_statements%'"
+    ).fetchone()[0]
     if not loaded:
         pytest.skip("the test server does not preload pg_stat_statements")
     db.execute("select pg_sleep(0.03)")
@@ -70,15 +88,21 @@ def test_slow_statements_not_available_without_the_extension(db):
 
 
 def test_thresholds_are_tunable_and_critical_shows_the_critical_level(db):
-    db.execute("update ops.performance_threshold set warn_at = 0, critical_at = 0 "
-               "where metric_name = 'connection_usage'")
+    db.execute(
+        "update ops.performance_threshold set warn_at = 0, critical_at = 0 "
+        "where metric_name = 'connection_usage'"
+    )
     assert metrics(db)["connection_usage"][1:] == (0, "CRITICAL")
-    db.execute("update ops.performance_threshold set warn_at = 0, critical_at = 100 "
-               "where metric_name = 'connection_usage'")
+    db.execute(
+        "update ops.performance_threshold set warn_at = 0, critical_at = 100 "
+        "where metric_name = 'connection_usage'"
+    )
     assert metrics(db)["connection_usage"][1:] == (0, "WARN")
     with pytest.raises(psycopg.errors.CheckViolation):
-        db.execute("update ops.performance_threshold set warn_at = 50, critical_at = 10 "
-                   "where metric_name = 'connection_usage'")
+        db.execute(
+            "update ops.performance_threshold set warn_at = 50, critical_at = 10 "
+            "where metric_name = 'connection_usage'"
+        )
     db.rollback()
 
 
@@ -97,7 +121,8 @@ def test_seed_names_resolve_unqualified_for_the_application_role(empty_db):
         setting = conn.execute(
             "select cfg from pg_db_role_setting s, unnest(s.setconfig) cfg "
             "where s.setrole = 'lokdarpan_app'::regrole and cfg like 'search_path=%%' "
-            "and s.setdatabase = (select oid from pg_database where datname = current_database())").fetchone()
+            "and s.setdatabase = (select oid from pg_database where datname = current_database())"
+        ).fetchone()
         assert setting is not None
         with as_role(conn, "lokdarpan_app"):
             conn.execute("select set_config('search_path', %s, true)", [setting[0].split("=", 1)[1]])

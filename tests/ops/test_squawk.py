@@ -25,8 +25,13 @@ def squawk_exe() -> str:
 
 
 def run(*paths: str) -> subprocess.CompletedProcess:
-    return subprocess.run([squawk_exe(), "--config", str(CONFIG), "--reporter", "gcc", *paths],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [squawk_exe(), "--config", str(CONFIG), "--reporter", "gcc", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_every_deploy_script_passes_squawk():
@@ -47,18 +52,23 @@ def test_every_excluded_rule_is_justified():
             # the comment block above this rule (or above the group it closes) names it
             block = []
             j = i - 1
-            while j > start and (lines[j].strip().startswith("#") or re.match(r'\s*"[a-z-]+",?\s*$', lines[j])):
+            while j > start and (
+                lines[j].strip().startswith("#") or re.match(r'\s*"[a-z-]+",?\s*$', lines[j])
+            ):
                 block.append(lines[j])
                 j -= 1
-            assert any(m.group(1) in b and b.strip().startswith("#") for b in block), \
+            assert any(m.group(1) in b and b.strip().startswith("#") for b in block), (
                 f"{m.group(1)} is switched off without a reason"
+            )
     assert rules, "no excluded_rules parsed"
 
 
 def test_squawk_catches_unsafe_ddl(tmp_path):
     bad = tmp_path / "bad.sql"
-    bad.write_text("begin;\ncreate index ix_post__text on core.post (text);\n"
-                   "alter table core.alert alter column description type varchar(10);\ncommit;\n")
+    bad.write_text(
+        "begin;\ncreate index ix_post__text on core.post (text);\n"
+        "alter table core.alert alter column description type varchar(10);\ncommit;\n"
+    )
     proc = run(str(bad))
     assert proc.returncode != 0
     assert "require-concurrent-index-creation" in proc.stdout

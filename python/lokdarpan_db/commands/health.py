@@ -40,21 +40,31 @@ def collect(conn: psycopg.Connection, slow_ms: float = 1000.0) -> list[Row]:
     """Every health row of the database behind ``conn`` (integrity, performance, advice)."""
     rows: list[Row] = []
     for name, status, count, detail in conn.execute(
-            "select check_name, status, record_count, issue_description "
-            "from ops.validate_data_integrity()").fetchall():
+        "select check_name, status, record_count, issue_description from ops.validate_data_integrity()"
+    ).fetchall():
         rows.append(Row("integrity", name, status, "" if count is None else str(count), detail or ""))
     for name, value, threshold, status in conn.execute(
-            "select metric_name, current_value, threshold, status "
-            "from ops.check_performance_thresholds(%s::numeric)", [slow_ms]).fetchall():
-        rows.append(Row("performance", name, status, "" if value is None else str(value),
-                        f"threshold {threshold}"))
+        "select metric_name, current_value, threshold, status "
+        "from ops.check_performance_thresholds(%s::numeric)",
+        [slow_ms],
+    ).fetchall():
+        rows.append(
+            Row("performance", name, status, "" if value is None else str(value), f"threshold {threshold}")
+        )
     for view, what in ADVICE_VIEWS.items():
         count = conn.execute(
             psycopg.sql.SQL("select count(*) from ops.{}").format(psycopg.sql.Identifier(view))
         ).fetchone()[0]
         status = "INFO" if view == "unused_index" or count == 0 else "WARN"
-        rows.append(Row("index advice", view, "OK" if count == 0 else status, str(count),
-                        f"{what} (select * from ops.{view})"))
+        rows.append(
+            Row(
+                "index advice",
+                view,
+                "OK" if count == 0 else status,
+                str(count),
+                f"{what} (select * from ops.{view})",
+            )
+        )
     return rows
 
 
@@ -79,23 +89,37 @@ def cmd_health(args) -> int:
     with connect(url, autocommit=True) as conn:
         try:
             rows = collect(conn, args.slow_ms)
-        except (psycopg.errors.UndefinedFunction, psycopg.errors.InvalidSchemaName,
-                psycopg.errors.UndefinedTable) as exc:
-            raise UserError(f"{redact(url)} has no ops functions (deploy the plan first): "
-                            f"{str(exc).splitlines()[0]}") from None
+        except (
+            psycopg.errors.UndefinedFunction,
+            psycopg.errors.InvalidSchemaName,
+            psycopg.errors.UndefinedTable,
+        ) as exc:
+            raise UserError(
+                f"{redact(url)} has no ops functions (deploy the plan first): {str(exc).splitlines()[0]}"
+            ) from None
         except psycopg.errors.InsufficientPrivilege as exc:
             raise UserError(f"permission denied: {str(exc).splitlines()[0]}") from None
     out(args, render(rows))
     failing = [r for r in rows if r.status in FAILING]
-    out(args, f"{len(rows)} rows, {len(failing)} FAIL/CRITICAL, "
-              f"{sum(r.status == 'WARN' for r in rows)} WARN ({redact(url)})")
+    out(
+        args,
+        f"{len(rows)} rows, {len(failing)} FAIL/CRITICAL, "
+        f"{sum(r.status == 'WARN' for r in rows)} WARN ({redact(url)})",
+    )
     return EXIT_HEALTH if failing else 0
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("health", parents=[common],
-                       help="integrity checks, performance thresholds and index advice; "
-                            "exit 8 on FAIL/CRITICAL")
-    p.add_argument("--slow-ms", type=float, default=1000.0, metavar="MS",
-                   help="a statement slower than this on average counts as slow (default 1000)")
+    p = sub.add_parser(
+        "health",
+        parents=[common],
+        help="integrity checks, performance thresholds and index advice; exit 8 on FAIL/CRITICAL",
+    )
+    p.add_argument(
+        "--slow-ms",
+        type=float,
+        default=1000.0,
+        metavar="MS",
+        help="a statement slower than this on average counts as slow (default 1000)",
+    )
     p.set_defaults(func=cmd_health)
