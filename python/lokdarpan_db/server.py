@@ -144,8 +144,13 @@ class Cluster:
             _open_parents(self.pgdata)
             pw = pwd.getpwnam(self.os_user)
             os.chown(self.pgdata, pw.pw_uid, pw.pw_gid)
+        # builtin C.UTF-8 (PostgreSQL 17+): byte-order comparisons (fast B-tree builds and
+        # inserts on text keys) with Unicode-aware upper/lower; plain C before 17.
+        major = int(self.version().split()[-1].split(".")[0])
+        locale = (["--locale-provider=builtin", "--builtin-locale=C.UTF-8"] if major >= 17
+                  else ["--locale=C"])
         self.run("initdb", "-D", str(self.pgdata), "-U", self.superuser, "--auth=trust",
-                 "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions", timeout=300)
+                 "--encoding=UTF8", *locale, "--no-instructions", timeout=300)
         conf = dict(DEFAULT_SETTINGS)
         conf.update(settings or {})
         conf["unix_socket_directories"] = f"'{self.pgdata}'"

@@ -101,32 +101,30 @@ language plpgsql
 set search_path = pg_catalog, core
 as $$
 declare
-    v_bad text;
+    v_bad record;
 begin
-    select n.city into v_bad
+    -- one pass over the new rows, three hash anti-joins
+    select n.city, n.author_id, n.epaper_id,
+           w.ward_name is null as bad_ward,
+           n.author_id is not null and a.author_id is null as bad_author
+      into v_bad
       from new_rows n
-     where not exists (select 1 from core.ward w where w.ward_name = n.city)
+      left join core.ward w on w.ward_name = n.city
+      left join core.author a on a.author_id = n.author_id
+      left join core.epaper e on e.epaper_id = n.epaper_id
+     where w.ward_name is null
+        or (n.author_id is not null and a.author_id is null)
+        or (n.epaper_id is not null and e.epaper_id is null)
      limit 1;
     if found then
-        raise exception 'city % of core.post is not a ward (core.ward)', quote_nullable(v_bad)
-            using errcode = 'foreign_key_violation';
-    end if;
-    select n.author_id::text into v_bad
-      from new_rows n
-     where n.author_id is not null
-       and not exists (select 1 from core.author a where a.author_id = n.author_id)
-     limit 1;
-    if found then
-        raise exception 'author_id % of core.post is not in core.author', v_bad
-            using errcode = 'foreign_key_violation';
-    end if;
-    select n.epaper_id::text into v_bad
-      from new_rows n
-     where n.epaper_id is not null
-       and not exists (select 1 from core.epaper e where e.epaper_id = n.epaper_id)
-     limit 1;
-    if found then
-        raise exception 'epaper_id % of core.post is not in core.epaper', v_bad
+        if v_bad.bad_ward then
+            raise exception 'city % of core.post is not a ward (core.ward)', quote_nullable(v_bad.city)
+                using errcode = 'foreign_key_violation';
+        elsif v_bad.bad_author then
+            raise exception 'author_id % of core.post is not in core.author', v_bad.author_id
+                using errcode = 'foreign_key_violation';
+        end if;
+        raise exception 'epaper_id % of core.post is not in core.epaper', v_bad.epaper_id
             using errcode = 'foreign_key_violation';
     end if;
     return null;
