@@ -23,9 +23,7 @@ class Roles:
         name = f"t_{tag}_{uuid.uuid4().hex[:8]}"
         stmt = sql.SQL("create role {} login").format(sql.Identifier(name))
         if group:
-            stmt = sql.SQL("create role {} login in role {}").format(
-                sql.Identifier(name), sql.Identifier(group)
-            )
+            stmt = sql.SQL("create role {} login in role {}").format(sql.Identifier(name), sql.Identifier(group))
         self.conn.execute(stmt)
         self.conn.commit()
         self.created.append(name)

@@ -110,9 +110,7 @@ def plant(conn, schema: str, relations: list[str]) -> None:
     for rel in sorted(set(relations)):
         conn.execute(sql.SQL("create temp table {} (planted integer)").format(sql.Identifier(rel)))
         conn.execute(
-            sql.SQL("create table {}.{} (planted integer)").format(
-                sql.Identifier(schema), sql.Identifier(rel)
-            )
+            sql.SQL("create table {}.{} (planted integer)").format(sql.Identifier(schema), sql.Identifier(rel))
         )
     conn.execute(sql.SQL("set search_path = {}, pg_catalog, public").format(sql.Identifier(schema)))
 
@@ -122,9 +120,7 @@ def attack(db, roles, functions) -> list[str]:
     attacker = roles.login("lokdarpan_analyst", "atk")
     roles.assign(attacker, "Kapra")
     schema = f"t_attack_{uuid.uuid4().hex[:6]}"
-    db.execute(
-        sql.SQL("create schema {} authorization {}").format(sql.Identifier(schema), sql.Identifier(attacker))
-    )
+    db.execute(sql.SQL("create schema {} authorization {}").format(sql.Identifier(schema), sql.Identifier(attacker)))
     db.commit()
     relations = [
         r[0]
@@ -275,8 +271,7 @@ def inject(db, functions) -> list[str]:
                             if result[0] == "error" and result[1] == "42601":
                                 problems.append(f"{sig} <- {payload!r}: syntax error {result[2]}")
                             alive = db.execute(
-                                "select to_regclass('public.t_canary') is not null, "
-                                "(select count(*) from core.ward)"
+                                "select to_regclass('public.t_canary') is not null, (select count(*) from core.ward)"
                             ).fetchone()
                             if alive != (True, 145):
                                 problems.append(f"{sig} <- {payload!r}: side effect {alive}")
@@ -313,7 +308,6 @@ def test_the_injection_harness_catches_concatenated_sql(db):
 def test_registry_refuses_an_injected_check_function(db):
     with pytest.raises(psycopg.errors.CheckViolation):
         db.execute(
-            "insert into ops.integrity_check values ('evil', "
-            "'ops.x(); drop table core.ward; select ops.y', 'x')"
+            "insert into ops.integrity_check values ('evil', 'ops.x(); drop table core.ward; select ops.y', 'x')"
         )
     db.rollback()

@@ -97,9 +97,7 @@ def test_audit_log_is_append_only_for_every_role(db, roles):
 
 
 def test_partitions_ahead_and_no_default_partition(db):
-    parts = db.execute(
-        "select partition_name, is_default from core.partitions_of('audit.audit_log')"
-    ).fetchall()
+    parts = db.execute("select partition_name, is_default from core.partitions_of('audit.audit_log')").fetchall()
     assert not any(d for _, d in parts)
     names = {n for n, _ in parts}
     months = db.execute(
@@ -148,13 +146,9 @@ def test_ward_assignment_rows_are_private_and_admin_managed(db, roles):
     roles.assign(a, "Kapra")
     roles.assign(b, "Uppal")
     with as_role(db, a):
-        assert db.execute("select role_name, ward_name from audit.ward_assignment").fetchall() == [
-            (a, "Kapra")
-        ]
+        assert db.execute("select role_name, ward_name from audit.ward_assignment").fetchall() == [(a, "Kapra")]
         assert (
-            sqlstate_of(
-                db, "insert into audit.ward_assignment (role_name, ward_name) values (%s, 'Uppal')", [a]
-            )
+            sqlstate_of(db, "insert into audit.ward_assignment (role_name, ward_name) values (%s, 'Uppal')", [a])
             == "42501"
         )
         assert sqlstate_of(db, "select audit.assign_ward(%s, 'Uppal')", [a]) == "42501"
@@ -162,9 +156,7 @@ def test_ward_assignment_rows_are_private_and_admin_managed(db, roles):
     with as_role(db, admin):
         assert db.execute("select audit.assign_ward(%s, 'uppal')", [a]).fetchone()[0] == "Uppal"
         assert (
-            db.execute(
-                "select count(*) from audit.ward_assignment where role_name in (%s, %s)", [a, b]
-            ).fetchone()[0]
+            db.execute("select count(*) from audit.ward_assignment where role_name in (%s, %s)", [a, b]).fetchone()[0]
             == 3
         )
         assert db.execute("select audit.unassign_ward(%s, 'Uppal')", [a]).fetchone()[0] is True

@@ -41,9 +41,7 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
         Engine(url_a, ROOT).deploy()
         Engine(url_b, ROOT).deploy()
         with psycopg.connect(admin_url) as conn:
-            assert {
-                r[0] for r in conn.execute("select rolname from pg_roles where rolname like 'lokdarpan%'")
-            } == ROLES
+            assert {r[0] for r in conn.execute("select rolname from pg_roles where rolname like 'lokdarpan%'")} == ROLES
             marked = conn.execute(
                 "select count(*) from pg_roles r where rolname like 'lokdarpan\\_%' "
                 "and shobj_description(r.oid, 'pg_authid') = 'managed by lokdarpan:audit/roles'"
@@ -52,10 +50,7 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
         Engine(url_a, ROOT).revert()
         with psycopg.connect(admin_url) as conn:
             # still there for b (and the test template)
-            assert (
-                conn.execute("select count(*) from pg_roles where rolname like 'lokdarpan\\_%'").fetchone()[0]
-                == 5
-            )
+            assert conn.execute("select count(*) from pg_roles where rolname like 'lokdarpan\\_%'").fetchone()[0] == 5
             settings_a = conn.execute(
                 "select count(*) from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase "
                 "where d.datname = %s",
@@ -72,9 +67,7 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
         # b still works: the roles it uses and its grants are intact
         with psycopg.connect(url_b) as conn:
             assert (
-                conn.execute(
-                    "select has_table_privilege('lokdarpan_analyst', 'core.post', 'select')"
-                ).fetchone()[0]
+                conn.execute("select has_table_privilege('lokdarpan_analyst', 'core.post', 'select')").fetchone()[0]
                 is True
             )
     finally:

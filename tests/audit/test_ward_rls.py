@@ -50,8 +50,7 @@ def ward_relations(conn):
 
 def test_every_ward_relation_is_protected(db):
     rows = db.execute(
-        "select table_schema, table_name, kind, status from audit.ward_scoped_table "
-        "where status = 'unprotected'"
+        "select table_schema, table_name, kind, status from audit.ward_scoped_table where status = 'unprotected'"
     ).fetchall()
     assert rows == []
     names = {(s, t) for s, t, *_ in ward_relations(db)}
@@ -77,10 +76,7 @@ def test_partitions_of_ward_tables_are_closed(db):
                                    where c.oid = i.inhrelid and a.grantee = 0)
                      else has_table_privilege(g.rolname, i.inhrelid, 'select') end)""").fetchall()
     assert leaks == []
-    assert (
-        db.execute("select count(*) from pg_inherits where inhparent = 'core.post'::regclass").fetchone()[0]
-        > 1
-    )
+    assert db.execute("select count(*) from pg_inherits where inhparent = 'core.post'::regclass").fetchone()[0] > 1
 
 
 def test_direct_partition_read_is_refused(db, roles):
@@ -113,9 +109,7 @@ def test_analyst_sees_exactly_the_assigned_wards(db, roles, assigned, posts, ale
             got_epapers = sorted((r[0] or "") for r in db.execute("select city from core.epaper"))
             # every other ward-bearing relation: no row of an unassigned ward
             for schema, name, _kind, col in ward_relations(db):
-                query = sql.SQL(
-                    "select count(*) from {}.{} where {} is not null and not ({} = any(%s))"
-                ).format(
+                query = sql.SQL("select count(*) from {}.{} where {} is not null and not ({} = any(%s))").format(
                     sql.Identifier(schema), sql.Identifier(name), sql.Identifier(col), sql.Identifier(col)
                 )
                 try:
@@ -140,16 +134,9 @@ def test_analyst_cannot_write_or_move_rows_into_other_wards(db, roles):
     seed(db, [], ["Kapra", "Uppal"], [])
     db.commit()
     with as_role(db, analyst):
-        assert (
-            sqlstate_of(db, "insert into core.alert (ward_name, description) values ('Kapra', 'ok')") is None
-        )
-        assert (
-            sqlstate_of(db, "insert into core.alert (ward_name, description) values ('Uppal', 'x')")
-            == "42501"
-        )
-        assert (
-            sqlstate_of(db, "update core.alert set ward_name = 'Uppal' where ward_name = 'Kapra'") == "42501"
-        )
+        assert sqlstate_of(db, "insert into core.alert (ward_name, description) values ('Kapra', 'ok')") is None
+        assert sqlstate_of(db, "insert into core.alert (ward_name, description) values ('Uppal', 'x')") == "42501"
+        assert sqlstate_of(db, "update core.alert set ward_name = 'Uppal' where ward_name = 'Kapra'") == "42501"
         # rows of other wards are invisible to UPDATE: nothing changes
         cur = db.execute("update core.alert set description = 'hijack' where ward_name = 'Uppal'")
         assert cur.rowcount == 0
@@ -157,8 +144,7 @@ def test_analyst_cannot_write_or_move_rows_into_other_wards(db, roles):
         assert (
             sqlstate_of(
                 db,
-                "insert into core.post (created_at, city, text, fingerprint) values "
-                "(now(), 'Kapra', 'x', '\\x00')",
+                "insert into core.post (created_at, city, text, fingerprint) values (now(), 'Kapra', 'x', '\\x00')",
             )
             == "42501"
         )
@@ -192,24 +178,18 @@ def test_enable_ward_rls_covers_a_new_module_table(db, roles):
         "ward_name text not null references core.ward (ward_name), score int)"
     )
     assert (
-        db.execute("select status from audit.ward_scoped_table where table_name = 't_ward_score'").fetchone()[
-            0
-        ]
+        db.execute("select status from audit.ward_scoped_table where table_name = 't_ward_score'").fetchone()[0]
         == "unprotected"
     )
     assert (
-        db.execute(
-            "select status from ops.validate_data_integrity() where check_name = 'ward_rls'"
-        ).fetchone()[0]
+        db.execute("select status from ops.validate_data_integrity() where check_name = 'ward_rls'").fetchone()[0]
         == "FAIL"
     )
     db.execute("grant select on pulse.t_ward_score to lokdarpan_readonly")
     db.execute("insert into pulse.t_ward_score values (1, 'Kapra', 5), (2, 'Uppal', 7)")
     db.execute("select audit.enable_ward_rls('pulse.t_ward_score', 'ward_name')")
     assert (
-        db.execute(
-            "select status from ops.validate_data_integrity() where check_name = 'ward_rls'"
-        ).fetchone()[0]
+        db.execute("select status from ops.validate_data_integrity() where check_name = 'ward_rls'").fetchone()[0]
         == "PASS"
     )
     db.commit()
@@ -219,9 +199,7 @@ def test_enable_ward_rls_covers_a_new_module_table(db, roles):
         assert db.execute("select score_id from pulse.t_ward_score").fetchall() == [(2,)]
     db.execute("select audit.disable_ward_rls('pulse.t_ward_score')")
     assert (
-        db.execute(
-            "select relrowsecurity from pg_class where oid = 'pulse.t_ward_score'::regclass"
-        ).fetchone()[0]
+        db.execute("select relrowsecurity from pg_class where oid = 'pulse.t_ward_score'::regclass").fetchone()[0]
         is False
     )
     assert sqlstate_of(db, "select audit.enable_ward_rls('pulse.t_ward_score', 'nope')") == "42703"
@@ -239,14 +217,10 @@ def test_materialized_view_is_closed_and_exposed_by_ward(db, roles):
     )
     db.execute("grant select on analytics.t_ward_counts to lokdarpan_readonly")
     assert (
-        db.execute(
-            "select status from audit.ward_scoped_table where table_name = 't_ward_counts'"
-        ).fetchone()[0]
+        db.execute("select status from audit.ward_scoped_table where table_name = 't_ward_counts'").fetchone()[0]
         == "unprotected"
     )
-    view = db.execute("select audit.protect_ward_matview('analytics.t_ward_counts', 'ward_name')").fetchone()[
-        0
-    ]
+    view = db.execute("select audit.protect_ward_matview('analytics.t_ward_counts', 'ward_name')").fetchone()[0]
     assert view == "analytics.t_ward_counts_by_ward"
     statuses = dict(
         db.execute(
@@ -270,9 +244,7 @@ def test_materialized_view_is_closed_and_exposed_by_ward(db, roles):
             )
             seen = []
             db.add_notice_handler(lambda d: seen.append(d.message_primary))
-            db.execute(
-                "select * from analytics.t_ward_counts_by_ward where pg_temp.leak(ward_name)"
-            ).fetchall()
+            db.execute("select * from analytics.t_ward_counts_by_ward where pg_temp.leak(ward_name)").fetchall()
             assert all("Kapra" not in s for s in seen)
             assert any("Uppal" in s for s in seen)
     finally:
@@ -308,18 +280,25 @@ SAMPLE = {
     "timestamp with time zone": "timestamptz '2026-11-15 12:00+00'",
     "timestamp without time zone": "timestamp '2026-11-15 12:00'",
     "interval": "interval '30 days'",
-    "text": "'water'",
+    "text": "'about'",
     "character varying": "'water'",
     "jsonb": "'{}'::jsonb",
     "text[]": "'{}'::text[]",
 }
 
 
+def _is_ward_arg(name, typ):
+    return typ in ("text", "character varying") and any(k in (name or "").lower() for k in ("ward", "city"))
+
+
 def _call(fn_oid_text, names, types, nargs, ndefaults, ward):
+    """A call passing every argument without a default and every ward-like argument (the
+    defaults of the others apply); the ward-like ones get ``ward``, the others sample values."""
+    names = names or [""] * nargs
+    wards = [i for i in range(nargs) if _is_ward_arg(names[i], types[i])]
     args = []
-    for i in range(nargs - ndefaults):
-        name = (names or [""] * nargs)[i] or ""
-        if types[i] in ("text", "character varying") and any(k in name.lower() for k in ("ward", "city")):
+    for i in range(max(nargs - ndefaults, max(wards, default=-1) + 1)):
+        if i in wards:
             args.append(psycopg.sql.Literal(ward).as_string(None))
         else:
             args.append(SAMPLE.get(types[i], "null") + f"::{types[i]}")
@@ -348,9 +327,7 @@ def find_leaks(db, analyst, functions):
                     pass
             for schema, name, _k, _c in matviews:
                 db.execute(
-                    sql.SQL("refresh materialized view {}.{}").format(
-                        sql.Identifier(schema), sql.Identifier(name)
-                    )
+                    sql.SQL("refresh materialized view {}.{}").format(sql.Identifier(schema), sql.Identifier(name))
                 )
             try:
                 with db.transaction():
@@ -381,7 +358,28 @@ def seeded_analyst(db, roles):
 
 def test_api_functions_show_nothing_of_other_wards(db, seeded_analyst):
     """Every API function of every module (discovered from the catalog)."""
-    assert find_leaks(db, seeded_analyst, _api_functions(db)) == []
+    functions = _api_functions(db)
+    names = {f[0].split("(")[0] for f in functions}
+    assert {"analytics.get_ward_intelligence_fast", "analytics.search_posts"} <= names
+    assert find_leaks(db, seeded_analyst, functions) == []
+
+
+def test_api_functions_show_an_analyst_its_own_wards_in_full(db, seeded_analyst):
+    """The positive control: for an assigned ward the analyst gets what an all-seeing role gets."""
+    short = []
+    for sig, _oid, names, types, ndefaults, nargs in _api_functions(db):
+        call = _call(sig, names, types, nargs, ndefaults, "Kapra")
+        with db.transaction(force_rollback=True):
+            full = db.execute(call).fetchall()
+        with db.transaction(force_rollback=True), as_role(db, seeded_analyst):
+            try:
+                with db.transaction():
+                    mine = db.execute(call).fetchall()
+            except psycopg.Error as exc:
+                mine = exc.sqlstate
+        if mine != full:
+            short.append(f"{sig}: {mine!r} != {full!r}")
+    assert short == []
 
 
 def test_the_leak_oracle_catches_a_definer_function_without_a_ward_check(db, seeded_analyst):
@@ -402,7 +400,5 @@ def test_the_leak_oracle_catches_a_definer_function_without_a_ward_check(db, see
         assert find_leaks(db, seeded_analyst, found) == ["analytics.t_leaky(text)"]
     finally:
         db.rollback()
-        db.execute(
-            "drop function analytics.t_leaky(text), analytics.t_guarded(text), analytics.t_invoker(text)"
-        )
+        db.execute("drop function analytics.t_leaky(text), analytics.t_guarded(text), analytics.t_invoker(text)")
         db.commit()

@@ -17,7 +17,7 @@ def test_healthy_database_exits_zero(url, capsys):
 
 
 def test_integrity_failure_exits_8(db, url, capsys):
-    db.execute("alter table core.post disable trigger tg_post__check_references_insert")
+    db.execute("alter table core.post disable trigger user")
     db.execute(
         "insert into core.post (created_at, city, text, fingerprint) values "
         "(now(), 'Atlantis', 'x', core.post_fingerprint('Atlantis', null, now(), 'x'))"
@@ -31,8 +31,7 @@ def test_integrity_failure_exits_8(db, url, capsys):
 
 def test_critical_metric_exits_8_and_warn_does_not(db, url, capsys):
     db.execute(
-        "update ops.performance_threshold set warn_at = 0, critical_at = 100 "
-        "where metric_name = 'connection_usage'"
+        "update ops.performance_threshold set warn_at = 0, critical_at = 100 where metric_name = 'connection_usage'"
     )
     db.commit()
     assert main(["health", "--db", url, "-q"]) == 0  # WARN only

@@ -24,23 +24,19 @@ def test_planted_defects_are_reported(db):
     assert fk == [("parent_id",)]
     dup = set(
         db.execute(
-            "select redundant_index, covering_index, kind from ops.duplicate_index "
-            "where table_name = 't_child'"
+            "select redundant_index, covering_index, kind from ops.duplicate_index where table_name = 't_child'"
         ).fetchall()
     )
     assert ("t_ix_a2", "t_ix_a", "duplicate") in dup or ("t_ix_a", "t_ix_a2", "duplicate") in dup
     assert ("t_ix_a", "t_ix_ab", "overlapping") in dup and ("t_ix_a2", "t_ix_ab", "overlapping") in dup
     assert not any(r[0] == "t_uq_b" for r in dup)  # unique indexes enforce something
-    unused = {
-        r[0] for r in db.execute("select index_name from ops.unused_index where table_name = 't_child'")
-    }
+    unused = {r[0] for r in db.execute("select index_name from ops.unused_index where table_name = 't_child'")}
     assert {"t_ix_a", "t_ix_ab"} <= unused and "t_uq_b" not in unused
     # a partition that lacks its parent's index; the parent index is then invalid
     db.execute("create table pulse.t_part (at date not null, v int) partition by range (at)")
     db.execute("create table pulse.t_part_p1 (at date not null, v int)")
     db.execute(
-        "alter table pulse.t_part attach partition pulse.t_part_p1 "
-        "for values from ('2020-01-01') to ('2020-02-01')"
+        "alter table pulse.t_part attach partition pulse.t_part_p1 for values from ('2020-01-01') to ('2020-02-01')"
     )
     db.execute("create index t_part_ix_v on only pulse.t_part (v)")
     assert db.execute(
@@ -52,10 +48,7 @@ def test_planted_defects_are_reported(db):
     db.execute("create index t_part_p1_ix_v on pulse.t_part_p1 (v)")
     db.execute("alter index pulse.t_part_ix_v attach partition pulse.t_part_p1_ix_v")
     assert (
-        db.execute(
-            "select count(*) from ops.partition_missing_index where parent_table = 't_part'"
-        ).fetchone()[0]
-        == 0
+        db.execute("select count(*) from ops.partition_missing_index where parent_table = 't_part'").fetchone()[0] == 0
     )
     assert db.execute("select count(*) from ops.invalid_index where table_name = 't_part'").fetchone()[0] == 0
     db.rollback()
@@ -68,9 +61,7 @@ def test_scans_of_partitioned_indexes_are_summed(db):
     assert not any(n.startswith("post_p") for n in listed)  # partitions roll up into the parent
     db.execute("set enable_seqscan = off")
     db.execute("set enable_bitmapscan = off")
-    db.execute(
-        "select count(*) from core.post where city = 'Kapra' and created_at > now() - interval '1 day'"
-    )
+    db.execute("select count(*) from core.post where city = 'Kapra' and created_at > now() - interval '1 day'")
     db.execute("select pg_stat_force_next_flush()")
     db.commit()
     after = {r[0] for r in db.execute("select index_name from ops.unused_index where table_name = 'post'")}

@@ -43,9 +43,7 @@ def oracle(value, warn, critical, direction):
 )
 def test_threshold_status_matches_oracle(db, value, a, b, direction):
     warn, critical = (min(a, b), max(a, b)) if direction == "above" else (max(a, b), min(a, b))
-    got = db.execute(
-        "select ops.threshold_status(%s, %s, %s, %s)", [value, warn, critical, direction]
-    ).fetchone()[0]
+    got = db.execute("select ops.threshold_status(%s, %s, %s, %s)", [value, warn, critical, direction]).fetchone()[0]
     assert got == oracle(value, warn, critical, direction)
 
 
@@ -89,19 +87,16 @@ def test_slow_statements_not_available_without_the_extension(db):
 
 def test_thresholds_are_tunable_and_critical_shows_the_critical_level(db):
     db.execute(
-        "update ops.performance_threshold set warn_at = 0, critical_at = 0 "
-        "where metric_name = 'connection_usage'"
+        "update ops.performance_threshold set warn_at = 0, critical_at = 0 where metric_name = 'connection_usage'"
     )
     assert metrics(db)["connection_usage"][1:] == (0, "CRITICAL")
     db.execute(
-        "update ops.performance_threshold set warn_at = 0, critical_at = 100 "
-        "where metric_name = 'connection_usage'"
+        "update ops.performance_threshold set warn_at = 0, critical_at = 100 where metric_name = 'connection_usage'"
     )
     assert metrics(db)["connection_usage"][1:] == (0, "WARN")
     with pytest.raises(psycopg.errors.CheckViolation):
         db.execute(
-            "update ops.performance_threshold set warn_at = 50, critical_at = 10 "
-            "where metric_name = 'connection_usage'"
+            "update ops.performance_threshold set warn_at = 50, critical_at = 10 where metric_name = 'connection_usage'"
         )
     db.rollback()
 
