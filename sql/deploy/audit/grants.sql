@@ -76,7 +76,7 @@ grant insert, update on core.author, core.epaper to lokdarpan_admin;
 grant select on all tables in schema core, ops, audit to lokdarpan_admin;
 
 -- ops: health and advice
-grant select on ops.integrity_check, ops.performance_threshold to lokdarpan_readonly, lokdarpan_app;
+grant select on ops.integrity_check, ops.performance_threshold to lokdarpan_readonly, lokdarpan_app, lokdarpan_ingest;
 grant update on ops.performance_threshold to lokdarpan_admin;
 
 -- audit: assignments (row-level security: own rows), the catalogue of ward tables

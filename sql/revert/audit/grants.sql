@@ -18,7 +18,7 @@ revoke select on audit.ward_assignment, audit.ward_rls_exemption, audit.ward_sco
     from lokdarpan_readonly, lokdarpan_app;
 
 revoke update on ops.performance_threshold from lokdarpan_admin;
-revoke select on ops.integrity_check, ops.performance_threshold from lokdarpan_readonly, lokdarpan_app;
+revoke select on ops.integrity_check, ops.performance_threshold from lokdarpan_readonly, lokdarpan_app, lokdarpan_ingest;
 
 revoke select on all tables in schema core, ops, audit from lokdarpan_admin;
 revoke insert, update on core.author, core.epaper from lokdarpan_admin;
