@@ -311,3 +311,17 @@ def test_registry_refuses_an_injected_check_function(db):
             "insert into ops.integrity_check values ('evil', 'ops.x(); drop table core.ward; select ops.y', 'x')"
         )
     db.rollback()
+
+
+def test_injection_as_ward_names_and_search_terms_into_every_api_function(db):
+    """Every stable function of the product with a text argument (ward names, search terms)."""
+    functions = db.execute(
+        PRODUCT_FUNCS.format(
+            cond="p.provolatile in ('s', 'i') and p.prorettype <> 'trigger'::regtype "
+            "and exists (select 1 from unnest(p.proargtypes::regtype[]) t "
+            "where t in ('text'::regtype, 'character varying'::regtype))"
+        )
+    ).fetchall()
+    names = {f[1].split("(")[0] for f in functions}
+    assert {"analytics.search_posts", "analytics.get_ward_intelligence_fast", "core.resolve_ward"} <= names
+    assert inject(db, functions) == []
