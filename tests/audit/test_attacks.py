@@ -15,7 +15,8 @@ from .helpers import as_role
 
 PRODUCT_FUNCS = """
     select p.oid, p.oid::regprocedure::text, p.proname, p.proargnames, p.proargtypes::regtype[]::text[],
-           p.pronargs, p.pronargdefaults, p.prorettype = 'trigger'::regtype, p.proretset, p.proconfig
+           p.pronargs, p.pronargdefaults, p.prorettype in ('trigger'::regtype, 'event_trigger'::regtype),
+           p.proretset, p.proconfig
       from pg_proc p join ops.product_schema s on s.schema_oid = p.pronamespace
      where p.prokind = 'f' and {cond}
      order by 2"""

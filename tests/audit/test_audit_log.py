@@ -164,3 +164,30 @@ def test_ward_assignment_rows_are_private_and_admin_managed(db, roles):
     assert sqlstate_of(db, "select audit.assign_ward(%s, 'Atlantis')", [a]) == "P0002"
     db.rollback()
     _ = psycopg, sql
+
+
+def test_privilege_changes_are_logged(db, roles):
+    admin = roles.login("lokdarpan_admin", "adm")
+    db.execute("create table pulse.t_granted (granted_id int primary key)")
+    db.execute("select set_config('lokdarpan.app_user', 'dba-ticket-42', true)")
+    db.execute("grant select on pulse.t_granted to lokdarpan_readonly")
+    db.execute("revoke select on pulse.t_granted from lokdarpan_readonly")
+    db.execute("alter default privileges in schema pulse grant select on tables to lokdarpan_admin")
+    rows = db.execute(
+        "select operation, table_name, new_row ->> 'statement', app_user, acting_role from audit.audit_log "
+        "where operation in ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES') order by audit_id"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["GRANT", "REVOKE", "ALTER DEFAULT PRIVILEGES"]
+    assert "grant select on pulse.t_granted to lokdarpan_readonly" in rows[0][2]
+    assert rows[0][3] == "dba-ticket-42" and rows[0][4] == db.info.user
+    # a grantor without any right on the log is recorded too
+    db.execute(f"alter table pulse.t_granted owner to {admin}")
+    with as_role(db, admin):
+        db.execute("grant select on pulse.t_granted to lokdarpan_readonly")
+    assert (
+        db.execute(
+            "select acting_role from audit.audit_log where operation = 'GRANT' order by audit_id desc limit 1"
+        ).fetchone()[0]
+        == admin
+    )
+    db.rollback()

@@ -35,12 +35,15 @@ create table audit.audit_log (
     application     text,
     transaction_id  bigint not null,
     constraint pk_audit_log primary key (audit_id, logged_at),
-    constraint ck_audit_log__operation check (operation in ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')),
+    constraint ck_audit_log__operation check (operation in ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'GRANT',
+                                                           'REVOKE', 'ALTER DEFAULT PRIVILEGES')),
     constraint ck_audit_log__rows check (
         (operation = 'INSERT' and old_row is null and new_row is not null)
         or (operation = 'UPDATE' and old_row is not null and new_row is not null)
         or (operation = 'DELETE' and old_row is not null and new_row is null)
-        or (operation = 'TRUNCATE' and old_row is null and new_row is null))
+        or (operation = 'TRUNCATE' and old_row is null and new_row is null)
+        or (operation in ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES') and old_row is null
+            and new_row is not null))
 ) partition by range (logged_at);
 alter sequence audit.audit_log_audit_id_seq owned by audit.audit_log.audit_id;
 create index ix_audit_log__table_schema__table_name__logged_at
@@ -51,7 +54,9 @@ comment on table audit.audit_log is
     'Append-only audit trail of the audited tables (audit.enable_audit), partitioned by month of '
     'logged_at (audit_log_pYYYY_MM, no default partition). UPDATE, DELETE and TRUNCATE are refused.';
 comment on column audit.audit_log.logged_at is 'clock_timestamp() when the change was made.';
-comment on column audit.audit_log.operation is 'INSERT, UPDATE, DELETE or TRUNCATE.';
+comment on column audit.audit_log.operation is
+    'INSERT, UPDATE, DELETE or TRUNCATE (audited tables); GRANT, REVOKE or ALTER DEFAULT PRIVILEGES '
+    '(audit/grant_audit: new_row holds the command).';
 comment on column audit.audit_log.old_row is 'Row before UPDATE/DELETE as jsonb (redacted columns hold "<redacted>").';
 comment on column audit.audit_log.new_row is 'Row after INSERT/UPDATE as jsonb (redacted columns hold "<redacted>").';
 comment on column audit.audit_log.acting_role is
