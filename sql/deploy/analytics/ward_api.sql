@@ -13,26 +13,28 @@ create function analytics.get_ward_intelligence_fast(p_ward text, p_days integer
 returns table (ward_name text, total_posts bigint, posts_24h bigint, posts_7d bigint, unique_authors bigint,
                parties_mentioned bigint, sentiment_positive bigint, sentiment_negative bigint,
                activity_score numeric, party_breakdown jsonb)
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, analytics, core
 as $$
-    with w as (
-        select core.resolve_ward(p_ward) as ward, analytics.check_days(p_days) as days
-    ), s as (
-        select w.ward, w.days,
-               analytics.ward_window(w.ward, p_now - make_interval(days => w.days), p_now) as win,
-               (analytics.ward_window(w.ward, p_now - interval '24 hours', p_now)).posts as p24,
-               (analytics.ward_window(w.ward, p_now - interval '7 days', p_now)).posts as p7
-          from w
-    )
-    select s.ward, (s.win).posts, s.p24, s.p7, (s.win).authors,
-           (select count(*) from jsonb_object_keys((s.win).parties)),
-           (s.win).positive, (s.win).negative,
-           round((s.win).posts::numeric / s.days, 2),
-           coalesce((select jsonb_object_agg(k, ((s.win).parties -> k ->> 'm')::bigint order by k)
-                       from jsonb_object_keys((s.win).parties) k), '{}'::jsonb)
-      from s
+declare
+    v_ward  text := core.resolve_ward(p_ward);
+    v_days  integer := analytics.check_days(p_days);
+    v_win   analytics.window_stat;
+    v_24h   analytics.window_stat;
+    v_7d    analytics.window_stat;
+begin
+    v_win := analytics.ward_window(v_ward, p_now - make_interval(days => v_days), p_now);
+    v_24h := analytics.ward_window(v_ward, p_now - interval '24 hours', p_now, false);
+    v_7d := analytics.ward_window(v_ward, p_now - interval '7 days', p_now, false);
+    return query
+    select v_ward, v_win.posts, v_24h.posts, v_7d.posts, v_win.authors,
+           (select count(*) from jsonb_object_keys(v_win.parties)),
+           v_win.positive, v_win.negative,
+           round(v_win.posts::numeric / v_days, 2),
+           coalesce((select jsonb_object_agg(k, (v_win.parties -> k ->> 'm')::bigint order by k)
+                       from jsonb_object_keys(v_win.parties) k), '{}'::jsonb);
+end
 $$;
 comment on function analytics.get_ward_intelligence_fast(text, integer, timestamptz) is
     'Ward overview for posts with created_at in [p_now - p_days days, p_now): total_posts, '
@@ -47,35 +49,35 @@ create function analytics.get_ward_competitive_analysis(p_ward text, p_days inte
                                                         p_now timestamptz default now())
 returns table (party text, mention_count bigint, mention_share numeric, avg_sentiment numeric,
                recent_trend numeric)
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, analytics, core
 as $$
-    with w as (
-        select core.resolve_ward(p_ward) as ward, analytics.check_days(p_days) as days
-    ), parts as (
-        select w.days, least(w.days, 7) as recent_days,
-               (analytics.ward_window(w.ward, p_now - make_interval(days => w.days), p_now)).parties as total,
-               (analytics.ward_window(w.ward, p_now - make_interval(days => least(w.days, 7)), p_now)).parties as recent
-          from w
-    ), rows as (
-        select k as party,
-               (p.total -> k ->> 'm')::bigint as m,
-               (p.total -> k ->> 's')::bigint as s,
-               (p.total -> k ->> 'n')::bigint as n,
-               coalesce((p.recent -> k ->> 'm')::bigint, 0) as recent_m,
-               p.days, p.recent_days
-          from parts p, jsonb_object_keys(p.total) k
+#variable_conflict use_column
+declare
+    v_ward    text := core.resolve_ward(p_ward);
+    v_days    integer := analytics.check_days(p_days);
+    v_rdays   integer := least(analytics.check_days(p_days), 7);
+    v_total   jsonb;
+    v_recent  jsonb;
+begin
+    v_total := (analytics.ward_window(v_ward, p_now - make_interval(days => v_days), p_now, true, false)).parties;
+    v_recent := (analytics.ward_window(v_ward, p_now - make_interval(days => v_rdays), p_now, true, false)).parties;
+    return query
+    with rows as (
+        select k as p, (v_total -> k ->> 'm')::bigint as m, (v_total -> k ->> 's')::bigint as s,
+               (v_total -> k ->> 'n')::bigint as n, coalesce((v_recent -> k ->> 'm')::bigint, 0) as rm
+          from jsonb_object_keys(v_total) k
     )
-    select r.party, r.m,
+    select r.p, r.m,
            round(100.0 * r.m / nullif(sum(r.m) over (), 0), 2),
            round(r.s::numeric / nullif(r.n, 0), 3),
-           case when r.days > r.recent_days and r.m - r.recent_m > 0 then
-               round((r.recent_m::numeric / r.recent_days)
-                     / ((r.m - r.recent_m)::numeric / (r.days - r.recent_days)) - 1, 3)
+           case when v_days > v_rdays and r.m - r.rm > 0 then
+               round((r.rm::numeric / v_rdays) / ((r.m - r.rm)::numeric / (v_days - v_rdays)) - 1, 3)
            end
       from rows r
-     order by r.m desc, r.party
+     order by r.m desc, r.p;
+end
 $$;
 comment on function analytics.get_ward_competitive_analysis(text, integer, timestamptz) is
     'Parties mentioned in the ward''s posts in [p_now - p_days days, p_now), most mentioned first: '
@@ -89,33 +91,50 @@ create function analytics.get_ward_sentiment_timeline(p_ward text, p_days intege
                                                       p_now timestamptz default now())
 returns table (day date, total_posts bigint, positive bigint, negative bigint, neutral bigint, mixed bigint,
                unknown bigint, avg_sentiment numeric)
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, analytics, core
+set plan_cache_mode = force_generic_plan
 as $$
-    with w as (
-        select core.resolve_ward(p_ward) as ward, analytics.check_days(p_days) as days,
-               analytics.ist_day(p_now) as last_day
-    ), days as (
-        select (w.last_day - g)::date as day, w.ward
-          from w, generate_series(w.days - 1, 0, -1) g
-    ), stats as (
-        select d.day,
-               analytics.ward_window(d.ward,
-                   (d.day::timestamp at time zone 'UTC') - interval '5 hours 30 minutes',
-                   least(((d.day + 1)::timestamp at time zone 'UTC') - interval '5 hours 30 minutes', p_now)) as s
-          from days d
+declare
+    v_ward     text := core.resolve_ward(p_ward);
+    v_days     integer := analytics.check_days(p_days);
+    v_last     date := analytics.ist_day(p_now);
+    v_lo       timestamptz;
+    v_full_hi  timestamptz := analytics.bucket_start(p_now);
+begin
+    -- IST midnight of the first day (an hour boundary, so there is no partial hour at the start)
+    v_lo := ((v_last - (v_days - 1))::timestamp at time zone 'UTC') - interval '5 hours 30 minutes';
+    return query
+    with per_day as (
+        select analytics.ist_day(h.bucket) as d, sum(h.posts) as n, sum(h.positive) as pos,
+               sum(h.negative) as neg, sum(h.neutral) as neu, sum(h.mixed) as mix, sum(h.unknown) as unk,
+               sum(h.sentiment_sum) as s, sum(h.sentiment_n) as sn
+          from (select x.bucket, x.posts, x.positive, x.negative, x.neutral, x.mixed, x.unknown, x.sentiment_sum,
+                       x.sentiment_n
+                  from analytics.ward_hour x
+                 where x.ward_name = v_ward and x.bucket >= v_lo and x.bucket < v_full_hi
+                union all
+                select p.created_at, 1, (p.emotion = 'positive')::int, (p.emotion = 'negative')::int,
+                       (p.emotion = 'neutral')::int, (p.emotion = 'mixed')::int, (p.emotion = 'unknown')::int,
+                       coalesce(m.sentiment_score, 0), (m.sentiment_score is not null)::int
+                  from core.post p join core.emotion m on m.emotion = p.emotion
+                 where p.city = v_ward and p.created_at >= greatest(v_full_hi, v_lo) and p.created_at < p_now) h
+         group by 1
     )
-    select st.day, (st.s).posts, (st.s).positive, (st.s).negative, (st.s).neutral, (st.s).mixed,
-           (st.s).unknown, round((st.s).sentiment_sum::numeric / nullif((st.s).sentiment_n, 0), 3)
-      from stats st
-     order by st.day
+    select g.d::date, coalesce(pd.n, 0)::bigint, coalesce(pd.pos, 0)::bigint, coalesce(pd.neg, 0)::bigint,
+           coalesce(pd.neu, 0)::bigint, coalesce(pd.mix, 0)::bigint, coalesce(pd.unk, 0)::bigint,
+           round(pd.s::numeric / nullif(pd.sn, 0), 3)
+      from generate_series(v_last - (v_days - 1), v_last, interval '1 day') g(d)
+      left join per_day pd on pd.d = g.d::date
+     order by 1;
+end
 $$;
 comment on function analytics.get_ward_sentiment_timeline(text, integer, timestamptz) is
     'One row per Hyderabad (IST) calendar day for the p_days days ending with the day of p_now '
     '(oldest first, days without posts included as zeros): post counts per emotion and '
     'avg_sentiment (-1..1 over scored posts, NULL when none). The current day counts posts '
-    'before p_now. About 0.1 ms per day.';
+    'before p_now. One range scan of the rollups plus the posts of the current partial hour.';
 
 create function analytics.search_posts(p_query text, p_ward text default null, p_limit integer default 20,
                                        p_days integer default null, p_now timestamptz default now())

@@ -3,7 +3,7 @@
 begin;
 
 drop function analytics.check_days(integer);
-drop function analytics.ward_window(text, timestamptz, timestamptz);
+drop function analytics.ward_window(text, timestamptz, timestamptz, boolean, boolean);
 drop type analytics.window_stat;
 
 commit;

@@ -1,0 +1,73 @@
+"""Shared plumbing for benchmarks: a deployed template database, fresh copies of it, timing
+helpers. Benchmarks run against --db/DATABASE_URL or the embedded server; they create and drop
+their own databases (named ld_bench_*) and never touch others."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from ..connect import connect, resolve_url
+from ..migrate import Engine
+
+TEMPLATE = "ld_bench_template"
+
+
+def db_url(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+def admin_url(args) -> str:
+    return db_url(resolve_url(args.db, log=lambda m: print(m, file=sys.stderr)), "postgres")
+
+
+def ensure_template(admin: str, project_dir: Path, log=print) -> None:
+    """(Re)build the deployed template when missing (or when the plan changed)."""
+    with connect(admin, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", [TEMPLATE]).fetchone()
+    if exists:
+        engine = Engine(db_url(admin, TEMPLATE), project_dir)
+        if not engine.pending() and not engine.check():
+            return
+        with connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(TEMPLATE)))
+    log("building the benchmark template database (deploying the plan)")
+    with connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
+    Engine(db_url(admin, TEMPLATE), project_dir).deploy()
+
+
+def fresh_db(admin: str) -> tuple[str, str]:
+    name = f"ld_bench_{uuid.uuid4().hex[:8]}"
+    with connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name),
+                                                                      sql.Identifier(TEMPLATE)))
+    return name, db_url(admin, name)
+
+
+def drop_db(admin: str, name: str) -> None:
+    with connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
+    s = sorted(values)
+
+    def q(p: float) -> float:
+        return s[min(len(s) - 1, max(0, int(round(p * (len(s) - 1)))))]
+    return {"p50": statistics.median(s), "p95": q(0.95), "p99": q(0.99)}
+
+
+def server_version(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute("show server_version").fetchone()[0]
