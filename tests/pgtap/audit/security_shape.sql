@@ -1,7 +1,7 @@
 -- pgTAP: shape and behaviour of the audit module: roles, grants, policies, the append-only
 -- audit log, and row-level security tried by switching identity (as basejump does).
 begin;
-select plan(28);
+select plan(29);
 
 select has_role(r) from unnest(array['lokdarpan_readonly', 'lokdarpan_analyst', 'lokdarpan_admin',
                                      'lokdarpan_app', 'lokdarpan_ingest']) r;
@@ -18,6 +18,9 @@ select has_trigger('audit', 'audit_log', 'tg_audit_log__append_only'::name, 'tg_
 select has_trigger('audit', 'audit_log', 'tg_audit_log__no_truncate'::name, 'tg_audit_log__no_truncate on audit.audit_log');
 select has_trigger('core', 'app_user', 'tg_app_user__audit'::name, 'tg_app_user__audit on core.app_user');
 select has_trigger('core', 'alert', 'tg_alert__audit'::name, 'tg_alert__audit on core.alert');
+select is((select evtevent || ' ' || array_to_string(evttags, ',') from pg_event_trigger
+            where evtname = 'lokdarpan_audit_privileges'),
+          'ddl_command_end GRANT,REVOKE,ALTER DEFAULT PRIVILEGES', 'privilege changes are audited');
 select hasnt_trigger('core', 'post', 'tg_post__audit'::name, 'tg_post__audit on core.post');
 select is((select count(*)::int from pg_roles r, unnest(array['UPDATE', 'DELETE', 'TRUNCATE']) p
             where r.rolname like 'lokdarpan\_%' and has_table_privilege(r.oid, 'audit.audit_log', p)), 0,
