@@ -194,7 +194,7 @@ begin
     -- rows for this month sit in the default partition: move them into a new table, then
     -- attach it (attaching would otherwise fail on the default partition's constraint)
     execute format('create table %I.%I (like %s including defaults including constraints '
-                   'including storage including comments)', v_schema, v_name, p_parent);
+                   'including storage including comments including generated)', v_schema, v_name, p_parent);
     execute format('alter table %I.%I add constraint %I check (%I >= %L and %I < %L)',
                    v_schema, v_name, 'ck_' || v_name || '__bounds', v_key, v_from, v_key, v_to);
     select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_cols
@@ -239,7 +239,7 @@ begin
         v_last := (core.month_start(p_now) + make_interval(months => v_policy.months_ahead))::date;
         while v_month <= v_last loop
             return query
-                select v_parent::text, c.partition_name, c.action, c.rows_moved
+                select format('%I.%I', v_policy.parent_schema, v_policy.parent_table), c.partition_name, c.action, c.rows_moved
                   from core.create_monthly_partition(v_parent, v_month, p_now) c
                  where c.action <> 'exists';
             v_month := (v_month + interval '1 month')::date;
@@ -319,7 +319,7 @@ begin
                      detached_at, row_count)
                 values (v_part.partition_schema, v_part.partition_name, v_policy.parent_schema,
                         v_policy.parent_table, v_part.range_from, v_part.range_to, p_now, v_rows);
-                return query select v_parent::text, v_part.partition_name, 'detached'::text, v_rows;
+                return query select format('%I.%I', v_policy.parent_schema, v_policy.parent_table), v_part.partition_name, 'detached'::text, v_rows;
             end loop;
         end if;
         if v_policy.drop_detached_after is not null then
@@ -332,7 +332,7 @@ begin
                 execute format('drop table if exists %I.%I', v_det.table_schema, v_det.table_name);
                 delete from core.detached_partition
                  where table_schema = v_det.table_schema and table_name = v_det.table_name;
-                return query select v_parent::text, v_det.table_name, 'dropped'::text, v_det.row_count;
+                return query select format('%I.%I', v_policy.parent_schema, v_policy.parent_table), v_det.table_name, 'dropped'::text, v_det.row_count;
             end loop;
         end if;
     end loop;
@@ -364,10 +364,10 @@ begin
             if v_month.month >= v_policy.min_month
                and v_month.month <= (core.month_start(p_now)
                                      + make_interval(months => v_policy.max_future_months))::date then
-                return query select v_parent::text, c.partition_name, c.action, c.rows_moved
+                return query select format('%I.%I', v_policy.parent_schema, v_policy.parent_table), c.partition_name, c.action, c.rows_moved
                                from core.create_monthly_partition(v_parent, v_month.month, p_now) c;
             else
-                return query select v_parent::text, null::text,
+                return query select format('%I.%I', v_policy.parent_schema, v_policy.parent_table), null::text,
                                     'left in default: month ' || to_char(v_month.month, 'YYYY-MM')
                                     || ' is outside the partition guard', v_month.row_count;
             end if;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:content/articles from pg
+
+begin;
+
+drop table content.articles;
+
+commit;

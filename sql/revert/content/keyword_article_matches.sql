@@ -1,0 +1,7 @@
+-- Revert lokdarpan:content/keyword_article_matches from pg
+
+begin;
+
+drop table content.keyword_article_matches;
+
+commit;

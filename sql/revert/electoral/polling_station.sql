@@ -1,0 +1,8 @@
+-- Revert lokdarpan:electoral/polling_station from pg
+
+begin;
+
+drop table electoral.polling_station;
+drop table electoral.election;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:knowledge/campaign_position from pg
+
+begin;
+
+drop table knowledge.campaign_position;
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:knowledge/fact_check from pg
+
+begin;
+
+drop table knowledge.fact_check_result;
+
+commit;

@@ -1,0 +1,8 @@
+-- Revert lokdarpan:pulse/issue_tracker from pg
+
+begin;
+
+drop table pulse.issue_tracker;
+drop table pulse.sentiment_snapshot;
+
+commit;
