@@ -3,7 +3,8 @@
 
 begin;
 
-select 1 / (count(*) = 0)::int from audit.ward_scoped_table where status = 'unprotected';
+select 1 / (count(*) = 0)::int from audit.ward_scoped_table
+ where status = 'unprotected' and table_schema in ('analytics', 'ingest');
 select 1 / (count(*) = 2)::int from pg_catalog.pg_policy p
  where p.polname = 'ward_access'
    and p.polrelid in ('analytics.ward_hour'::regclass, 'analytics.ward_hour_party'::regclass);
