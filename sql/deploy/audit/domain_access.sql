@@ -16,6 +16,11 @@
 -- requires: crisis/crisis_event
 -- requires: crisis/response
 -- requires: crisis/ward_crisis_summary
+-- requires: content/articles
+-- requires: content/raw_articles
+-- requires: content/keyword_article_matches
+-- requires: content/article_analysis_cache
+-- requires: content/import
 -- Extends row-level security by ward, grants and the audit trail to the domain modules
 -- (electoral, pulse, knowledge, demography, crisis):
 --
@@ -27,6 +32,8 @@
 --   module scopes them (a crisis event's wards live in crisis.crisis_event_ward);
 -- * app reads and writes every table of these modules (no DELETE), admin reads everything,
 --   ingest nothing; future tables: SELECT for admin;
+-- * content (articles imported from the application's SQLite database) carries no ward
+--   column: app reads and writes it, admin reads it;
 -- * the sensitive tables named by the security design are audited: crisis events, campaign
 --   positions, the knowledge base.
 
@@ -55,8 +62,9 @@ $$;
 
 grant select, insert, update on all tables in schema electoral, pulse, knowledge, demography, crisis
    to lokdarpan_app;
-grant select on all tables in schema electoral, pulse, knowledge, demography, crisis to lokdarpan_admin;
-alter default privileges in schema electoral, pulse, knowledge, demography, crisis
+grant select, insert, update on all tables in schema content to lokdarpan_app;
+grant select on all tables in schema electoral, pulse, knowledge, demography, crisis, content to lokdarpan_admin;
+alter default privileges in schema electoral, pulse, knowledge, demography, crisis, content
     grant select on tables to lokdarpan_admin;
 
 select audit.enable_audit('crisis.crisis_event'::regclass);

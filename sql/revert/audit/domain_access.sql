@@ -6,9 +6,10 @@ select audit.disable_audit('knowledge.knowledge_base'::regclass);
 select audit.disable_audit('knowledge.campaign_position'::regclass);
 select audit.disable_audit('crisis.crisis_event'::regclass);
 
-alter default privileges in schema electoral, pulse, knowledge, demography, crisis
+alter default privileges in schema electoral, pulse, knowledge, demography, crisis, content
     revoke select on tables from lokdarpan_admin;
-revoke select on all tables in schema electoral, pulse, knowledge, demography, crisis from lokdarpan_admin;
+revoke select on all tables in schema electoral, pulse, knowledge, demography, crisis, content from lokdarpan_admin;
+revoke select, insert, update on all tables in schema content from lokdarpan_app;
 revoke select, insert, update on all tables in schema electoral, pulse, knowledge, demography, crisis
     from lokdarpan_app;
 
