@@ -4,6 +4,8 @@ Each section is a sorted list of text rows built from the system catalogs by nam
 oid), so two databases with the same schema give the same fingerprint. Excluded: the system
 schemas and the migration tools' own bookkeeping (lokdarpan_meta, sqitch, yoyo's tables).
 Roles are cluster-wide; the ``roles`` section lists the ones whose names start with lokdarpan.
+An access list equal to the owner's default (what GRANT followed by REVOKE leaves behind) is
+written as the empty default, as PostgreSQL itself treats it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ _NOT_EXT = "not exists (select 1 from pg_depend d where d.objid = {oid} and d.de
 SECTIONS: dict[str, str] = {
     "schemas": f"""
         select n.nspname || ' owner=' || pg_get_userbyid(n.nspowner) || ' acl='
-               || coalesce(n.nspacl::text, '') || ' comment=' || coalesce(obj_description(n.oid,
+               || coalesce(nullif(n.nspacl, acldefault('n', n.nspowner))::text, '') || ' comment=' || coalesce(obj_description(n.oid,
                'pg_namespace'), '')
           from pg_namespace n where {_OURS} and n.nspname <> 'public'""",
     "public_schema": """
@@ -37,7 +39,8 @@ SECTIONS: dict[str, str] = {
         select n.nspname || '.' || c.relname || ' kind=' || c.relkind::text || ' persist='
                || c.relpersistence::text || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity
                || ' opts=' || coalesce(c.reloptions::text, '') || ' owner='
-               || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(c.relacl::text, '')
+               || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(nullif(c.relacl, acldefault(
+                    case c.relkind when 'S' then 's'::"char" else 'r'::"char" end, c.relowner))::text, '')
                || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
                || ' partkey=' || coalesce(pg_get_partkeydef(c.oid), '')
                || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
@@ -53,7 +56,7 @@ SECTIONS: dict[str, str] = {
                || a.attidentity::text || ' generated=' || a.attgenerated::text || ' collation='
                || coalesce((select collname from pg_collation where oid = a.attcollation
                             and a.attcollation <> 100), '')
-               || ' acl=' || coalesce(a.attacl::text, '') || ' comment='
+               || ' acl=' || coalesce(nullif(a.attacl::text, '{{}}'), '') || ' comment='
                || coalesce(col_description(c.oid, a.attnum), '') || ' pos=' || a.attnum
           from pg_attribute a join pg_class c on c.oid = a.attrelid
           join pg_namespace n on n.oid = c.relnamespace
@@ -76,7 +79,7 @@ SECTIONS: dict[str, str] = {
          where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid='c.oid')}""",
     "functions": f"""
         select pg_get_functiondef(p.oid) || ' owner=' || pg_get_userbyid(p.proowner) || ' acl='
-               || coalesce(p.proacl::text, '') || ' comment='
+               || coalesce(nullif(p.proacl, acldefault('f', p.proowner))::text, '') || ' comment='
                || coalesce(obj_description(p.oid, 'pg_proc'), '')
           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where {_OURS} and p.prokind <> 'a' and {_NOT_EXT.format(oid='p.oid')}""",

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import pytest
+
+from .helpers import Roles
+
+
+@pytest.fixture
+def roles(db):
+    r = Roles(db)
+    try:
+        yield r
+    finally:
+        r.drop_all()
