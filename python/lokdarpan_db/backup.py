@@ -148,7 +148,32 @@ def inventory(conn: psycopg.Connection) -> dict:
     if conn.execute("SELECT to_regprocedure('ops.validate_data_integrity()') IS NOT NULL"
                     ).fetchone()[0]:
         result["integrity"] = integrity(conn)
+    # per-database role settings (ALTER ROLE ... IN DATABASE ... SET): pg_dump without --create
+    # does not carry them, so the restore re-applies them to the new database
+    result["db_role_settings"] = [
+        [r[0], list(r[1])] for r in conn.execute(
+            "SELECT pg_get_userbyid(setrole), setconfig FROM pg_db_role_setting"
+            " WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND setrole <> 0 ORDER BY 1")]
     return result
+
+
+def apply_db_role_settings(url: str, settings: list, log=lambda msg: None) -> None:
+    """Re-apply the source database's per-database role settings to the database of ``url``
+    (roles missing on this server are reported and skipped)."""
+    with connect(url, autocommit=True) as conn:
+        dbname = conn.info.dbname
+        for role, configs in settings or []:
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                log(f"role {role} does not exist here: its settings for this database were not restored")
+                continue
+            for item in configs:
+                key, _, value = item.partition("=")
+                name = sql.SQL(".").join(sql.Identifier(part) for part in key.split("."))
+                # search_path is stored as the list it was set to; every other value as a literal
+                conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} TO {}").format(
+                    sql.Identifier(role), sql.Identifier(dbname), name,
+                    sql.SQL(value) if key == "search_path" else sql.Literal(value)))
 
 
 def integrity(conn: psycopg.Connection) -> list[dict]:
@@ -318,6 +343,7 @@ def restore(dump: Path, url: str, *, verify: bool = True, into: str | None = Non
             raise DamagedBackupError(
                 f"restore of {dump} failed (a damaged archive, or a role or extension this "
                 f"server lacks), database {name} dropped: {_last_line(proc)}")
+        apply_db_role_settings(new_url, manifest.get("db_role_settings", []), log)
         if verify:
             _verify(report, manifest, new_url, project_dir, log)
             if report.problems and not keep_on_failure:

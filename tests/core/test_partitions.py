@@ -5,7 +5,7 @@ default-partition rows without losing any, and detaches instead of deleting."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
 import pytest
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from lokdarpan_db.commands.maintain import maintain
 
-ZONES = [timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8)),
+ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8)),
          timezone(timedelta(hours=14)), timezone(timedelta(hours=-11, minutes=-30))]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -28,9 +28,9 @@ def bounds_of(conn, tableoid):
 @SETTINGS
 @given(at=st.one_of(
     st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.sampled_from(ZONES)),
-    st.sampled_from([datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=timezone.utc),
-                     datetime(2026, 3, 31, 23, 59, 59, tzinfo=timezone.utc),
-                     datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc),
+    st.sampled_from([datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
+                     datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC),
+                     datetime(2026, 4, 1, 0, 0, tzinfo=UTC),
                      datetime(2026, 3, 8, 2, 30, tzinfo=timezone(timedelta(hours=-8))),
                      datetime(2026, 11, 1, 5, 29, 59, tzinfo=timezone(timedelta(hours=5, minutes=30)))])))
 def test_every_instant_lands_in_the_partition_that_holds_it(db, at):
@@ -44,16 +44,16 @@ def test_every_instant_lands_in_the_partition_that_holds_it(db, at):
         assert covering == 0
     else:
         assert lo <= at < hi
-        utc = at.astimezone(timezone.utc)
+        utc = at.astimezone(UTC)
         assert name == f"post_p{utc.year:04d}_{utc.month:02d}"
     db.rollback()
 
 
 def test_maintenance_is_idempotent_and_moves_default_rows(db, url):
     db.autocommit = True  # maintenance runs on its own connection and needs the parent's locks
-    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
-    far = [datetime(2030, 5, 17, 8, 0, tzinfo=timezone.utc), datetime(2030, 5, 1, 0, 0, tzinfo=timezone.utc),
-           datetime(2030, 6, 1, 0, 0, tzinfo=timezone.utc), datetime(9999, 1, 1, tzinfo=timezone.utc)]
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    far = [datetime(2030, 5, 17, 8, 0, tzinfo=UTC), datetime(2030, 5, 1, 0, 0, tzinfo=UTC),
+           datetime(2030, 6, 1, 0, 0, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)]
     for i, at in enumerate(far):
         db.execute("insert into core.post (created_at, city, text, fingerprint) values (%s, 'Kapra', %s,"
                    " core.post_fingerprint('Kapra', null, %s, %s))", [at, f"far {i}", at, f"far {i}"])
@@ -79,7 +79,7 @@ def test_maintenance_is_idempotent_and_moves_default_rows(db, url):
 
 
 def test_concurrent_callers_create_each_partition_once(db, url):
-    now = datetime(2031, 1, 15, tzinfo=timezone.utc)
+    now = datetime(2031, 1, 15, tzinfo=UTC)
     results, errors = [], []
 
     def call():
@@ -103,8 +103,8 @@ def test_concurrent_callers_create_each_partition_once(db, url):
 
 
 def test_retention_detaches_keeps_data_readable_then_drops_after_grace(db):
-    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
-    old = datetime(2026, 1, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    old = datetime(2026, 1, 10, tzinfo=UTC)
     db.execute("select core.create_monthly_post_partition(%s::date)", [old.date()])
     db.execute("insert into core.post (created_at, city, text, fingerprint) values (%s, 'Kapra', 'old',"
                " core.post_fingerprint('Kapra', null, %s, 'old'))", [old, old])

@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -28,7 +28,7 @@ from ..ingest_read import read_batches
 from ..report import machine_description, write_section
 from .common import admin_url, drop_db, ensure_template, fresh_db, server_version
 
-START = datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 CHILD = r"""
 import json, resource, sys, time
 from lokdarpan_db.ingest import ingest_files
@@ -116,7 +116,7 @@ def run(args) -> int:
     now = START + timedelta(days=40)
     lines = [f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; "
              f"{args.workers} workers, batch size {args.batch_size}; median of {args.runs} runs; "
-             f"measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", "",
+             f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", "",
              "| posts | wall s (median) | rows/s | peak RSS MB | parse s | copy s | merge s | runs (s) |",
              "|---:|---:|---:|---:|---:|---:|---:|---|"]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

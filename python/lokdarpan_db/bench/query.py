@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -140,7 +140,7 @@ def run(args) -> int:
     root = project_dir(args)
     ensure_template(admin, root, log)
     name, url = fresh_db(admin)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         log(f"generating {args.posts:,} posts over 365 days in {name}")
         gen_s = generate(url, args.posts, now, log)

@@ -61,6 +61,7 @@ begin
     insert into core.author (name)
     select distinct r.author from pg_temp.merge_rows r
      where r.reason is null and r.author is not null
+       and not exists (select 1 from core.author a where a.name = r.author)  -- skip known authors cheaply
      order by 1
     on conflict (name) do nothing;
 
