@@ -284,6 +284,8 @@ SAMPLE = {
     "character varying": "'water'",
     "jsonb": "'{}'::jsonb",
     "text[]": "'{}'::text[]",
+    "vector": "array_fill(0.01::real, array[384])::extensions.vector",
+    "extensions.vector": "array_fill(0.01::real, array[384])::extensions.vector",
 }
 
 

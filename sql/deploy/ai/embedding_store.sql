@@ -116,7 +116,7 @@ comment on column ai.embedding_store.access_count is 'How many times the chunk w
 create index ix_embedding_store__embedding_model__embedding_dimensions
     on ai.embedding_store (embedding_model, embedding_dimensions);
 create index ix_embedding_store__ward_context__published_at
-    on ai.embedding_store (ward_context, published_at) where ward_context is not null;
+    on ai.embedding_store (ward_context, published_at);  -- full, so it also serves the foreign key
 create index ix_embedding_store__expires_at on ai.embedding_store (expires_at) where expires_at is not null;
 create index ix_embedding_store__source_type__published_at on ai.embedding_store (source_type, published_at);
 

@@ -105,9 +105,9 @@ comment on column ai.geopolitical_report.expires_at is 'After this instant the r
 comment on column ai.geopolitical_report.archive_reason is 'Why it was archived: expired, stale (rarely read) or a manual reason.';
 
 create index ix_geopolitical_report__user_id__status__requested_at
-    on ai.geopolitical_report (user_id, status, requested_at) where not is_archived;
+    on ai.geopolitical_report (user_id, status, requested_at);  -- full, so it also serves the foreign key
 create index ix_geopolitical_report__ward_context__completed_at
-    on ai.geopolitical_report (ward_context, completed_at) where status = 'completed';
+    on ai.geopolitical_report (ward_context, completed_at);  -- full, so it also serves the foreign key
 create index ix_geopolitical_report__query_hash on ai.geopolitical_report (query_hash);
 create index ix_geopolitical_report__expires_at on ai.geopolitical_report (expires_at) where not is_archived;
 create index ix_geopolitical_report__last_accessed_at on ai.geopolitical_report (last_accessed_at) where not is_archived;
