@@ -1,7 +1,7 @@
 -- pgTAP: shape of the crisis module (tables, keys, foreign keys to the ward registry, checks,
 -- indexes, comments, function properties).
 begin;
-select plan(35);
+select plan(28);
 
 select has_table('crisis', t, 'table crisis.' || t) from unnest(array['crisis_event', 'crisis_event_ward',
     'response_workflow', 'crisis_performance_metrics', 'real_time_notification', 'crisis_communication_log']) t;
@@ -38,41 +38,9 @@ select throws_ok($$insert into crisis.crisis_event (crisis_type, severity, title
 select throws_ok($$insert into crisis.crisis_event_ward (crisis_id, ward_name) values (-1, 'Kapra')$$,
                  '23503', null, 'scope rows need a crisis');
 
--- module-wide rules (same block in every domain module file)
-select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'crisis' and c.relkind in ('r', 'p', 'v') and not c.relispartition
-              and obj_description(c.oid, 'pg_class') is null), 0, 'every crisis table and view has a comment');
-select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'crisis' and obj_description(p.oid, 'pg_proc') is null), 0,
-          'every crisis function has a comment');
-select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'crisis'
-              and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')), 0,
-          'every crisis function pins search_path');
-select is((select count(*)::int from pg_constraint k join pg_namespace n on n.oid = k.connamespace
-            where n.nspname = 'crisis' and k.contype = 'f' and k.conparentid = 0
-              and not exists (select 1 from pg_index i
-                               where i.indrelid = k.conrelid
-                                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] @> k.conkey
-                                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] <@ k.conkey)), 0,
-          'every crisis foreign key has an index leading with its columns');
-select is((select count(*)::int from pg_attribute a join pg_class c on c.oid = a.attrelid
-             join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'crisis' and c.relkind in ('r', 'p') and not c.relispartition
-              and a.attname = 'ward_name' and not a.attisdropped
-              and not exists (select 1 from pg_constraint k
-                               where k.conrelid = c.oid and k.contype = 'f'
-                                 and k.confrelid = 'core.ward'::regclass and k.conkey = array[a.attnum])), 0,
-          'every crisis ward_name column references core.ward');
-select is((select count(*)::int from pg_attribute a join pg_class c on c.oid = a.attrelid
-             join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'crisis' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
-              and a.atttypid in ('json'::regtype, 'timestamp'::regtype, 'character varying'::regtype)), 0,
-          'crisis uses jsonb, timestamptz and text (no json, timestamp or varchar)');
-select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'crisis' and c.relkind in ('r', 'p') and not c.relispartition
-              and not exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p')), 0,
-          'every crisis table has a primary key');
+-- module-wide rules (comments, primary keys, pinned search_path, indexed foreign keys,
+-- ward columns referencing core.ward, jsonb/timestamptz) are checked for every schema at once
+-- by tests/pgtap/style/style.sql
 
 select * from finish();
 rollback;

@@ -1,7 +1,7 @@
 -- pgTAP: shape of the pulse module (tables, keys, foreign keys to the ward registry, checks,
 -- indexes, comments, function properties).
 begin;
-select plan(41);
+select plan(34);
 
 select has_table('pulse', t, 'table pulse.' || t) from unnest(array['ward_sentiment_timeseries',
     'ward_momentum_indicators', 'sentiment_snapshot', 'issue_tracker']) t;
@@ -51,41 +51,9 @@ select throws_ok($$insert into core.alert (ward_name, description, status) value
                  '23514', null, 'alert status vocabulary');
 select col_type_is('core', 'alert', 'acknowledged_at', 'timestamp with time zone', 'alert' || '.' || 'acknowledged_at' || ' is ' || 'timestamp with time zone');
 
--- module-wide rules (same block in every domain module file)
-select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'pulse' and c.relkind in ('r', 'p', 'v') and not c.relispartition
-              and obj_description(c.oid, 'pg_class') is null), 0, 'every pulse table and view has a comment');
-select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'pulse' and obj_description(p.oid, 'pg_proc') is null), 0,
-          'every pulse function has a comment');
-select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'pulse'
-              and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')), 0,
-          'every pulse function pins search_path');
-select is((select count(*)::int from pg_constraint k join pg_namespace n on n.oid = k.connamespace
-            where n.nspname = 'pulse' and k.contype = 'f' and k.conparentid = 0
-              and not exists (select 1 from pg_index i
-                               where i.indrelid = k.conrelid
-                                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] @> k.conkey
-                                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] <@ k.conkey)), 0,
-          'every pulse foreign key has an index leading with its columns');
-select is((select count(*)::int from pg_attribute a join pg_class c on c.oid = a.attrelid
-             join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'pulse' and c.relkind in ('r', 'p') and not c.relispartition
-              and a.attname = 'ward_name' and not a.attisdropped
-              and not exists (select 1 from pg_constraint k
-                               where k.conrelid = c.oid and k.contype = 'f'
-                                 and k.confrelid = 'core.ward'::regclass and k.conkey = array[a.attnum])), 0,
-          'every pulse ward_name column references core.ward');
-select is((select count(*)::int from pg_attribute a join pg_class c on c.oid = a.attrelid
-             join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'pulse' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
-              and a.atttypid in ('json'::regtype, 'timestamp'::regtype, 'character varying'::regtype)), 0,
-          'pulse uses jsonb, timestamptz and text (no json, timestamp or varchar)');
-select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'pulse' and c.relkind in ('r', 'p') and not c.relispartition
-              and not exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p')), 0,
-          'every pulse table has a primary key');
+-- module-wide rules (comments, primary keys, pinned search_path, indexed foreign keys,
+-- ward columns referencing core.ward, jsonb/timestamptz) are checked for every schema at once
+-- by tests/pgtap/style/style.sql
 
 select * from finish();
 rollback;

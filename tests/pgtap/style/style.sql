@@ -2,7 +2,7 @@
 -- extensions and the migration tools' bookkeeping), written as catalog queries so they hold
 -- for modules merged later. Each test lists the offenders when it fails.
 begin;
-select plan(14);
+select plan(15);
 
 create temp view style_schema as
 select n.oid, n.nspname from pg_namespace n
@@ -86,6 +86,15 @@ select is_empty($$ select t.nspname || '.' || t.relname from style_table t, acle
                         (select c.relacl from pg_class c where c.oid = t.oid)) a
                     where a.grantee = 0 $$,
                 'no table is granted to PUBLIC');
+
+select is_empty($$ select t.nspname || '.' || t.relname || '.' || a.attname
+                     from style_table t join pg_attribute a on a.attrelid = t.oid
+                    where a.attname = 'ward_name' and a.attnum > 0 and not a.attisdropped
+                      and t.oid <> 'core.ward'::regclass
+                      and not exists (select 1 from pg_constraint k
+                                       where k.conrelid = t.oid and k.contype = 'f'
+                                         and k.conkey @> array[a.attnum]) $$,
+                'every ward_name column is under a foreign key (to core.ward, or to a table keyed by it)');
 
 select * from finish();
 rollback;
