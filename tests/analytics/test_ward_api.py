@@ -211,6 +211,28 @@ def test_search_ranks_filters_by_ward_and_resists_injection(db, url, tmp_path):
     assert db.execute("select ward_name from find_ward('jubilee hils', 1)").fetchone()[0] == "Jubilee Hills"
 
 
+def test_ward_filtered_search_reads_the_ward_and_search_vector_index(db, url, tmp_path):
+    """The ward test must reach the GIN index on (city, search_vector), not filter afterwards."""
+    now = datetime.now(UTC)
+    path = tmp_path / "w.jsonl"
+    path.write_text("".join(json.dumps({"text": f"{'water supply cut' if i < 40 else 'metro timings'} {i}",
+                                        "city": w, "created_at": (now - timedelta(minutes=i)).isoformat()}) + "\n"
+                            for i, w in enumerate(["Kapra", "Jubilee Hills"] * 1500)))
+    ingest_files(url, [path], workers=1, progress=False)
+    db.commit()
+    scans = """select coalesce(sum(s.idx_scan), 0) from pg_partition_tree('core.ix_post__city__search_vector') t
+                 join pg_stat_all_indexes s on s.indexrelid = t.relid"""
+    with psycopg.connect(url, autocommit=True) as conn:  # statistics are flushed between transactions
+        conn.execute("analyze core.post")
+        conn.execute("set enable_seqscan = off")  # a few thousand rows: a sequential scan would be cheaper
+        conn.execute("select pg_stat_force_next_flush()")
+        before = conn.execute(scans).fetchone()[0]
+        hits = conn.execute("select ward_name from analytics.search_posts('water supply', 'kapra', 50)").fetchall()
+        conn.execute("select pg_stat_force_next_flush()")
+        assert len(hits) == 20 and {h[0] for h in hits} == {"Kapra"}
+        assert conn.execute(scans).fetchone()[0] > before
+
+
 def test_application_call_shapes_work_unqualified(db):
     db.execute("set search_path = analytics, core, public")
     assert len(db.execute("select * from get_ward_intelligence_fast('Jubilee Hills', 30)").fetchall()) == 1

@@ -114,9 +114,10 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
     p = conninfo_to_dict(url)
     with tempfile.TemporaryDirectory(prefix="ld-pgbench-") as tmp:
         script = Path(tmp) / "ward.sql"
-        script.write_text("\\set w random(0, 144)\nselect * from analytics.get_ward_intelligence_fast("
-                          "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n")
-        cmd = [exe, "-n", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
+        script.write_text("\\set w random(1, 145)\nselect * from analytics.get_ward_intelligence_fast("
+                          "(select ward_name from core.ward where ward_no = :w), 30);\n")
+        # -M prepared: clients reuse their plans, as a pooled application with prepared statements does
+        cmd = [exe, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
                "--log-prefix", str(Path(tmp) / "log"), "-h", p.get("host", "localhost"),
                "-p", str(p.get("port", 5432)), "-U", p.get("user", "postgres"), p["dbname"]]
         log(f"  pgbench: {clients} clients for {seconds} s")
