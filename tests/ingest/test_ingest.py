@@ -131,6 +131,8 @@ def test_every_defect_gets_a_reason_and_keeps_its_raw_text(db, url, tmp_path):
     lines += [make("r", i) for i, make in enumerate(BAD.values(), 2)]
     lines.append(b'{"text": "caf\xe9", "city": "Kapra", "created_at": "2026-11-01T00:00:00+00:00"}')
     lines.append(b'{"text": "nul \x00 byte"}')
+    lines.append(json.dumps(good("r", 97, text="lone \ud800 surrogate")))  # valid JSON, not storable as UTF-8
+    lines.append(b'{"text": "not a number", "city": "Kapra", "created_at": NaN}')
     lines.append(b"")  # blank lines are not records
     lines.append(json.dumps(good("r", 99))[:-3])  # last line, truncated, no newline
     path = write_lines(tmp_path / "bad.jsonl", lines, newline_at_end=False)
@@ -138,8 +140,10 @@ def test_every_defect_gets_a_reason_and_keeps_its_raw_text(db, url, tmp_path):
     rows = db.execute("select reason_code, raw_line, raw_bytes, line_no from ingest.reject order by line_no"
                       ).fetchall()
     got = [r[0] for r in rows]
-    assert got == sorted(BAD, key=list(BAD).index) + ["invalid_utf8", "nul_byte", "truncated_line"]
-    assert report.inserted == 1 and report.lines == 1 + len(BAD) + 3
+    assert got == sorted(BAD, key=list(BAD).index) + ["invalid_utf8", "nul_byte", "malformed_json",
+                                                      "malformed_json", "truncated_line"]
+    assert report.inserted == 1 and report.lines == 1 + len(BAD) + 5
+    assert "surrogate" in rows[len(BAD) + 2][1] or "\\ud800" in rows[len(BAD) + 2][1]
     utf = rows[len(BAD)]
     assert bytes(utf[2]).startswith(b'{"text": "caf\xe9"') and "\\xe9" in utf[1]
     assert rows[-1][3] == len(lines)  # line numbers count blank lines too
