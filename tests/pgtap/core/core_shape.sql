@@ -1,7 +1,7 @@
 -- pgTAP: shape of the core module (tables, partitions, per-partition indexes, constraints,
 -- comments, function properties).
 begin;
-select plan(30);
+select plan(33);
 
 select has_schema('core');
 select has_table('core', 'ward', 'ward registry exists');
@@ -40,6 +40,18 @@ select throws_ok($$insert into core.post (created_at, city, text, party, fingerp
 select throws_ok($$insert into core.post (created_at, city, text, fingerprint)
                    values (now(), 'Atlantis', 'x', core.post_fingerprint('Atlantis', null, now(), 'x'))$$,
                  '23503', null, 'an unknown ward is refused');
+select throws_ok($$insert into core.post (created_at, city, text, fingerprint)
+                   values (now(), 'Kapra', 'x', core.post_fingerprint('Kapra', null, now(), 'x')),
+                          (now(), 'Atlantis', 'y', core.post_fingerprint('Atlantis', null, now(), 'y')),
+                          (now(), 'Lemuria', 'z', core.post_fingerprint('Lemuria', null, now(), 'z'))$$,
+                 '23503', 'city ''Atlantis'' of core.post is not a ward (core.ward)',
+                 'one bad row among good ones is found and named (the smallest)');
+select throws_ok($$insert into core.post (created_at, city, text, author_id, fingerprint)
+                   values (now(), 'Kapra', 'x', -42, core.post_fingerprint('Kapra', null, now(), 'x'))$$,
+                 '23503', 'author_id -42 of core.post is not in core.author', 'an unknown author is refused');
+select throws_ok($$insert into core.post (created_at, city, text, epaper_id, fingerprint)
+                   values (now(), 'Kapra', 'x', -7, core.post_fingerprint('Kapra', null, now(), 'x'))$$,
+                 '23503', 'epaper_id -7 of core.post is not in core.epaper', 'an unknown e-paper is refused');
 select throws_ok($$select core.resolve_ward('Jubile Hils')$$, 'P0002', null, 'unknown ward raises no_data_found');
 select is(core.ward_lookup(' JUBILEE  hills '), 'Jubilee Hills', 'lookup ignores case and spaces');
 select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
