@@ -213,11 +213,12 @@ def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> li
 
 
 def embed_texts(
-    texts: list[str], *, batch_size: int = 256, cache_key: str | None = None, progress: bool | None = None
+    texts: list[str], *, batch_size: int = 32, cache_key: str | None = None, progress: bool | None = None
 ):
     """384-dimension unit vectors (numpy float32) from the bundled all-MiniLM-L6-v2 model,
     cached in $TMPDIR (or /tmp)/lokdarpan-embed-<digest of cache_key and texts>.npy when
-    cache_key is given."""
+    cache_key is given. Batch size 32: on 2 CPU cores ~70 texts/s against ~59 at 128 (bigger
+    batches pad more short texts to the longest one)."""
     import numpy as np
 
     cache = None
