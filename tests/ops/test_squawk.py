@@ -77,6 +77,16 @@ KNOWN = {
         "sql/deploy/pulse/alert_response.sql",
         "require-concurrent-index-creation",
     ): "indexes on the existing core.alert; pulse owner to move them to transactional: false changes",
+    (
+        "sql/deploy/analytics/search_by_ward.sql",
+        "require-concurrent-index-creation",
+    ): "core.post is partitioned: PostgreSQL cannot build an index on a partitioned table CONCURRENTLY; "
+    "the script's header states the SHARE lock and docs/operations.md gives the per-partition way",
+    (
+        "sql/deploy/analytics/search_by_ward.sql",
+        "require-concurrent-index-deletion",
+    ): "DROP INDEX CONCURRENTLY is not supported on a partitioned index; the drop is a catalog change "
+    "(brief ACCESS EXCLUSIVE lock), described in docs/operations.md",
 }
 
 
