@@ -161,8 +161,10 @@ def test_rollups_equal_recomputation_after_any_changes(db, url, tmp_path_factory
                "move": "update core.post set created_at = created_at + interval '3 hours' where post_id = %s"}[op]
         db.execute(sql, [pid])
     assert db.execute("select * from analytics.rollup_drift()").fetchall() == []
+    assert db.execute("select * from analytics.day_rollup_drift()").fetchall() == []
     total = db.execute("select coalesce(sum(posts), 0) from analytics.ward_hour").fetchone()[0]
     assert total == db.execute("select count(*) from core.post").fetchone()[0]
+    assert total == db.execute("select coalesce(sum(posts), 0) from analytics.ward_day").fetchone()[0]
 
 
 def test_unknown_ward_suggests_nearest_names(db):

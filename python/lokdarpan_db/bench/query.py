@@ -60,7 +60,8 @@ FUNCTIONS = {
     "get_ward_intelligence_fast": "select * from analytics.get_ward_intelligence_fast(%s, 30, %s)",
     "get_ward_competitive_analysis": "select * from analytics.get_ward_competitive_analysis(%s, 30, %s)",
     "get_ward_sentiment_timeline": "select * from analytics.get_ward_sentiment_timeline(%s, 30, %s)",
-    "search_posts (ward-filtered)": "select * from analytics.search_posts('water supply', %s, 20, null, %s)",
+    "search_posts (ward-filtered, all time)": "select * from analytics.search_posts('water supply', %s, 20, null, %s)",
+    "search_posts (ward-filtered, last 30 days)": "select * from analytics.search_posts('water supply', %s, 20, 30, %s)",
 }
 SEED_WAY = """
 select count(*), count(*) filter (where created_at >= %(now)s::timestamptz - interval '1 day'),
@@ -117,8 +118,8 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
     p = conninfo_to_dict(url)
     with tempfile.TemporaryDirectory(prefix="ld-pgbench-") as tmp:
         script = Path(tmp) / "ward.sql"
-        script.write_text("\\set w random(1, 145)\nselect * from analytics.get_ward_intelligence_fast("
-                          "(select ward_name from core.ward where ward_no = :w), 30);\n")
+        script.write_text("\\set w random(0, 144)\nselect * from analytics.get_ward_intelligence_fast("
+                          "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n")
         # -M prepared: clients reuse their plans, as a pooled application with prepared statements does
         cmd = [exe, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
                "--log-prefix", str(Path(tmp) / "log"), "-h", p.get("host", "localhost"),
