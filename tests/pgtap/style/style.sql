@@ -91,10 +91,13 @@ select is_empty($$ select t.nspname || '.' || t.relname || '.' || a.attname
                      from style_table t join pg_attribute a on a.attrelid = t.oid
                     where a.attname = 'ward_name' and a.attnum > 0 and not a.attisdropped
                       and t.oid <> 'core.ward'::regclass
+                      -- derived rows written only by core.post's triggers, whose ward is checked
+                      -- there (analytics/ward_author_unchecked says why)
+                      and t.oid <> 'analytics.ward_author'::regclass
                       and not exists (select 1 from pg_constraint k
                                        where k.conrelid = t.oid and k.contype = 'f'
                                          and k.conkey @> array[a.attnum]) $$,
-                'every ward_name column is under a foreign key (to core.ward, or to a table keyed by it)');
+                'every ward_name column is under a foreign key (to core.ward, or to a table keyed by it), analytics.ward_author aside');
 
 select * from finish();
 rollback;
