@@ -240,6 +240,36 @@ def test_ward_filtered_search_reads_the_ward_and_search_vector_index(db, url, tm
             assert conn.execute(scans).fetchone()[0] > before, f"call {call + 1} did not use the index"
 
 
+VOCAB = ["water", "supply", "metro", "rail", "flood", "relief", "roads", "garbage"]
+word_st = st.sampled_from(VOCAB)
+query_st = st.lists(st.one_of(word_st, st.builds(lambda a, b: f'"{a} {b}"', word_st, word_st),
+                              st.builds(lambda a: f"-{a}", word_st), st.just("or")), min_size=1, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(texts=st.lists(st.tuples(st.sampled_from(WARDS), st.lists(word_st, min_size=1, max_size=6)), max_size=40),
+       query=query_st, ward=st.sampled_from(WARDS))
+def test_ward_search_finds_exactly_the_ward_posts_the_query_matches(db, url, tmp_path_factory, texts, query, ward):
+    """Web-search syntax (words, "phrases", or, -negation) through the ward's index: the result is
+    every post of the ward the query matches, ranked as ts_rank_cd ranks them."""
+    db.rollback()
+    db.autocommit = True
+    db.execute("truncate core.post, core.post_fingerprint")
+    now = datetime.now(UTC)
+    if texts:
+        path = tmp_path_factory.mktemp("search") / "s.jsonl"
+        path.write_text("".join(json.dumps({"text": f"{' '.join(words)} n{i}", "city": w,
+                                            "created_at": (now - timedelta(hours=i + 1)).isoformat()}) + "\n"
+                                for i, (w, words) in enumerate(texts)))
+        ingest_files(url, [path], workers=1, progress=False)
+    q = " ".join(query)
+    got = db.execute("select post_id, rank from analytics.search_posts(%s, %s, 1000, null, %s)", [q, ward, now]).fetchall()
+    want = db.execute("select post_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s)) from core.post"
+                      " where city = %s and search_vector @@ websearch_to_tsquery('english', %s)"
+                      " order by 2 desc, created_at desc, post_id", [q, ward, q]).fetchall()
+    assert got == want
+
+
 def test_application_call_shapes_work_unqualified(db):
     db.execute("set search_path = analytics, core, public")
     assert len(db.execute("select * from get_ward_intelligence_fast('Jubilee Hills', 30)").fetchall()) == 1
