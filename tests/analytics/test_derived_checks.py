@@ -3,13 +3,12 @@ PASS after real ingests, and each FAIL counts exactly the rows a defect put out 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db.ingest import ingest_files
+from .helpers import ingest_posts
 
 CHECKS = ("day_rollups_in_step", "ward_author_in_step", "rollups_in_step")
 
@@ -22,13 +21,11 @@ def results(conn) -> dict:
 
 def ingest(url, tmp_path, n: int) -> None:
     now = datetime.now(UTC)
-    path = tmp_path / "recent.jsonl"
-    path.write_text("".join(json.dumps({
+    report = ingest_posts(url, tmp_path / "recent.jsonl", [{
         "text": f"post {i} on drainage", "city": ["Kapra", "Uppal", "Jubilee Hills"][i % 3],
         "author_name": f"author {i % 7}", "party": ["BJP", "INC", None][i % 3 - 1],
         "emotion": ["positive", "negative", "neutral"][i % 3],
-        "created_at": (now - timedelta(hours=5 * i + 1)).isoformat()}) + "\n" for i in range(n)))
-    report = ingest_files(url, [path], workers=1, progress=False)
+        "created_at": (now - timedelta(hours=5 * i + 1)).isoformat()} for i in range(n)])
     assert report.inserted == n
 
 

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from lokdarpan_db.ingest import ingest_files
 
+from .helpers import ingest_posts
+
 BASE = datetime(2026, 3, 31, 18, 30, tzinfo=UTC)  # IST midnight, a month boundary in UTC
 WARDS = ["Kapra", "Jubilee Hills", "Banjara Hills"]
 QUIET_WARD = "Mallapur"
@@ -217,11 +219,10 @@ def test_search_ranks_filters_by_ward_and_resists_injection(db, url, tmp_path):
 def test_ward_filtered_search_reads_the_ward_and_search_vector_index(db, url, tmp_path):
     """The ward test must reach the GIN index on (city, search_vector), not filter afterwards."""
     now = datetime.now(UTC)
-    path = tmp_path / "w.jsonl"
-    path.write_text("".join(json.dumps({"text": f"{'water supply cut' if i < 40 else 'metro timings'} {i}",
-                                        "city": w, "created_at": (now - timedelta(minutes=i)).isoformat()}) + "\n"
-                            for i, w in enumerate(["Kapra", "Jubilee Hills"] * 1500)))
-    ingest_files(url, [path], workers=1, progress=False)
+    ingest_posts(url, tmp_path / "w.jsonl",
+                 [{"text": f"{'water supply cut' if i < 40 else 'metro timings'} {i}", "city": w,
+                   "created_at": (now - timedelta(minutes=i)).isoformat()}
+                  for i, w in enumerate(["Kapra", "Jubilee Hills"] * 1500)])
     db.commit()
     scans = """select coalesce(sum(s.idx_scan), 0) from pg_partition_tree('core.ix_post__city__search_vector') t
                  join pg_stat_all_indexes s on s.indexrelid = t.relid"""
@@ -257,11 +258,9 @@ def test_ward_search_finds_exactly_the_ward_posts_the_query_matches(db, url, tmp
     db.execute("truncate core.post, core.post_fingerprint")
     now = datetime.now(UTC)
     if texts:
-        path = tmp_path_factory.mktemp("search") / "s.jsonl"
-        path.write_text("".join(json.dumps({"text": f"{' '.join(words)} n{i}", "city": w,
-                                            "created_at": (now - timedelta(hours=i + 1)).isoformat()}) + "\n"
-                                for i, (w, words) in enumerate(texts)))
-        ingest_files(url, [path], workers=1, progress=False)
+        ingest_posts(url, tmp_path_factory.mktemp("search") / "s.jsonl",
+                     [{"text": f"{' '.join(words)} n{i}", "city": w, "created_at": (now - timedelta(hours=i + 1)).isoformat()}
+                      for i, (w, words) in enumerate(texts)])
     q = " ".join(query)
     got = db.execute("select post_id, rank from analytics.search_posts(%s, %s, 1000, null, %s)", [q, ward, now]).fetchall()
     want = db.execute("select post_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s)) from core.post"
