@@ -165,6 +165,8 @@ def test_rollups_equal_recomputation_after_any_changes(db, url, tmp_path_factory
     assert db.execute("select * from analytics.rollup_drift()").fetchall() == []
     assert db.execute("select * from analytics.day_rollup_drift()").fetchall() == []
     assert db.execute("select * from analytics.ward_author_drift()").fetchall() == []
+    assert db.execute("select * from analytics.ward_author_day_drift()").fetchall() == []
+    assert db.execute("select count(*) from analytics.ward_author_day where authors < 0").fetchone()[0] == 0
     total = db.execute("select coalesce(sum(posts), 0) from analytics.ward_hour").fetchone()[0]
     assert total == db.execute("select count(*) from core.post").fetchone()[0]
     assert total == db.execute("select coalesce(sum(posts), 0) from analytics.ward_day").fetchone()[0]
