@@ -23,7 +23,9 @@ create table analytics.ward_author_day (
     ward_name  text not null,
     day        date not null,
     authors    integer not null,
-    constraint pk_ward_author_day primary key (ward_name, day)
+    constraint pk_ward_author_day primary key (ward_name, day),
+    -- checked only when a (ward, day) row is new (~145 a day): the upserts never change the key
+    constraint fk_ward_author_day__ward foreign key (ward_name) references core.ward (ward_name)
 );
 -- no check (authors >= 0): PostgreSQL checks the row an upsert proposes before it finds the
 -- conflict, and a day's decrement arrives as a proposed row of -n; a negative count is drift,
