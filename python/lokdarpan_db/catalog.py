@@ -21,10 +21,20 @@ _NOT_TOOLS = "c.relname not in ('_yoyo_migration', '_yoyo_log', '_yoyo_version',
 # objects that belong to an extension are the extension's, not ours
 _NOT_EXT = "not exists (select 1 from pg_depend d where d.objid = {oid} and d.deptype = 'e')"
 
+
+def _acl(expr: str) -> str:
+    """An ACL as the sorted list of its grants: a set, whatever order the GRANTs (or default
+    privileges) came in. A revert that recreates an object grants in its own order."""
+    return f"coalesce((select string_agg(g::text, ',' order by g::text) from unnest({expr}) g), '')"
+
+
+_REL_ACL = """nullif(c.relacl, acldefault(case c.relkind when 'S' then 's'::"char" else 'r'::"char" end, c.relowner))"""
+
+
 SECTIONS: dict[str, str] = {
     "schemas": f"""
         select n.nspname || ' owner=' || pg_get_userbyid(n.nspowner) || ' acl='
-               || coalesce(nullif(n.nspacl, acldefault('n', n.nspowner))::text, '') || ' comment=' || coalesce(obj_description(n.oid,
+               || {_acl("nullif(n.nspacl, acldefault('n', n.nspowner))")} || ' comment=' || coalesce(obj_description(n.oid,
                'pg_namespace'), '')
           from pg_namespace n where {_OURS} and n.nspname <> 'public'""",
     "public_schema": """
@@ -39,8 +49,7 @@ SECTIONS: dict[str, str] = {
         select n.nspname || '.' || c.relname || ' kind=' || c.relkind::text || ' persist='
                || c.relpersistence::text || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity
                || ' opts=' || coalesce(c.reloptions::text, '') || ' owner='
-               || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(nullif(c.relacl, acldefault(
-                    case c.relkind when 'S' then 's'::"char" else 'r'::"char" end, c.relowner))::text, '')
+               || pg_get_userbyid(c.relowner) || ' acl=' || {_acl(_REL_ACL)}
                || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
                || ' partkey=' || coalesce(pg_get_partkeydef(c.oid), '')
                || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
@@ -56,8 +65,12 @@ SECTIONS: dict[str, str] = {
                || a.attidentity::text || ' generated=' || a.attgenerated::text || ' collation='
                || coalesce((select collname from pg_collation where oid = a.attcollation
                             and a.attcollation <> 100), '')
-               || ' acl=' || coalesce(nullif(a.attacl::text, '{{}}'), '') || ' comment='
-               || coalesce(col_description(c.oid, a.attnum), '') || ' pos=' || a.attnum
+               || ' acl=' || {_acl('a.attacl')} || ' comment='
+               || coalesce(col_description(c.oid, a.attnum), '') || ' pos='
+               -- the position among live columns (as pg_dump orders them): a column a change
+               -- drops and its revert adds back lands where it was, at the end, on a new attnum
+               || (select count(*) from pg_attribute b where b.attrelid = a.attrelid and b.attnum > 0
+                     and b.attnum <= a.attnum and not b.attisdropped)
           from pg_attribute a join pg_class c on c.oid = a.attrelid
           join pg_namespace n on n.oid = c.relnamespace
           left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
@@ -79,7 +92,7 @@ SECTIONS: dict[str, str] = {
          where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid='c.oid')}""",
     "functions": f"""
         select pg_get_functiondef(p.oid) || ' owner=' || pg_get_userbyid(p.proowner) || ' acl='
-               || coalesce(nullif(p.proacl, acldefault('f', p.proowner))::text, '') || ' comment='
+               || {_acl("nullif(p.proacl, acldefault('f', p.proowner))")} || ' comment='
                || coalesce(obj_description(p.oid, 'pg_proc'), '')
           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where {_OURS} and p.prokind <> 'a' and {_NOT_EXT.format(oid='p.oid')}""",
@@ -123,9 +136,9 @@ SECTIONS: dict[str, str] = {
          where {_OURS} and t.typtype in ('e', 'd', 'c', 'r', 'm')
            and (t.typtype <> 'c' or (select relkind from pg_class where oid = t.typrelid) = 'c')
            and {_NOT_EXT.format(oid='t.oid')}""",
-    "default_privileges": """
+    "default_privileges": f"""
         select pg_get_userbyid(d.defaclrole) || ' ' || coalesce(n.nspname, '*') || ' '
-               || d.defaclobjtype::text || ' ' || d.defaclacl::text
+               || d.defaclobjtype::text || ' ' || {_acl('d.defaclacl')}
           from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace""",
     "roles": """
         select r.rolname || ' login=' || r.rolcanlogin || ' inherit=' || r.rolinherit

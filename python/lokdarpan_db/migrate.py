@@ -241,12 +241,19 @@ class Engine:
         return todo
 
     def verify(self, changes: list[Change] | None = None) -> list[tuple[Change, str | None]]:
-        """Run the verify script of every deployed change; (change, error or None)."""
+        """Run the verify script of every deployed change; (change, error or None).
+
+        As sqitch does, a change reworked later verifies only through its newest deployed
+        occurrence: the earlier occurrence's verify checks a shape the rework replaced."""
         results = []
         with connect(self.url, autocommit=True) as conn:
             if changes is None:
                 by_id = self.plan.by_id()
-                changes = [by_id[cid] for cid in self.deployed_ids(conn) if cid in by_id]
+                deployed = [by_id[cid] for cid in self.deployed_ids(conn) if cid in by_id]
+                newest: dict[str, int] = {}
+                for c in deployed:
+                    newest[c.name] = max(newest.get(c.name, 0), c.occurrence)
+                changes = [c for c in deployed if c.occurrence == newest[c.name]]
             for change in changes:
                 try:
                     with conn.transaction(force_rollback=True):

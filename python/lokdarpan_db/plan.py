@@ -51,6 +51,12 @@ class Change:
     top_dir: Path = Path("sql")
 
     @property
+    def target(self) -> str:
+        """This occurrence, unambiguously, for ``--to`` and ``Plan.index_of``: ``name@tag`` for an
+        occurrence reworked later (a bare name means the latest occurrence), else the change id."""
+        return self.name + self.script_suffix if self.script_suffix else self.change_id
+
+    @property
     def module(self) -> str:
         return self.name.split("/", 1)[0] if "/" in self.name else ""
 

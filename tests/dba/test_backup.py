@@ -74,7 +74,8 @@ def test_backup_then_restore_has_identical_rows_and_checksums(seeded_backup, url
     try:
         assert report.ok, report.problems
         assert report.tables_checked == len(m["tables"])
-        assert report.changes_verified == len(m["deployed_changes"])
+        # a reworked change verifies through its newest occurrence only (as sqitch does)
+        assert report.changes_verified == len({c["change_id"].split("#")[0] for c in m["deployed_changes"]})
         restored = db_url(admin_url, report.database)
         # independent of the manifest machinery: the rows themselves are equal
         for q in ["select * from content.articles order by uri",

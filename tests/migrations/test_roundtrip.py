@@ -50,23 +50,24 @@ def _fp(url):
 def test_change_reverts_to_identical_catalog(walk_db, change_id):
     url, _ = walk_db
     engine = Engine(url, ROOT)
-    index = PLAN.index_of(change_id)
-    if index > 0:
-        engine.deploy(PLAN.changes[index - 1].change_id)  # no-op when already there
-    engine.revert(PLAN.changes[index - 1].change_id if index > 0 else None)  # back to before
+    index = next(i for i, c in enumerate(PLAN.changes) if c.change_id == change_id)
+    change = PLAN.changes[index]
+    previous = PLAN.changes[index - 1].target if index > 0 else None  # name@tag for a reworked one
+    if previous:
+        engine.deploy(previous)  # no-op when already there
+    engine.revert(previous)  # back to before
     before = _fp(url)
-    engine.deploy(change_id)
-    assert [c.change_id for c in engine.pending(change_id)] == []
+    engine.deploy(change.target)
+    assert [c.change_id for c in engine.pending(change.target)] == []
     after_deploy = _fp(url)
     assert before != after_deploy, f"{change_id} changed nothing in the catalog"
-    engine.revert(PLAN.changes[index - 1].change_id if index > 0 else None)
+    engine.revert(previous)
     after = _fp(url)
     assert diff(before, after) == [], f"revert of {change_id} left differences"
-    change = PLAN.changes[index]
     verify = parse_script(change.read("verify")).body
     with psycopg.connect(url) as conn, pytest.raises(psycopg.Error):
         conn.execute(verify)
-    engine.deploy(change_id)
+    engine.deploy(change.target)
     assert engine.verify([change]) == [(change, None)]
 
 
