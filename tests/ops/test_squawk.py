@@ -92,6 +92,21 @@ KNOWN = {
         "ban-drop-constraint",
     ): "deliberate: the foreign key on derived rows cost ~17 us per ingested post; the guarantee is "
     "kept by core.post's reference check and watched by analytics.ward_author_drift()",
+    (
+        "sql/deploy/core/post_ward_indexes.sql",
+        "require-concurrent-index-deletion",
+    ): "DROP INDEX CONCURRENTLY is not supported on a partitioned index; the drop is a catalog change "
+    "(files unlinked, nothing rebuilt; brief ACCESS EXCLUSIVE lock that the lock_timeout ramp retries)",
+    (
+        "sql/deploy/analytics/rollup.sql",
+        "ban-drop-column",
+    ): "deliberate: the rollups' author-id arrays were internal maintenance state (distinct authors come "
+    "from analytics.window_authors); the revert recomputes them from core.post",
+    (
+        "sql/deploy/analytics/window_authors.sql",
+        "ban-drop-view",
+    ): "ward_analytics_summary is rebuilt at once with the same name and columns (a materialized view's "
+    "query cannot be replaced in place); its security-barrier view comes back with it",
 }
 
 
