@@ -1,0 +1,21 @@
+-- Verify lokdarpan:analytics/window_authors on pg
+-- One author posts on two days: a window holding only the first post counts them through the
+-- probe on core.post (their newest post is later), a window ending after the second through
+-- the day histogram, a window between the posts not at all; ward_window and
+-- ward_analytics_summary count through window_authors.
+
+begin;
+
+insert into core.author (name) values ('verify window authors ' || txid_current());
+insert into core.post (created_at, city, author_id, text, fingerprint)
+select t, 'Kapra', (select author_id from core.author where name = 'verify window authors ' || txid_current()),
+       'verify window authors ' || t, sha256(convert_to('verify window authors ' || t, 'UTF8'))
+  from (values (timestamptz '2099-02-10 06:10+00'), (timestamptz '2099-02-12 20:10+00')) v(t);
+select 1 / (analytics.window_authors('Kapra', '2099-02-10 00:00+00', '2099-02-11 00:00+00') = 1)::int;
+select 1 / (analytics.window_authors('Kapra', '2099-02-10 07:00+00', '2099-02-12 00:00+00') = 0)::int;
+select 1 / (analytics.window_authors('Kapra', '2099-02-09 00:00+00', '2099-02-14 00:00+00') = 1)::int;
+select 1 / ((analytics.ward_window('Kapra', '2099-02-10 00:00+00', '2099-02-11 00:00+00')).authors = 1)::int;
+select 1 / (pg_get_viewdef('analytics.ward_analytics_summary'::regclass) like '%window_authors(%')::int;
+select unique_authors_30d from analytics.ward_analytics_summary_by_ward where false;
+
+rollback;
