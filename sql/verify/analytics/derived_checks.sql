@@ -1,13 +1,13 @@
 -- Verify lokdarpan:analytics/derived_checks on pg
--- Both checks run, and each reports the defect it is about (made here and rolled back); the
--- drift functions read no author-id arrays (the row below is built without naming any column
--- that only some versions of ward_day have).
+-- Both checks are registered and each reports the defect it is about (made here and rolled
+-- back), called directly (validate_data_integrity() would run every module's checks three
+-- times); the drift functions read no author-id arrays (the row below is built without naming
+-- any column that only some versions of ward_day have).
 
 begin;
 
-select 1 / count(*) from ops.validate_data_integrity()
- where check_name in ('day_rollups_in_step', 'ward_author_in_step') and status in ('PASS', 'FAIL')
-having count(*) = 2;
+select 1 / (count(*) = 2)::int from ops.integrity_check
+ where check_name in ('day_rollups_in_step', 'ward_author_in_step');
 update analytics.ward_day set posts = posts + 1, unknown = unknown + 1 where day >= analytics.ist_day(now()) - 7;
 insert into analytics.ward_day
 select * from jsonb_populate_record(null::analytics.ward_day,
@@ -16,12 +16,10 @@ select * from jsonb_populate_record(null::analytics.ward_day,
                                                        'mixed', 0, 'unknown', 1, 'sentiment_sum', 0,
                                                        'sentiment_n', 0, 'author_ids', '{}'))
 on conflict do nothing;
-select 1 / count(*) from ops.validate_data_integrity()
- where check_name = 'day_rollups_in_step' and status = 'FAIL' and record_count >= 1;
+select 1 / count(*) from analytics.check_day_rollups() where status = 'FAIL' and record_count >= 1;
 insert into analytics.ward_author (ward_name, author_id, last_post_at) values ('Kapra', -1, now())
 on conflict do nothing;
-select 1 / count(*) from ops.validate_data_integrity()
- where check_name = 'ward_author_in_step' and status = 'FAIL' and record_count >= 1;
+select 1 / count(*) from analytics.check_ward_author() where status = 'FAIL' and record_count >= 1;
 select 1 / (count(*) = 0)::int from pg_proc
  where oid in ('analytics.rollup_drift(timestamptz, timestamptz)'::regprocedure,
                'analytics.day_rollup_drift(date)'::regprocedure)
