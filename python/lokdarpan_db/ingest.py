@@ -112,7 +112,7 @@ def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime |
         # author names first, committed on their own: two batches naming the same new author
         # would otherwise wait for each other's whole transaction (ingest.register_authors)
         t = time.perf_counter()
-        conn.execute("select ingest.register_authors(%s)", [list({r[2] for r in batch.rows if r[2]})])
+        conn.execute("select ingest.register_authors(%b)", [list({r[2] for r in batch.rows if r[2]})])
         timings["authors"] = (time.perf_counter() - t) * 1000
     with conn.transaction(force_rollback=dry_run):
         t = time.perf_counter()

@@ -103,6 +103,25 @@ KNOWN = {
     ): "deliberate: the rollups' author-id arrays were internal maintenance state (distinct authors come "
     "from analytics.window_authors); the revert recomputes them from core.post",
     (
+        "sql/deploy/analytics/rollup_covering.sql",
+        "ban-drop-constraint",
+    ): "deliberate: each rollup primary key is replaced at once by the same key with included columns "
+    "(the two foreign keys on them are dropped and added back around it)",
+    (
+        "sql/deploy/analytics/rollup_covering.sql",
+        "adding-serial-primary-key-field",
+    ): "the rollup tables are rewritten (CLUSTER) in the same change anyway; the header states the "
+    "ACCESS EXCLUSIVE locks and their cost",
+    (
+        "sql/deploy/analytics/rollup_covering.sql",
+        "constraint-missing-not-valid",
+    ): "the keys and foreign keys are re-added on the same rows inside the rewrite's lock; NOT VALID "
+    "would only defer the same scan",
+    (
+        "sql/deploy/analytics/rollup_covering.sql",
+        "adding-foreign-key-constraint",
+    ): "the foreign keys dropped a few statements earlier, added back under the locks the rewrite holds",
+    (
         "sql/deploy/core/partition_order.sql",
         "constraint-missing-not-valid",
     ): "a CHECK on core.partition_policy, a table of a few rows",
