@@ -24,6 +24,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from ..commands import project_dir
+from ..commands.maintain import order_closed_months
 from ..errors import UserError
 from ..report import machine_description, write_section
 from ..server import embedded_bindir
@@ -100,19 +101,15 @@ def generate(url: str, n: int, now: datetime, log) -> float:
     return time.perf_counter() - t
 
 
-def order_closed_months(url: str, now: datetime, log) -> str:
+def report_ward_order(url: str, now: datetime, log) -> str:
     """Rewrite the closed months in ward order, as the nightly maintenance would have done over
     the year the data spans (core.order_closed_partitions); report what it did."""
-    parts = rows = 0
     with psycopg.connect(url, autocommit=True) as conn:
         t = time.perf_counter()
-        while True:  # one month per transaction, as lokdarpan-db maintain does
-            done = conn.execute("select row_count from core.order_closed_partitions(%s)", [now]).fetchall()
-            if not done:
-                break
-            parts, rows = parts + 1, rows + done[0][0]
+        done = order_closed_months(conn, now)
+        seconds = time.perf_counter() - t
         total = conn.execute("select count(*) from core.ordered_partition").fetchone()[0]
-    seconds = time.perf_counter() - t
+    parts, rows = len(done), sum(r[3] for r in done)
     log(f"  closed months in ward order: {parts} rewritten now ({rows:,} rows, {seconds:.1f} s), {total} in all")
     return (f"Closed months are measured as the nightly maintenance leaves them, rewritten in ward order "
             f"(`core.order_closed_partitions`): {total} partitions" + (
@@ -179,7 +176,7 @@ def run(args) -> int:
         if not args.database:
             log(f"generating {args.posts:,} posts over 365 days in {name}")
             gen_s = generate(url, args.posts, now, log)
-        order = order_closed_months(url, now, log)
+        order = report_ward_order(url, now, log)
         with psycopg.connect(url, autocommit=True) as conn:
             wards = [r[0] for r in conn.execute("select ward_name from core.ward")]
             size = conn.execute("select pg_size_pretty(sum(pg_total_relation_size(c.oid))) from pg_class c"

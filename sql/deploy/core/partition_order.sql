@@ -63,6 +63,8 @@ declare
     v_attempt  integer := 0;
     v_timeout  text := current_setting('lock_timeout');
     v_owner    name;
+    v_names    jsonb;
+    v_seconds  numeric;
 begin
     select n.nspname, c.relname, i.inhparent::regclass, pg_get_userbyid(c.relowner)
       into v_schema, v_name, v_parent, v_owner
@@ -123,13 +125,9 @@ begin
     end loop;
     execute format('analyze %I.%I', v_schema, v_new);
 
-    -- the copy will take the old partition's name and its indexes' names (known until it is detached)
-    if to_regclass('pg_temp.order_index_names') is null then
-        create temp table order_index_names (parent_index oid, old_name text) on commit drop;
-    end if;
-    truncate pg_temp.order_index_names;
-    insert into pg_temp.order_index_names
-    select i.inhparent, c.relname
+    -- the copy will take the old partition's name and its indexes' names: parent index ->
+    -- name, known until the old partition is detached
+    select jsonb_object_agg(i.inhparent::text, c.relname) into v_names
       from pg_index x join pg_class c on c.oid = x.indexrelid join pg_inherits i on i.inhrelid = x.indexrelid
      where x.indrelid = p_partition;
 
@@ -159,26 +157,24 @@ begin
         execute format('alter table %I.%I owner to %I', v_schema, v_name, v_owner);
     end if;
     for v_idx in
-        select c.relname as new_name, o.old_name
+        select c.relname as new_name, v_names ->> i.inhparent::text as old_name
           from pg_index x
           join pg_class c on c.oid = x.indexrelid
           join pg_inherits i on i.inhrelid = x.indexrelid
-          join pg_temp.order_index_names o on o.parent_index = i.inhparent
          where x.indrelid = format('%I.%I', v_schema, v_name)::regclass
-           and c.relname <> o.old_name
+           and c.relname <> v_names ->> i.inhparent::text
     loop
         execute format('alter index %I.%I rename to %I', v_schema, v_idx.new_name, v_idx.old_name);
     end loop;
 
+    v_seconds := round(extract(epoch from clock_timestamp() - v_t0)::numeric, 3);
     insert into core.ordered_partition as o (table_schema, table_name, parent_schema, parent_table, order_by,
                                              row_count, ordered_at, seconds)
-    values (v_schema, v_name, v_pschema, v_ptable, v_order, v_rows, now(),
-            round(extract(epoch from clock_timestamp() - v_t0)::numeric, 3))
+    values (v_schema, v_name, v_pschema, v_ptable, v_order, v_rows, now(), v_seconds)
     on conflict (table_schema, table_name) do update
        set order_by = excluded.order_by, row_count = excluded.row_count, ordered_at = excluded.ordered_at,
            seconds = excluded.seconds;
-    return query select format('%I.%I', v_schema, v_name), 'ordered by ' || v_order, v_rows,
-                        round(extract(epoch from clock_timestamp() - v_t0)::numeric, 3);
+    return query select format('%I.%I', v_schema, v_name), 'ordered by ' || v_order, v_rows, v_seconds;
 end
 $$;
 comment on function core.order_partition(regclass, interval, integer) is
