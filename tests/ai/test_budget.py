@@ -183,9 +183,11 @@ def test_circuit_breaker_transitions(db):
         ("critical", False),
         ("exceeded", True),
     ]
-    assert not db.execute("select ai.can_spend('openai', 0)").fetchone()[0]
+    # "now" is passed explicitly: the budget period is November 2026, whatever today is
+    assert not db.execute("select ai.can_spend('openai', 0, '2026-11-15 13:00+00')").fetchone()[0]
     assert (
-        db.execute("select reason from ai.budget_check('openai', 0)").fetchone()[0] == "circuit breaker open"
+        db.execute("select reason from ai.budget_check('openai', 0, '2026-11-15 13:00+00')").fetchone()[0]
+        == "circuit breaker open"
     )
     # critical work may use the emergency budget, and no more
     assert db.execute("select ai.can_spend('openai', 2, '2026-11-15 13:00+00', 'critical')").fetchone()[0]

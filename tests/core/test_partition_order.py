@@ -87,6 +87,7 @@ def test_a_month_that_grew_by_a_tenth_is_rewritten_again(november):
     assert got == sorted(got)
 
 
+@pytest.mark.server_timers
 def test_a_swap_that_cannot_get_its_lock_leaves_everything_as_it_was(november, url):
     db = november
     before_rows = db.execute(CHECKSUM).fetchone()

@@ -106,6 +106,7 @@ def test_citations_cannot_be_moved_around_the_rule(db, ctx):
     assert db.execute("select count(*) from knowledge.talking_points_generation_fact").fetchone()[0] == 0
 
 
+@pytest.mark.server_timers
 def test_citation_check_holds_a_lock_on_the_fact(url, ctx):
     """A fact cannot be un-verified between the citation check and the citing commit."""
     with psycopg.connect(url) as a, psycopg.connect(url) as b:
