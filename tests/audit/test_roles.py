@@ -8,8 +8,8 @@ import uuid
 
 import psycopg
 
-from lokdarpan_db.catalog import diff, fingerprint
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Engine
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 from ..conftest import ROOT, db_url
 

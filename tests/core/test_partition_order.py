@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
 AFTER = datetime(2026, 12, 5, tzinfo=UTC)  # November closed more than a day ago

@@ -9,7 +9,8 @@ import psycopg
 import pytest
 
 from lokdarpan_db import cli
-from lokdarpan_db.backup import (
+from lokdarpan_db.errors import EXIT_HEALTH, UserError
+from lokdarpan_db.ops.backup import (
     EXIT_DAMAGED,
     DamagedBackupError,
     backup,
@@ -17,7 +18,6 @@ from lokdarpan_db.backup import (
     manifest_path_for,
     restore,
 )
-from lokdarpan_db.errors import EXIT_HEALTH, UserError
 
 from ..conftest import ROOT, db_url
 
@@ -135,7 +135,7 @@ def test_not_a_dump_is_caught_by_pg_restore_list(seeded_backup, admin_url):
     b = seeded_backup
     b.dump.write_bytes(b"this is not a pg_dump archive\n" * 10)
     m = json.loads(b.manifest_path.read_text())
-    from lokdarpan_db.backup import sha256_file
+    from lokdarpan_db.ops.backup import sha256_file
 
     m["dump_sha256"], m["dump_bytes"] = sha256_file(b.dump), b.dump.stat().st_size
     b.manifest_path.write_text(json.dumps(m))
@@ -153,7 +153,7 @@ def test_damage_inside_the_data_fails_the_restore_and_drops_the_database(seeded_
         data[i] ^= 0x5A
     b.dump.write_bytes(bytes(data))
     m = json.loads(b.manifest_path.read_text())
-    from lokdarpan_db.backup import sha256_file
+    from lokdarpan_db.ops.backup import sha256_file
 
     m["dump_sha256"] = sha256_file(b.dump)
     b.manifest_path.write_text(json.dumps(m))

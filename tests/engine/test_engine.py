@@ -12,7 +12,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
 from lokdarpan_db.errors import (
     EXIT_CONNECT,
     EXIT_TAMPERED,
@@ -22,7 +21,8 @@ from lokdarpan_db.errors import (
     TamperedError,
     VerifyError,
 )
-from lokdarpan_db.migrate import ChangeFailed, Engine
+from lokdarpan_db.migrations.engine import ChangeFailed, Engine
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 WHO = "Test <t@example.invalid>"
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
 from lokdarpan_db.errors import MissingExtensionError
-from lokdarpan_db.migrate import Engine
-from lokdarpan_db.plan import load_plan
-from lokdarpan_db.sqlscript import parse_script
+from lokdarpan_db.migrations.engine import Engine
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
+from lokdarpan_db.migrations.plan import load_plan
+from lokdarpan_db.migrations.scripts import parse_script
 
 from ..conftest import ROOT
 

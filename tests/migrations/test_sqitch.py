@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Engine
 
 from ..conftest import ROOT, db_url
 

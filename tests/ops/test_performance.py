@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Engine
 
 from ..audit.helpers import as_role, sqlstate_of
 from ..conftest import ROOT

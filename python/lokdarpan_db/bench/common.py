@@ -13,8 +13,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from ..connect import connect, resolve_url
-from ..migrate import Engine
+from ..migrations.engine import Engine
+from ..postgres.connect import connect, resolve_url
 
 TEMPLATE = "ld_bench_template"
 

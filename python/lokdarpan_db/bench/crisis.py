@@ -13,9 +13,9 @@ import time
 import psycopg
 
 from ..commands import logger, out, project_dir
-from ..connect import connect, resolve_url
 from ..errors import UserError
-from ..report import machine_description, write_section
+from ..postgres.connect import connect, resolve_url
+from .report import machine_description, write_section
 
 LOAD = """
 with c as (

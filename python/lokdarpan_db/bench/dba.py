@@ -20,12 +20,12 @@ from pathlib import Path
 
 from psycopg import sql
 
-from ..backup import _drop_database, _with_dbname, backup, restore
 from ..commands import project_dir
-from ..connect import connect, resolve_url
-from ..migrate import Engine
-from ..report import machine_description, write_section
-from ..sqlite_import import import_sqlite
+from ..importers.sqlite import import_sqlite
+from ..migrations.engine import Engine
+from ..ops.backup import _drop_database, _with_dbname, backup, restore
+from ..postgres.connect import connect, resolve_url
+from .report import machine_description, write_section
 
 
 def add_arguments(parser) -> None:

@@ -26,9 +26,9 @@ from psycopg.conninfo import conninfo_to_dict
 from ..commands import project_dir
 from ..commands.maintain import order_closed_months
 from ..errors import UserError
-from ..report import machine_description, write_section
-from ..server import embedded_bindir
+from ..postgres.embedded import embedded_bindir
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
+from .report import machine_description, write_section
 
 WORDS = ("water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
          "hospitals tax encroachment dogs buses footpaths lake pollution ration pension roads protest meeting "

@@ -22,11 +22,11 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from .. import report
 from ..commands import project_dir
-from ..connect import connect, resolve_url
 from ..errors import UserError
-from ..migrate import Engine
+from ..migrations.engine import Engine
+from ..postgres.connect import connect, resolve_url
+from . import report
 
 SCRATCH_DB = f"lokdarpan_bench_vector_{os.getpid()}"  # one per run: concurrent runs never collide
 MODELS = {384: "all-MiniLM-L6-v2", 1536: "text-embedding-3-small", 3072: "text-embedding-3-large"}
@@ -105,7 +105,7 @@ def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = Fa
         r[0] for r in conn.execute("select ward_name from core.ward order by ward_no nulls last, ward_name")
     ]
     if dims == 384 and not random_only:
-        from ..textgen_ai import embed_texts, generate_texts
+        from ..synthetic.texts import embed_texts, generate_texts
 
         docs = generate_texts(n, seed=seed, wards=wards)
         qs = generate_texts(nq, seed=seed + 1000, wards=wards)

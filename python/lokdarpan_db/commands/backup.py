@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..backup import backup, restore
-from ..connect import redact, resolve_url
 from ..errors import EXIT_HEALTH
+from ..ops.backup import backup, restore
+from ..postgres.connect import redact, resolve_url
 from . import logger, out, project_dir
 
 

@@ -6,9 +6,9 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..connect import connect, resolve_url
-from ..demo import load_wards, write_posts
-from ..ingest import ingest_files
+from ..ingest.load import ingest_files
+from ..postgres.connect import connect, resolve_url
+from ..synthetic.demo import load_wards, write_posts
 from . import logger, out
 
 

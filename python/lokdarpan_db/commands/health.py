@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from ..connect import connect, redact, resolve_url
 from ..errors import EXIT_HEALTH, UserError
+from ..postgres.connect import connect, redact, resolve_url
 from . import logger, out
 
 FAILING = {"FAIL", "CRITICAL"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..connect import resolve_url
-from ..sqlite_import import import_sqlite
+from ..importers.sqlite import import_sqlite
+from ..postgres.connect import resolve_url
 from . import logger, out
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..connect import resolve_url
-from ..ingest import ingest_files
+from ..ingest.load import ingest_files
+from ..postgres.connect import resolve_url
 from . import logger, out
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from ..connect import redact, resolve_url
 from ..errors import EXIT_ABORTED, EXIT_ERROR, EXIT_TAMPERED, UserError
-from ..migrate import Engine
-from ..plan import load_plan
+from ..migrations.engine import Engine
+from ..migrations.plan import load_plan
+from ..postgres.connect import redact, resolve_url
 from . import logger, out, project_dir
 
 

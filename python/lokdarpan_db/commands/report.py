@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
-from ..connect import connect, resolve_url
 from ..errors import UserError
+from ..postgres.connect import connect, resolve_url
 from . import logger, out
 
 

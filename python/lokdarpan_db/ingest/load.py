@@ -25,9 +25,9 @@ from pathlib import Path
 import psycopg
 from psycopg.types.json import Jsonb
 
-from .connect import connect
-from .errors import UserError
-from .ingest_read import Batch, Reject, file_sha256, read_batches
+from ..errors import UserError
+from ..postgres.connect import connect
+from .read import Batch, Reject, file_sha256, read_batches
 
 # staging table, its columns, their types (COPY runs in binary: no text encoding of timestamps
 # and fingerprints on either side, about half the COPY cost), the merge function

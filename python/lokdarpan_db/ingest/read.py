@@ -23,7 +23,7 @@ from pathlib import Path
 
 import orjson
 
-from .errors import UserError
+from ..errors import UserError
 
 IST = timezone(timedelta(hours=5, minutes=30))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -22,11 +22,11 @@ import psycopg
 from yoyo import get_backend
 from yoyo.migrations import Migration, StepCollector
 
-from . import registry
-from .connect import connect, yoyo_url
-from .errors import LockTimeoutError, MissingExtensionError, TamperedError, UserError, VerifyError
+from ..errors import LockTimeoutError, MissingExtensionError, TamperedError, UserError, VerifyError
+from ..postgres.connect import connect, yoyo_url
+from . import bookkeeping
 from .plan import KINDS, Change, Plan, load_plan
-from .sqlscript import parse_script
+from .scripts import parse_script
 
 LOCK_KEY = "lokdarpan-db:deploy"
 # lock_timeout per attempt (ms) and the pause after a failed attempt (s): GitLab-style ramp
@@ -44,7 +44,7 @@ def _first_line(exc: BaseException) -> str:
 class StatusRow:
     change: Change | None
     change_id: str
-    deployed: registry.Deployed | None
+    deployed: bookkeeping.Deployed | None
 
 
 class ChangeFailed(UserError):
@@ -110,7 +110,7 @@ class Engine:
             backend.unmark_migrations(unmark)
 
     def deployed_ids(self, conn) -> list[str]:
-        return [d.change_id for d in registry.deployed(conn)]
+        return [d.change_id for d in bookkeeping.deployed(conn)]
 
     # -- checks --------------------------------------------------------------------------------
     def tampered(self, conn) -> list[str]:
@@ -118,7 +118,7 @@ class Engine:
         or a deployed set that is not a prefix of the plan."""
         problems = []
         by_id = self.plan.by_id()
-        deployed = registry.deployed(conn)
+        deployed = bookkeeping.deployed(conn)
         for d in deployed:
             change = by_id.get(d.change_id)
             if change is None:
@@ -162,7 +162,7 @@ class Engine:
     # -- commands ------------------------------------------------------------------------------
     def status(self) -> list[StatusRow]:
         with connect(self.url, autocommit=True) as conn:
-            deployed = {d.change_id: d for d in registry.deployed(conn)}
+            deployed = {d.change_id: d for d in bookkeeping.deployed(conn)}
         rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None))
                 for c in self.plan.changes]
         rows += [StatusRow(None, cid, d) for cid, d in deployed.items()]
@@ -198,7 +198,7 @@ class Engine:
                 self.log("nothing to deploy")
                 return []
             self._check_extensions(conn, todo)  # before anything, our bookkeeping included, changes
-            registry.ensure(conn)
+            bookkeeping.ensure(conn)
             backend = self._backend()
             try:
                 self._reconcile_yoyo(backend, set(done))
@@ -207,7 +207,7 @@ class Engine:
                     try:
                         backend.apply_one(self._migration(change))
                     except ChangeFailed as exc:
-                        registry.record_failure(conn, change, str(exc))
+                        bookkeeping.record_failure(conn, change, str(exc))
                         raise
             finally:
                 backend.connection.close()
@@ -216,7 +216,7 @@ class Engine:
     def revert(self, to: str | None = None) -> list[Change]:
         """Revert every deployed change after ``to`` (all of them when ``to`` is None)."""
         with self._locked() as conn:
-            registry.ensure(conn)
+            bookkeeping.ensure(conn)
             done = self.deployed_ids(conn)
             keep = -1 if to is None else self.plan.index_of(to)
             by_id = self.plan.by_id()
@@ -306,7 +306,7 @@ class Engine:
                 raise VerifyError(f"change {change.change_id}: verify failed: "
                                   f"{_first_line(exc)}; the change was rolled back") from None
             conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_verify")
-            registry.record_deploy(conn, self.plan, change, sums)
+            bookkeeping.record_deploy(conn, self.plan, change, sums)
             return
         # autocommit: one statement, then verify and record in their own transactions
         try:
@@ -322,13 +322,13 @@ class Engine:
             raise VerifyError(f"change {change.change_id}: verify failed: {_first_line(exc)}; "
                               "the change was reverted") from None
         with conn.transaction():
-            registry.record_deploy(conn, self.plan, change, sums)
+            bookkeeping.record_deploy(conn, self.plan, change, sums)
 
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
         body = parse_script(change.read("revert"), str(change.script("revert"))).body
         if transactional:
             self.run_with_ramp(conn, change, "revert", body)
-            registry.record_revert(conn, change)
+            bookkeeping.record_revert(conn, change)
             return
         try:
             conn.execute(body)
@@ -336,7 +336,7 @@ class Engine:
             raise ChangeFailed(f"change {change.change_id}: revert failed: "
                                f"{_first_line(exc)}") from None
         with conn.transaction():
-            registry.record_revert(conn, change)
+            bookkeeping.record_revert(conn, change)
 
 
 class _PlanMigration(Migration):

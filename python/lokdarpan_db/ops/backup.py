@@ -33,8 +33,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from .connect import connect, redact, server_version_num
-from .errors import EXIT_HEALTH, UserError
+from ..errors import EXIT_HEALTH, UserError
+from ..postgres.connect import connect, redact, server_version_num
 
 MANIFEST_FORMAT = "lokdarpan-db backup manifest"
 MANIFEST_VERSION = 1
@@ -69,7 +69,7 @@ def client_candidates(exe: str, major: int) -> list[Path]:
     if os.environ.get("LOKDARPAN_PG_BINDIR"):
         dirs.append(Path(os.environ["LOKDARPAN_PG_BINDIR"]))
     try:
-        from .server import embedded_bindir
+        from ..postgres.embedded import embedded_bindir
 
         dirs.append(embedded_bindir())
     except UserError:
@@ -380,7 +380,7 @@ def _verify(report: RestoreReport, manifest: dict, url: str, project_dir, log) -
     if got["deployed_changes"] != manifest.get("deployed_changes", []):
         report.problems.append("deployed changes (lokdarpan_meta.change) differ from the manifest")
     if got["deployed_changes"] and project_dir is not None:
-        from .migrate import Engine
+        from ..migrations.engine import Engine
 
         log("running the verify script of every deployed change")
         results = Engine(url, project_dir).verify()

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 DEFAULT_SETTINGS = {
     "shared_preload_libraries": "'pg_stat_statements'",

@@ -31,10 +31,10 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
+from ..ops.backup import sha256_file
+from ..postgres.connect import connect
 from . import sqlite_types as t
-from .backup import sha256_file
-from .connect import connect
-from .errors import EXIT_HEALTH, LockTimeoutError, UserError
 
 LOCK_KEY = "lokdarpan-db:import-sqlite"
 SQLITE_MAGIC = b"SQLite format 3\x00"
