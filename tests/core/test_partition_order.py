@@ -116,7 +116,7 @@ def test_only_partitions_of_a_policy_with_an_order_and_only_real_months(november
 
 
 def test_daily_maintenance_rewrites_closed_months(november, url):
-    from lokdarpan_db.commands.maintain import maintain
+    from lokdarpan_db.ops.maintenance import maintain
 
     rows = maintain(url, AFTER, refresh=False)
     ordered = [r for r in rows if r[2].startswith("ordered by")]

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from psycopg import sql
 
-from ..commands import project_dir
 from ..importers.sqlite import import_sqlite
 from ..migrations.engine import Engine
 from ..ops.backup import _drop_database, _with_dbname, backup, restore
 from ..postgres.connect import connect, resolve_url
+from ..project import project_dir
 from .report import machine_description, write_section
 
 
@@ -76,7 +76,7 @@ def _timed(fn, *args, **kwargs):
 
 def run(args) -> int:
     admin = resolve_url(args.db)
-    root = project_dir(args)
+    root = project_dir(args.project_dir)
     tty = sys.stderr.isatty()
     times: dict[str, list[float]] = {"import": [], "reimport": [], "backup": [], "restore": []}
     sizes = {}

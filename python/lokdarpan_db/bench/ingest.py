@@ -21,9 +21,9 @@ from pathlib import Path
 
 import psycopg
 
-from ..commands import project_dir
 from ..ingest.read import read_batches
 from ..postgres.connect import connect
+from ..project import project_dir
 from ..synthetic.demo import load_wards, write_posts
 from .common import admin_url, drop_db, ensure_template, fresh_db, server_version
 from .report import machine_description, write_section
@@ -105,7 +105,7 @@ def run(args) -> int:
     def log(m):
         print(m, file=sys.stderr, flush=True)
     admin = admin_url(args)
-    root = project_dir(args)
+    root = project_dir(args.project_dir)
     ensure_template(admin, root, log)
     name, url = fresh_db(admin)
     try:

@@ -23,10 +23,10 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from ..commands import project_dir
-from ..commands.maintain import order_closed_months
 from ..errors import UserError
+from ..ops.maintenance import order_closed_months
 from ..postgres.embedded import embedded_bindir
+from ..project import project_dir
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
 from .report import machine_description, write_section
 
@@ -159,7 +159,7 @@ def run(args) -> int:
     def log(m):
         print(m, file=sys.stderr, flush=True)
     admin = admin_url(args)
-    root = project_dir(args)
+    root = project_dir(args.project_dir)
     if args.database:
         name, url = args.database, db_url(admin, args.database)
         with psycopg.connect(url, autocommit=True) as conn:

@@ -22,10 +22,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from ..commands import project_dir
 from ..errors import UserError
 from ..migrations.engine import Engine
 from ..postgres.connect import connect, resolve_url
+from ..project import project_dir
 from . import report
 
 SCRATCH_DB = f"lokdarpan_bench_vector_{os.getpid()}"  # one per run: concurrent runs never collide
@@ -85,7 +85,7 @@ def _scratch(args) -> str:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(SCRATCH_DB)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(SCRATCH_DB)))
     scratch = psycopg.conninfo.make_conninfo(url, dbname=SCRATCH_DB)
-    Engine(scratch, project_dir(args), log=lambda m: None).deploy()
+    Engine(scratch, project_dir(args.project_dir), log=lambda m: None).deploy()
     return scratch
 
 
@@ -346,7 +346,7 @@ def _previous_rows(path: Path, run: set[tuple[int, str]]) -> tuple[list[str], li
 
 
 def _report(args, rows) -> str:
-    path = project_dir(args) / "BENCHMARKS.md"
+    path = project_dir(args.project_dir) / "BENCHMARKS.md"
     keep = _previous_rows(path, {(r[0], r[1]) for r in rows}) if not args.no_report else ([], [])
     md = _markdown(args, rows, keep)
     if not args.no_report:
