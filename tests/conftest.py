@@ -26,7 +26,7 @@ from pytest_postgresql import factories
 from pytest_postgresql.executors.noop import NoopExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
-from lokdarpan_db.migrations.engine import Engine
+from lokdarpan_db.migrations.engine import Deployer
 from lokdarpan_db.postgres.embedded import TEST_SETTINGS, Cluster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +105,7 @@ def template_db(pg_server, admin_url, server_has_vector) -> Iterator[NoopExecuto
                               password=pg_server.password)
     janitor.drop()
     janitor.init()
-    Engine(db_url(admin_url, pg_server.template_dbname), ROOT).deploy()
+    Deployer(db_url(admin_url, pg_server.template_dbname), ROOT).deploy()
     try:
         yield pg_server
     finally:

@@ -9,10 +9,8 @@ import psycopg
 import pytest
 
 from lokdarpan_db import cli
-from lokdarpan_db.errors import EXIT_HEALTH, UserError
+from lokdarpan_db.errors import EXIT_BACKUP, EXIT_HEALTH, DamagedBackupError, UserError
 from lokdarpan_db.ops.backup import (
-    EXIT_DAMAGED,
-    DamagedBackupError,
     backup,
     find_client,
     manifest_path_for,
@@ -116,7 +114,7 @@ def test_truncated_backup_fails_cleanly_with_exit_9(seeded_backup, admin_url, ca
     before = _databases(admin_url)
     code, _, err = _cli(capsys, "restore", str(b.dump), "--verify", "-q", "--db", admin_url,
                         "--project-dir", str(ROOT))
-    assert code == EXIT_DAMAGED == 9
+    assert code == EXIT_BACKUP == 9
     assert len(err.strip().splitlines()) == 1 and "truncated" in err and "Traceback" not in err
     assert _databases(admin_url) == before
 
@@ -160,7 +158,7 @@ def test_damage_inside_the_data_fails_the_restore_and_drops_the_database(seeded_
     before = _databases(admin_url)
     with pytest.raises(UserError) as err:
         restore(b.dump, admin_url, verify=True, project_dir=ROOT)
-    assert err.value.exit_code in (EXIT_DAMAGED, EXIT_HEALTH)
+    assert err.value.exit_code in (EXIT_BACKUP, EXIT_HEALTH)
     assert "dropped" in str(err.value)
     assert _databases(admin_url) == before
 

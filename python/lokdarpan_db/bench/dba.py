@@ -21,7 +21,7 @@ from pathlib import Path
 from psycopg import sql
 
 from ..importers.sqlite import import_sqlite
-from ..migrations.engine import Engine
+from ..migrations.engine import Deployer
 from ..ops.backup import _drop_database, _with_dbname, backup, restore
 from ..postgres.connect import connect, resolve_url
 from ..project import project_dir
@@ -91,7 +91,7 @@ def run(args) -> int:
             url = _with_dbname(admin, name)
             restored = None
             try:
-                Engine(url, root).deploy()
+                Deployer(url, root).deploy()
                 dt_, rep = _timed(import_sqlite, src, url)
                 times["import"].append(dt_)
                 sizes["rows"] = sum(c.inserted for c in rep.tables.values())

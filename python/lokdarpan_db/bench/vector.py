@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import UserError
-from ..migrations.engine import Engine
+from ..migrations.engine import Deployer
 from ..postgres.connect import connect, resolve_url
 from ..project import project_dir
 from . import report
@@ -85,7 +85,7 @@ def _scratch(args) -> str:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(SCRATCH_DB)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(SCRATCH_DB)))
     scratch = psycopg.conninfo.make_conninfo(url, dbname=SCRATCH_DB)
-    Engine(scratch, project_dir(args.project_dir), log=lambda m: None).deploy()
+    Deployer(scratch, project_dir(args.project_dir), log=lambda m: None).deploy()
     return scratch
 
 

@@ -12,6 +12,7 @@ leaves a stale lock behind.
 
 from __future__ import annotations
 
+import enum
 import re
 import time
 from collections.abc import Callable
@@ -22,7 +23,15 @@ import psycopg
 from yoyo import get_backend
 from yoyo.migrations import Migration, StepCollector
 
-from ..errors import LockTimeoutError, MissingExtensionError, TamperedError, UserError, VerifyError
+from ..errors import (
+    ChangeFailed,
+    ChangeLockTimeout,
+    LockTimeoutError,
+    MissingExtensionError,
+    TamperedError,
+    UserError,
+    VerifyError,
+)
 from ..postgres.connect import connect, yoyo_url
 from . import bookkeeping
 from .plan import KINDS, Change, Plan, load_plan
@@ -42,16 +51,38 @@ def _first_line(exc: BaseException) -> str:
 
 @dataclass
 class StatusRow:
+    """One line of ``status``: a plan change (None when the plan no longer has it) and its deploy."""
+
     change: Change | None
     change_id: str
     deployed: bookkeeping.Deployed | None
 
 
-class ChangeFailed(UserError):
-    pass
+class ProblemKind(enum.Enum):
+    """What is wrong with a deployed change."""
+
+    UNKNOWN_CHANGE = "unknown change"  # deployed, but not in the plan
+    SCRIPT_GONE = "script gone"  # a deployed change's script file is missing
+    SCRIPT_EDITED = "script edited"  # its sha256 differs from the one recorded at deploy
+    NOT_A_PREFIX = "not a prefix"  # the deployed changes are not the first changes of the plan
 
 
-class Engine:
+@dataclass(frozen=True)
+class Problem:
+    """One problem with what is deployed, with the message ``check`` prints."""
+
+    kind: ProblemKind
+    message: str
+    change_id: str | None = None
+    script: str | None = None  # deploy, revert or verify
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Deployer:
+    """Deploys, reverts, verifies and checks the plan of one project against one database."""
+
     def __init__(self, url: str, project_dir=".", *, log: Callable[[str], None] | None = None,
                  lock_wait: float = 60.0, lock_ramp=None):
         self.url = url
@@ -113,7 +144,7 @@ class Engine:
         return [d.change_id for d in bookkeeping.deployed(conn)]
 
     # -- checks --------------------------------------------------------------------------------
-    def tampered(self, conn) -> list[str]:
+    def tampered(self, conn) -> list[Problem]:
         """Problems with what is deployed: edited scripts, changes unknown to the plan,
         or a deployed set that is not a prefix of the plan."""
         problems = []
@@ -122,26 +153,33 @@ class Engine:
         for d in deployed:
             change = by_id.get(d.change_id)
             if change is None:
-                problems.append(f"deployed change {d.change_id} is not in {self.plan.plan_file}")
+                problems.append(Problem(ProblemKind.UNKNOWN_CHANGE,
+                                        f"deployed change {d.change_id} is not in {self.plan.plan_file}",
+                                        d.change_id))
                 continue
             for kind in KINDS:
                 path = change.script(kind)
                 if not path.exists():
-                    problems.append(f"change {d.change_id}: deployed {kind} script {path} is gone")
+                    problems.append(Problem(ProblemKind.SCRIPT_GONE,
+                                            f"change {d.change_id}: deployed {kind} script {path} is gone",
+                                            d.change_id, kind))
                 elif change.checksum(kind) != d.checksums[kind]:
-                    problems.append(f"change {d.change_id}: {kind} script {path} was edited "
-                                    "after it was deployed (rework the change instead)")
+                    problems.append(Problem(ProblemKind.SCRIPT_EDITED,
+                                            f"change {d.change_id}: {kind} script {path} was edited "
+                                            "after it was deployed (rework the change instead)",
+                                            d.change_id, kind))
         ids = [d.change_id for d in deployed if d.change_id in by_id]
         expected = [c.change_id for c in self.plan.changes[: len(ids)]]
         if ids != expected and not problems:
-            problems.append("deployed changes are not a prefix of the plan: "
-                            f"deployed {ids[-3:]}, plan expects {expected[-3:]}")
+            problems.append(Problem(ProblemKind.NOT_A_PREFIX,
+                                    "deployed changes are not a prefix of the plan: deployed "
+                                    f"{', '.join(ids[-3:])}; the plan expects {', '.join(expected[-3:])}"))
         return problems
 
     def _refuse_if_tampered(self, conn) -> None:
         problems = self.tampered(conn)
         if problems:
-            raise TamperedError(problems[0] + (f" (and {len(problems) - 1} more problems; "
+            raise TamperedError(problems[0].message + (f" (and {len(problems) - 1} more problems; "
                                 "run lokdarpan-db check)" if len(problems) > 1 else ""))
 
     def _check_extensions(self, conn, changes: list[Change]) -> None:
@@ -222,11 +260,12 @@ class Engine:
             by_id = self.plan.by_id()
             todo = [by_id[cid] for cid in reversed(done)
                     if cid in by_id and self.plan.changes.index(by_id[cid]) > keep]
+            reverting = {c.change_id for c in todo}
             problems = [p for p in self.tampered(conn)
-                        if any(p.startswith(f"change {c.change_id}: revert") for c in todo)
-                        or "not in" in p]
+                        if p.kind is ProblemKind.UNKNOWN_CHANGE
+                        or (p.change_id in reverting and p.script == "revert")]
             if problems:
-                raise TamperedError(problems[0])
+                raise TamperedError(problems[0].message)
             if not todo:
                 self.log("nothing to revert")
                 return []
@@ -263,7 +302,7 @@ class Engine:
                     results.append((change, _first_line(exc)))
         return results
 
-    def check(self) -> list[str]:
+    def check(self) -> list[Problem]:
         with connect(self.url, autocommit=True) as conn:
             return self.tampered(conn)
 
@@ -281,9 +320,9 @@ class Engine:
             except psycopg.errors.LockNotAvailable as exc:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
                 if attempt == len(self.lock_ramp):
-                    raise ChangeFailed(
+                    raise ChangeLockTimeout(
                         f"change {change.change_id}: {kind} could not take its locks after "
-                        f"{attempt} attempts ({_first_line(exc)})", exit_code=4) from None
+                        f"{attempt} attempts ({_first_line(exc)})") from None
                 self.log(f"  {change.change_id}: lock not granted in {timeout_ms} ms, retrying")
                 time.sleep(pause)
                 continue
@@ -342,10 +381,15 @@ class Engine:
 class _PlanMigration(Migration):
     """A yoyo migration built from one plan change instead of a file in a directory."""
 
-    def __init__(self, change: Change, engine: Engine):
+    def __init__(self, change: Change, deployer: Deployer):
         super().__init__(change.change_id, str(change.script("deploy")), str(change.top_dir))
         self.change = change
-        self.engine = engine
+        self.deployer = deployer
+
+    @property
+    def depends(self) -> set:
+        """Plan order is the deploy order: yoyo sees no dependencies."""
+        return set()
 
     def load(self):
         if self.loaded:
@@ -354,11 +398,6 @@ class _PlanMigration(Migration):
         self.use_transactions = script.transactional
         collector = StepCollector(migration=self)
         tx = script.transactional
-        collector.add_step(lambda conn: self.engine.apply_change(conn, self.change, tx),
-                           lambda conn: self.engine.revert_change(conn, self.change, tx))
-        self._depends = set()
+        collector.add_step(lambda conn: self.deployer.apply_change(conn, self.change, tx),
+                           lambda conn: self.deployer.revert_change(conn, self.change, tx))
         self.steps = collector.create_steps(self.use_transactions)
-
-
-def engine_for(url: str, project_dir=".", **kwargs) -> Engine:
-    return Engine(url, project_dir, **kwargs)

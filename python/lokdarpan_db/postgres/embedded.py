@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import pwd
-import shutil
 import socket
 import subprocess
 import time
@@ -124,8 +123,9 @@ class Cluster:
         proc = subprocess.run(self._cmd(exe, *args), capture_output=True, text=True,
                               timeout=timeout, env=env, cwd="/", **kwargs)
         if check and proc.returncode != 0:
-            raise UserError(f"{exe} {' '.join(args[:2])} failed: "
-                            f"{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            raise UserError(f"{exe} {' '.join(args[:2])} failed (exit {proc.returncode}): "
+                            f"{lines[-1] if lines else 'no output'}")
         return proc
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -206,10 +206,6 @@ class Cluster:
             time.sleep(0.1)
         return not self.running
 
-    def destroy(self) -> None:
-        self.stop("immediate")
-        shutil.rmtree(self.pgdata, ignore_errors=True)
-
     def log_tail(self, n: int = 3) -> str:
         try:
             lines = (self.pgdata / "server.log").read_text(errors="replace").splitlines()
@@ -228,9 +224,6 @@ class Cluster:
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.superuser}@/{dbname}?host={self.pgdata}&port={self.port}"
-
-    def tcp_url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{self.superuser}@127.0.0.1:{self.port}/{dbname}"
 
     def version(self) -> str:
         return self.run("postgres", "--version").stdout.strip()
