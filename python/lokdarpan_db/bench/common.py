@@ -5,7 +5,6 @@ their own databases (named ld_bench_*) and never touch others."""
 from __future__ import annotations
 
 import statistics
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from ..console import logger
 from ..migrations.engine import Deployer
 from ..postgres.connect import connect, resolve_url
 
@@ -26,7 +26,7 @@ def db_url(url: str, dbname: str) -> str:
 
 
 def admin_url(args) -> str:
-    return db_url(resolve_url(args.db, log=lambda m: print(m, file=sys.stderr)), "postgres")
+    return db_url(resolve_url(args.db, log=logger(getattr(args, 'quiet', False))), "postgres")
 
 
 def ensure_template(admin: str, project_dir: Path, log=print) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 
+from ..console import logger
 from ..ingest.read import read_batches
 from ..postgres.connect import connect
 from ..project import project_dir
@@ -102,8 +103,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    def log(m):
-        print(m, file=sys.stderr, flush=True)
+    log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
     ensure_template(admin, root, log)

@@ -14,7 +14,6 @@ import random
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from ..console import logger
 from ..errors import UserError
 from ..ops.maintenance import order_closed_months
 from ..postgres.embedded import embedded_bindir
@@ -156,8 +156,7 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
 
 
 def run(args) -> int:
-    def log(m):
-        print(m, file=sys.stderr, flush=True)
+    log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
     if args.database:

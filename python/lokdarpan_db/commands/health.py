@@ -6,31 +6,19 @@ WARN and NOT AVAILABLE are shown but do not fail the command.
 
 from __future__ import annotations
 
+from ..console import print_table
 from ..errors import EXIT_HEALTH
-from ..ops.health import Row, health
+from ..ops.health import health
 from ..postgres.connect import redact, resolve_url
 from . import logger, out
-
-
-def render(rows: list[Row]) -> str:
-    """The rows as a plain-text table."""
-    headers = ("section", "check", "status", "value", "detail")
-    table = [headers] + [(r.section, r.name, r.status, r.value, r.detail) for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(4)]
-    lines = []
-    for i, line in enumerate(table):
-        cells = [line[c].ljust(widths[c]) for c in range(4)] + [line[4]]
-        lines.append("  ".join(cells).rstrip())
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
-    return "\n".join(lines)
 
 
 def cmd_health(args) -> int:
     """Print the health table; exit 8 on FAIL/CRITICAL."""
     url = resolve_url(args.db, log=logger(args))
     rows = health(url, args.slow_ms)
-    out(args, render(rows))
+    print_table(("section", "check", "status", "value", "detail"),
+                [(r.section, r.name, r.status, r.value, r.detail) for r in rows])
     failing = [r for r in rows if r.failing]
     out(
         args,

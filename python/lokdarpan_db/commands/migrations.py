@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
+from ..console import confirm
 from ..errors import EXIT_ERROR, EXIT_TAMPERED, AbortedError
 from ..migrations.engine import Deployer
 from ..migrations.plan import load_plan
@@ -34,12 +33,10 @@ def cmd_deploy(args) -> int:
 
 def cmd_revert(args) -> int:
     engine = _engine(args)
-    if args.to is None and not args.yes:
-        if not sys.stdin.isatty():
-            raise AbortedError("reverting every change needs confirmation: pass -y (or --to CHANGE)")
-        answer = input(f"Revert ALL changes from {redact(engine.url)}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            raise AbortedError("nothing reverted")
+    if args.to is None:
+        confirm(f"Revert ALL changes from {redact(engine.url)}?", yes=args.yes,
+                cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
+                declined="nothing reverted")
     done = engine.revert(args.to)
     logger(args)(f"reverted {len(done)} change(s)")
     return 0

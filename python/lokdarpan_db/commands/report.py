@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
+from ..console import out, print_table
 from ..postgres.connect import resolve_url
-from ..reports.ward import WardReport, ward_report
-from . import logger, out
+from ..reports.ward import TIMELINE_DAYS, WardReport, ward_report
+from . import logger
 
 
-def _table(headers: list[str], rows: list[tuple]) -> str:
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join([line, "  ".join("-" * w for w in widths), *body])
-
-
-def render(report: WardReport) -> str:
-    """The report as plain text."""
-    parts = [f"Ward report: {report.ward} (last {report.days} days)", ""]
-    parts += [f"  {c:<20} {v}" for c, v in report.summary]
-    parts += ["", "Parties", _table(report.party_columns, report.parties) if report.parties else "  (no party mentions)"]
-    parts += ["", "Sentiment, last 14 days", _table(report.timeline_columns, report.timeline)]
-    return "\n".join(parts)
+def show(report: WardReport) -> None:
+    """Print the report: the summary, then the parties and the sentiment timeline as tables."""
+    out(f"Ward report: {report.ward} (last {report.days} days)\n")
+    out("\n".join(f"  {c:<20} {v}" for c, v in report.summary))
+    out()
+    if report.parties:
+        print_table(report.party_columns, report.parties, title="Parties")
+    else:
+        out("Parties\n  (no party mentions)")
+    out()
+    print_table(report.timeline_columns, report.timeline, title=f"Sentiment, last {TIMELINE_DAYS} days")
 
 
 def cmd_report(args) -> int:
     """Print the report of one ward."""
     url = resolve_url(args.db, log=logger(args))
-    out(args, render(ward_report(url, args.ward, args.days)))
+    show(ward_report(url, args.ward, args.days))
     return 0
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import re
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from ..errors import (
     VerifyError,
 )
 from ..postgres.connect import connect, yoyo_url
+from ..retry import poll, retry
 from . import bookkeeping
 from .plan import KINDS, Change, Plan, load_plan
 from .scripts import parse_script
@@ -97,23 +97,18 @@ class Deployer:
         """A connection holding the deploy advisory lock, polled for up to ``lock_wait`` s."""
         conn = connect(self.url, autocommit=True)
         try:
-            deadline = time.monotonic() + self.lock_wait
-            announced = False
-            while not conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
-                                   [LOCK_KEY]).fetchone()[0]:
-                if time.monotonic() >= deadline:
-                    holder = conn.execute(
-                        "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
-                        " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                        " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
-                        " AND l.granted", [LOCK_KEY]).fetchone()[0]
-                    raise LockTimeoutError(
-                        f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
-                        f"gave up after {self.lock_wait:g} s (--lock-wait)")
-                if not announced:
-                    self.log("waiting for another lokdarpan-db run to release the deploy lock")
-                    announced = True
-                time.sleep(0.2)
+            got = poll(lambda: conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [LOCK_KEY]).fetchone()[0],
+                       timeout=self.lock_wait, interval=0.2,
+                       on_wait=lambda: self.log("waiting for another lokdarpan-db run to release the deploy lock"))
+            if not got:
+                holder = conn.execute(
+                    "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
+                    " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                    " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
+                    " AND l.granted", [LOCK_KEY]).fetchone()[0]
+                raise LockTimeoutError(
+                    f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
+                    f"gave up after {self.lock_wait:g} s (--lock-wait)")
             yield conn
         finally:
             conn.close()
@@ -312,25 +307,29 @@ class Deployer:
     # -- running one change --------------------------------------------------------------------
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
         """Run ``body`` in a savepoint with a growing lock_timeout; give up after the ramp."""
-        for attempt, (timeout_ms, pause) in enumerate(self.lock_ramp, 1):
+
+        def attempt(n: int) -> None:
             conn.execute("SAVEPOINT lokdarpan_attempt")
-            conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
+            conn.execute(f"SET LOCAL lock_timeout = '{int(self.lock_ramp[n][0])}ms'")
             try:
                 conn.execute(body)
-            except psycopg.errors.LockNotAvailable as exc:
+            except psycopg.errors.LockNotAvailable:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                if attempt == len(self.lock_ramp):
-                    raise ChangeLockTimeout(
-                        f"change {change.change_id}: {kind} could not take its locks after "
-                        f"{attempt} attempts ({_first_line(exc)})") from None
-                self.log(f"  {change.change_id}: lock not granted in {timeout_ms} ms, retrying")
-                time.sleep(pause)
-                continue
+                raise
             except psycopg.Error as exc:
-                raise ChangeFailed(f"change {change.change_id}: {kind} failed: "
-                                   f"{_first_line(exc)}") from None
+                raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
             conn.execute("RELEASE SAVEPOINT lokdarpan_attempt")
-            return
+
+        def on_retry(n: int, exc: BaseException) -> None:
+            self.log(f"  {change.change_id}: lock not granted in {self.lock_ramp[n][0]} ms, retrying")
+
+        try:
+            retry(attempt, pauses=[pause for _, pause in self.lock_ramp[:-1]],
+                  retry_on=psycopg.errors.LockNotAvailable, on_retry=on_retry)
+        except psycopg.errors.LockNotAvailable as exc:
+            raise ChangeLockTimeout(
+                f"change {change.change_id}: {kind} could not take its locks after "
+                f"{len(self.lock_ramp)} attempts ({_first_line(exc)})") from None
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
         sums = change.checksums()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from ..retry import retry
 
 DEFAULT_SETTINGS = {
     "shared_preload_libraries": "'pg_stat_statements'",
@@ -86,6 +87,10 @@ def _open_parents(path: Path) -> None:
         mode = parent.stat().st_mode
         if not mode & 0o001:
             parent.chmod(mode | 0o001)
+
+
+class _NotStarted(Exception):
+    """pg_ctl start did not leave a running server (the message is the server log's tail)."""
 
 
 @dataclass
@@ -185,15 +190,17 @@ class Cluster:
         self.init(settings)
         if self.running:
             return
-        last = ""
-        for _ in range(5):  # a free port may be taken between choosing and binding it
-            port = _free_port()
+
+        def attempt(n: int) -> None:
             proc = self.run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.pgdata / "server.log"),
-                            "-w", "-t", "60", "-o", f"-p {port}", "start", check=False, timeout=90)
-            if proc.returncode == 0 and self.running:
-                return
-            last = self.log_tail()
-        raise UserError(f"could not start PostgreSQL in {self.pgdata}: {last}")
+                            "-w", "-t", "60", "-o", f"-p {_free_port()}", "start", check=False, timeout=90)
+            if proc.returncode != 0 or not self.running:
+                raise _NotStarted(self.log_tail())
+
+        try:  # a free port may be taken between choosing and binding it: five attempts
+            retry(attempt, pauses=[0.2] * 4, retry_on=_NotStarted)
+        except _NotStarted as exc:
+            raise UserError(f"could not start PostgreSQL in {self.pgdata}: {exc}") from None
 
     def stop(self, mode: str = "fast") -> bool:
         if not self.running:
