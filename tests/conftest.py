@@ -26,8 +26,8 @@ from pytest_postgresql import factories
 from pytest_postgresql.executors.noop import NoopExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
-from lokdarpan_db.migrate import Engine
-from lokdarpan_db.server import TEST_SETTINGS, Cluster
+from lokdarpan_db.migrations.engine import Deployer
+from lokdarpan_db.postgres.embedded import TEST_SETTINGS, Cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DB = "lokdarpan_test"
@@ -105,7 +105,7 @@ def template_db(pg_server, admin_url, server_has_vector) -> Iterator[NoopExecuto
                               password=pg_server.password)
     janitor.drop()
     janitor.init()
-    Engine(db_url(admin_url, pg_server.template_dbname), ROOT).deploy()
+    Deployer(db_url(admin_url, pg_server.template_dbname), ROOT).deploy()
     try:
         yield pg_server
     finally:
@@ -121,7 +121,7 @@ def db(_cloned_db, admin_url, template_db) -> psycopg.Connection:
     """The per-test database. CREATE DATABASE ... TEMPLATE does not copy per-database role
     settings (ALTER ROLE ... IN DATABASE ... SET), which the deployed plan has (the application
     role's search_path, the roles' package marker): carry them over as a deploy would have set them."""
-    from lokdarpan_db.backup import apply_db_role_settings
+    from lokdarpan_db.ops.backup import apply_db_role_settings
 
     with psycopg.connect(admin_url) as conn:
         settings = [[r[0], list(r[1])] for r in conn.execute(

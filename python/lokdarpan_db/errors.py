@@ -1,4 +1,8 @@
-"""Errors a user can cause, each with its documented exit code (see README, "Exit codes")."""
+"""Every exit code of ``lokdarpan-db`` and the typed errors a user can cause (README, "Exit codes").
+
+The CLI prints a ``UserError`` as one line on stderr and exits with its ``exit_code``; any other
+exception is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ EXIT_TAMPERED = 3  # an already-deployed script changed on disk
 EXIT_LOCKED = 4  # the deploy lock (or a table lock) could not be taken in time
 EXIT_CONNECT = 5  # no server / bad URL / authentication failure
 EXIT_MISSING_EXTENSION = 6  # the server lacks an extension the plan needs
-EXIT_ABORTED = 7  # the user declined a confirmation
-EXIT_HEALTH = 8  # a health or integrity check reported FAIL/CRITICAL
+EXIT_ABORTED = 7  # the user declined a confirmation (or it could not be asked)
+EXIT_HEALTH = 8  # a health or integrity check reported FAIL/CRITICAL; a restore or import failed validation
+EXIT_BACKUP = 9  # a backup file or its manifest is missing, damaged or truncated, or pg_restore failed
 
 
 class UserError(Exception):
@@ -25,20 +30,64 @@ class UserError(Exception):
 
 
 class TamperedError(UserError):
+    """A deployed script was edited, removed, or the deployed changes no longer match the plan."""
+
     exit_code = EXIT_TAMPERED
 
 
 class LockTimeoutError(UserError):
+    """A lock (the deploy lock, a table lock, another import's lock) was not granted in time."""
+
     exit_code = EXIT_LOCKED
 
 
 class ConnectError(UserError):
+    """The database cannot be reached: bad URL, no server, authentication failed."""
+
     exit_code = EXIT_CONNECT
 
 
 class MissingExtensionError(UserError):
+    """The server lacks an extension a change needs (reported before anything changes)."""
+
     exit_code = EXIT_MISSING_EXTENSION
 
 
-class VerifyError(UserError):
+class ChangeFailed(UserError):
+    """A change's deploy or revert script failed; the change was rolled back."""
+
     exit_code = EXIT_ERROR
+
+
+class ChangeLockTimeout(ChangeFailed, LockTimeoutError):
+    """A change could not take its locks within the whole ``lock_timeout`` ramp."""
+
+    exit_code = EXIT_LOCKED
+
+
+class VerifyError(UserError):
+    """A change's verify script failed while deploying it; the change was rolled back."""
+
+    exit_code = EXIT_ERROR
+
+
+class AbortedError(UserError):
+    """A confirmation was declined, or could not be asked (no terminal and no ``-y``)."""
+
+    exit_code = EXIT_ABORTED
+
+
+class ValidationFailed(UserError):
+    """Loaded data differs from its source (an import that was rolled back)."""
+
+    exit_code = EXIT_HEALTH
+
+
+class RestoreVerifyError(ValidationFailed):
+    """A restored copy differs from its manifest."""
+
+
+class DamagedBackupError(UserError):
+    """A backup file or its manifest is missing, damaged or truncated, or pg_restore failed part-way."""
+
+    exit_code = EXIT_BACKUP

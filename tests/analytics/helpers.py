@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lokdarpan_db.ingest import ingest_files
+from lokdarpan_db.ingest.load import ingest_files
 
 
 def ingest_posts(url: str, path: Path, posts: list[dict]):

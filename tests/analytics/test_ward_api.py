@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db.ingest import ingest_files
+from lokdarpan_db.ingest.load import ingest_files
 
 from .helpers import ingest_posts
 

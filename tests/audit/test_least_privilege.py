@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from lokdarpan_db.ingest import ingest_files
+from lokdarpan_db.ingest.load import ingest_files
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import uuid
 
 import psycopg
 
-from lokdarpan_db.catalog import diff, fingerprint
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Deployer
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 from ..conftest import ROOT, db_url
 
@@ -38,8 +38,8 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
     b, url_b = _new_db(admin_url)
     try:
         before_a = _fp(url_a)
-        Engine(url_a, ROOT).deploy()
-        Engine(url_b, ROOT).deploy()
+        Deployer(url_a, ROOT).deploy()
+        Deployer(url_b, ROOT).deploy()
         with psycopg.connect(admin_url) as conn:
             assert {r[0] for r in conn.execute("select rolname from pg_roles where rolname like 'lokdarpan%'")} == ROLES
             marked = conn.execute(
@@ -47,7 +47,7 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
                 "and shobj_description(r.oid, 'pg_authid') = 'managed by lokdarpan:audit/roles'"
             ).fetchone()[0]
             assert marked == 5
-        Engine(url_a, ROOT).revert()
+        Deployer(url_a, ROOT).revert()
         with psycopg.connect(admin_url) as conn:
             # still there for b (and the test template)
             assert conn.execute("select count(*) from pg_roles where rolname like 'lokdarpan\\_%'").fetchone()[0] == 5
@@ -72,5 +72,5 @@ def test_two_databases_share_the_roles_and_revert_independently(admin_url, templ
             )
     finally:
         _drop_db(admin_url, a)
-        Engine(url_b, ROOT).revert()
+        Deployer(url_b, ROOT).revert()
         _drop_db(admin_url, b)

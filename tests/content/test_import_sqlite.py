@@ -12,7 +12,7 @@ import pytest
 
 from lokdarpan_db import cli
 from lokdarpan_db.errors import UserError
-from lokdarpan_db.sqlite_import import import_sqlite
+from lokdarpan_db.importers.sqlite import import_sqlite
 
 from .sqlite_builder import add, build
 
@@ -224,7 +224,7 @@ def test_missing_key_column_is_a_clear_error(db, url, tmp_path):
 
 def test_a_failed_load_rolls_back_and_is_recorded(db, url, tmp_path, monkeypatch):
     path = build(tmp_path / "f.db", {"articles": [A("u1", title="x")]})
-    from lokdarpan_db import sqlite_import
+    from lokdarpan_db.importers import sqlite as sqlite_import
 
     def boom(*a, **k):
         raise psycopg.errors.DiskFull("simulated")
@@ -241,7 +241,7 @@ def test_a_failed_load_rolls_back_and_is_recorded(db, url, tmp_path, monkeypatch
 
 
 def test_validation_failure_rolls_back_with_exit_8(db, url, awkward, monkeypatch, capsys):
-    from lokdarpan_db import sqlite_import
+    from lokdarpan_db.importers import sqlite as sqlite_import
 
     monkeypatch.setattr(sqlite_import, "_same", lambda got, want: False)
     code, _, err = _cli(capsys, "import-sqlite", str(awkward), "--db", url, "-q")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db import sqlite_types as t
+from lokdarpan_db.importers import sqlite_types as t
 
 UTC = dt.UTC
 instants = st.datetimes(min_value=dt.datetime(1971, 1, 1), max_value=dt.datetime(2199, 12, 31),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
 AFTER = datetime(2026, 12, 5, tzinfo=UTC)  # November closed more than a day ago
@@ -117,7 +117,7 @@ def test_only_partitions_of_a_policy_with_an_order_and_only_real_months(november
 
 
 def test_daily_maintenance_rewrites_closed_months(november, url):
-    from lokdarpan_db.commands.maintain import maintain
+    from lokdarpan_db.ops.maintenance import maintain
 
     rows = maintain(url, AFTER, refresh=False)
     ordered = [r for r in rows if r[2].startswith("ordered by")]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db.commands.maintain import maintain
+from lokdarpan_db.ops.maintenance import maintain
 
 ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8)),
          timezone(timedelta(hours=14)), timezone(timedelta(hours=-11, minutes=-30))]

@@ -9,15 +9,13 @@ import psycopg
 import pytest
 
 from lokdarpan_db import cli
-from lokdarpan_db.backup import (
-    EXIT_DAMAGED,
-    DamagedBackupError,
+from lokdarpan_db.errors import EXIT_BACKUP, EXIT_HEALTH, DamagedBackupError, UserError
+from lokdarpan_db.ops.backup import (
     backup,
     find_client,
     manifest_path_for,
     restore,
 )
-from lokdarpan_db.errors import EXIT_HEALTH, UserError
 
 from ..conftest import ROOT, db_url
 
@@ -116,7 +114,7 @@ def test_truncated_backup_fails_cleanly_with_exit_9(seeded_backup, admin_url, ca
     before = _databases(admin_url)
     code, _, err = _cli(capsys, "restore", str(b.dump), "--verify", "-q", "--db", admin_url,
                         "--project-dir", str(ROOT))
-    assert code == EXIT_DAMAGED == 9
+    assert code == EXIT_BACKUP == 9
     assert len(err.strip().splitlines()) == 1 and "truncated" in err and "Traceback" not in err
     assert _databases(admin_url) == before
 
@@ -135,7 +133,7 @@ def test_not_a_dump_is_caught_by_pg_restore_list(seeded_backup, admin_url):
     b = seeded_backup
     b.dump.write_bytes(b"this is not a pg_dump archive\n" * 10)
     m = json.loads(b.manifest_path.read_text())
-    from lokdarpan_db.backup import sha256_file
+    from lokdarpan_db.ops.backup import sha256_file
 
     m["dump_sha256"], m["dump_bytes"] = sha256_file(b.dump), b.dump.stat().st_size
     b.manifest_path.write_text(json.dumps(m))
@@ -153,14 +151,14 @@ def test_damage_inside_the_data_fails_the_restore_and_drops_the_database(seeded_
         data[i] ^= 0x5A
     b.dump.write_bytes(bytes(data))
     m = json.loads(b.manifest_path.read_text())
-    from lokdarpan_db.backup import sha256_file
+    from lokdarpan_db.ops.backup import sha256_file
 
     m["dump_sha256"] = sha256_file(b.dump)
     b.manifest_path.write_text(json.dumps(m))
     before = _databases(admin_url)
     with pytest.raises(UserError) as err:
         restore(b.dump, admin_url, verify=True, project_dir=ROOT)
-    assert err.value.exit_code in (EXIT_DAMAGED, EXIT_HEALTH)
+    assert err.value.exit_code in (EXIT_BACKUP, EXIT_HEALTH)
     assert "dropped" in str(err.value)
     assert _databases(admin_url) == before
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lokdarpan_db.replication import create_standby, replication_lag, standby_status, wait_for_replay
+from lokdarpan_db.postgres.replication import create_standby, replication_lag, standby_status, wait_for_replay
 
 from ..conftest import ROOT, db_url
 
@@ -182,7 +182,7 @@ def test_cli_standby_create_status_stop(pg_cluster, monkeypatch, capsys):
         assert cli.main(["standby", "create", "--data", str(data)]) == 1  # not empty
         assert "is not empty" in capsys.readouterr().err
     finally:
-        from lokdarpan_db.server import Cluster
+        from lokdarpan_db.postgres.embedded import Cluster
 
         Cluster(data, pg_cluster.bindir, pg_cluster.os_user).stop("immediate")
         shutil.rmtree(base, ignore_errors=True)

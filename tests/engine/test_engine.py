@@ -12,17 +12,20 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
 from lokdarpan_db.errors import (
     EXIT_CONNECT,
+    EXIT_LOCKED,
     EXIT_TAMPERED,
+    ChangeFailed,
+    ChangeLockTimeout,
     ConnectError,
     LockTimeoutError,
     MissingExtensionError,
     TamperedError,
     VerifyError,
 )
-from lokdarpan_db.migrate import ChangeFailed, Engine
+from lokdarpan_db.migrations.engine import Deployer, Problem, ProblemKind, _PlanMigration
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
 
 WHO = "Test <t@example.invalid>"
 
@@ -54,7 +57,7 @@ def project(tmp_path):
 
 
 def test_deploy_revert_status(project, empty_db):
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     assert [c.change_id for c in engine.deploy()] == ["s/schema", "s/thing"]
     assert engine.deploy() == []
     rows = engine.status()
@@ -67,14 +70,14 @@ def test_deploy_revert_status(project, empty_db):
 
 
 def test_yoyo_records_every_change(project, empty_db):
-    Engine(empty_db, project).deploy()
+    Deployer(empty_db, project).deploy()
     with psycopg.connect(empty_db) as conn:
         ids = [r[0] for r in conn.execute("select migration_id from _yoyo_migration")]
     assert sorted(ids) == ["s/schema", "s/thing"]
 
 
 def test_yoyo_reconciled_after_crash_between_commits(project, empty_db):
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     engine.deploy()
     with psycopg.connect(empty_db) as conn:  # as if the process died before yoyo's own commit
         conn.execute("delete from _yoyo_migration where migration_id = 's/thing'")
@@ -84,23 +87,58 @@ def test_yoyo_reconciled_after_crash_between_commits(project, empty_db):
 
 
 def test_tampered_script_is_refused(project, empty_db):
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     engine.deploy("s/schema")
     path = project / "sql" / "deploy" / "s" / "schema.sql"
     path.write_text(path.read_text().replace("create schema s;", "create schema s; -- edited"))
     problems = engine.check()
-    assert len(problems) == 1 and "s/schema" in problems[0] and str(path) in problems[0]
+    assert problems == [Problem(ProblemKind.SCRIPT_EDITED, str(problems[0]), "s/schema", "deploy")]
+    assert str(path) in str(problems[0])
     with pytest.raises(TamperedError, match="s/schema"):
         engine.deploy()
     with pytest.raises(TamperedError):
         engine.dry_run()
 
 
+def test_revert_refuses_only_an_edited_revert_script_of_what_it_reverts(project, empty_db):
+    engine = Deployer(empty_db, project)
+    engine.deploy()
+    deploy = project / "sql" / "deploy" / "s" / "thing.sql"
+    deploy.write_text(deploy.read_text() + "\n-- edited after deploy\n")
+    schema_revert = project / "sql" / "revert" / "s" / "schema.sql"
+    schema_revert.write_text(schema_revert.read_text() + "\n-- edited after deploy\n")
+    kinds = {(p.kind, p.change_id, p.script) for p in engine.check()}
+    assert kinds == {(ProblemKind.SCRIPT_EDITED, "s/thing", "deploy"),
+                     (ProblemKind.SCRIPT_EDITED, "s/schema", "revert")}
+    assert [c.change_id for c in engine.revert("s/schema")] == ["s/thing"]  # its revert is intact
+    with pytest.raises(TamperedError, match="s/schema: revert script"):
+        engine.revert()
+
+
+def test_the_yoyo_adapter_uses_yoyo_9_public_attributes_only(project):
+    """Pins the behaviour of the installed yoyo (9.x) the adapter relies on: a Migration built
+    from an id, a path and a directory, loaded by filling the public ``steps`` and
+    ``use_transactions``, with ``depends`` a property the adapter overrides."""
+    from importlib.metadata import version
+
+    from yoyo.migrations import Migration
+
+    assert version("yoyo-migrations").split(".")[0] == "9"
+    change = Deployer("postgresql:///unused", project).plan.changes[0]
+    plain = Migration("plain", str(change.script("deploy")), str(change.top_dir))
+    adapter = _PlanMigration(change, Deployer("postgresql:///unused", project))
+    assert not adapter.loaded
+    adapter.load()
+    assert adapter.loaded and adapter.use_transactions and len(adapter.steps) == 1
+    assert adapter.depends == set()
+    assert set(vars(adapter)) - set(vars(plain)) == {"change", "deployer"}
+
+
 def test_dry_run_changes_nothing(project, empty_db):
     with psycopg.connect(empty_db, autocommit=True) as conn:
         before = fingerprint(conn)
         tables_before = conn.execute("select count(*) from pg_class").fetchone()[0]
-    todo = Engine(empty_db, project).dry_run()
+    todo = Deployer(empty_db, project).dry_run()
     assert [c.change_id for c, _ in todo] == ["s/schema", "s/thing"]
     assert "create table s.thing" in todo[1][1]
     with psycopg.connect(empty_db, autocommit=True) as conn:
@@ -115,7 +153,7 @@ def test_failing_verify_rolls_the_change_back(tmp_path, empty_db):
          "select 1 / count(*) from pg_namespace where nspname = 'nope';"),
     ])
     with pytest.raises(VerifyError, match="s/schema.*division by zero"):
-        Engine(empty_db, project).deploy()
+        Deployer(empty_db, project).deploy()
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("select to_regnamespace('s')").fetchone()[0] is None
         assert conn.execute("select count(*) from lokdarpan_meta.change").fetchone()[0] == 0
@@ -127,8 +165,8 @@ def test_failing_change_names_itself_and_keeps_earlier_ones(tmp_path, empty_db):
         ("a/two", "create table a.t (x int references nowhere);", "drop table a.t;", "select 1;"),
     ])
     with pytest.raises(ChangeFailed, match=r"a/two: deploy failed: relation \"nowhere\""):
-        Engine(empty_db, project).deploy()
-    assert [r.deployed is not None for r in Engine(empty_db, project).status()] == [True, False]
+        Deployer(empty_db, project).deploy()
+    assert [r.deployed is not None for r in Deployer(empty_db, project).status()] == [True, False]
 
 
 def _busy_project(project, empty_db):
@@ -145,7 +183,7 @@ def _busy_project(project, empty_db):
 
 def test_lock_ramp_retries_then_succeeds(project, empty_db):
     messages = []
-    engine = Engine(empty_db, project, lock_ramp=[(50, 0.05)] * 60, log=messages.append)
+    engine = Deployer(empty_db, project, lock_ramp=[(50, 0.05)] * 60, log=messages.append)
     engine.deploy("s/schema")
     blocker = _busy_project(project, empty_db)
     timer = threading.Timer(0.6, blocker.rollback)
@@ -160,12 +198,13 @@ def test_lock_ramp_retries_then_succeeds(project, empty_db):
 
 
 def test_lock_ramp_gives_up(project, empty_db):
-    engine = Engine(empty_db, project, lock_ramp=[(50, 0.01)] * 3)
+    engine = Deployer(empty_db, project, lock_ramp=[(50, 0.01)] * 3)
     engine.deploy("s/schema")
     blocker = _busy_project(project, empty_db)
     try:
-        with pytest.raises(ChangeFailed, match="could not take its locks after 3 attempts"):
+        with pytest.raises(ChangeLockTimeout, match="could not take its locks after 3 attempts") as err:
             engine.deploy()
+        assert isinstance(err.value, ChangeFailed) and err.value.exit_code == EXIT_LOCKED
     finally:
         blocker.close()
 
@@ -175,10 +214,10 @@ def test_second_deploy_waits_for_the_lock(project, empty_db):
     holder.execute("select pg_advisory_lock(hashtext('lokdarpan-db:deploy'))")
     try:
         with pytest.raises(LockTimeoutError, match="deploy lock"):
-            Engine(empty_db, project, lock_wait=0.5).deploy()
+            Deployer(empty_db, project, lock_wait=0.5).deploy()
     finally:
         holder.close()
-    assert len(Engine(empty_db, project).deploy()) == 2
+    assert len(Deployer(empty_db, project).deploy()) == 2
 
 
 def test_concurrent_deploys_apply_each_change_once(project, empty_db):
@@ -189,7 +228,7 @@ def test_concurrent_deploys_apply_each_change_once(project, empty_db):
 
     def run():
         try:
-            results.append([c.change_id for c in Engine(empty_db, project).deploy()])
+            results.append([c.change_id for c in Deployer(empty_db, project).deploy()])
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
@@ -222,7 +261,7 @@ def test_reworked_change_uses_tagged_scripts(tmp_path, empty_db):
         "begin;\ncreate or replace function s.f() returns int language sql as 'select 1';\n"
         "commit;\n")
     (project / "sql/verify/s/f.sql").write_text("begin;\nselect 1 / (s.f() - 1);\nrollback;\n")
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     assert [c.change_id for c in engine.deploy("@v1")] == ["s/schema", "s/f"]
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("select s.f()").fetchone()[0] == 1
@@ -249,7 +288,7 @@ def test_non_transactional_change(tmp_path, empty_db):
         path.write_text(text)
     with open(project / "sqitch.plan", "a") as fh:
         fh.write(f"s/ix [s/schema] 2026-01-01T00:03:00Z {WHO} # concurrent index\n")
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     engine.deploy()
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("select to_regclass('s.ix_t__x')").fetchone()[0] is not None
@@ -265,7 +304,7 @@ def test_missing_extension_is_reported_before_anything_changes(tmp_path, empty_d
          "drop extension no_such_ext_xyz;", "select 1;"),
     ])
     with pytest.raises(MissingExtensionError, match="no_such_ext_xyz.*nothing was changed"):
-        Engine(empty_db, project).deploy()
+        Deployer(empty_db, project).deploy()
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("select to_regnamespace('s')").fetchone()[0] is None
         assert conn.execute("select to_regnamespace('lokdarpan_meta')").fetchone()[0] is None
@@ -278,7 +317,7 @@ def test_fingerprint_notices_a_leaky_revert(tmp_path, empty_db):
         ("s/t", "create table s.t (x int); create index ix_t__x on s.t (x);",
          "drop index s.ix_t__x;", "select 1;"),  # forgets the table
     ])
-    engine = Engine(empty_db, project)
+    engine = Deployer(empty_db, project)
     engine.deploy("s/schema")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         before = fingerprint(conn)
@@ -289,9 +328,9 @@ def test_fingerprint_notices_a_leaky_revert(tmp_path, empty_db):
 
 def test_unreachable_server_and_bad_url():
     with pytest.raises(ConnectError, match="cannot connect"):
-        Engine("postgresql://x@127.0.0.1:1/none", Path(__file__).parents[2]).status()
+        Deployer("postgresql://x@127.0.0.1:1/none", Path(__file__).parents[2]).status()
     with pytest.raises(ConnectError, match="invalid database URL"):
-        Engine("this is not a url", Path(__file__).parents[2]).status()
+        Deployer("this is not a url", Path(__file__).parents[2]).status()
 
 
 def _cli(*args, env=None):

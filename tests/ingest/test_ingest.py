@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lokdarpan_db.errors import UserError
-from lokdarpan_db.ingest import ingest_files
-from lokdarpan_db.ingest_read import fingerprint
+from lokdarpan_db.ingest.load import ingest_files
+from lokdarpan_db.ingest.read import fingerprint
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 WARDS = ["Kapra", "Jubilee Hills", "Banjara Hills", "Mallapur", "Rein Bazar"]
@@ -268,7 +268,7 @@ def test_sigkill_mid_run_then_rerun_stores_each_post_once(db, url, tmp_path):
 
 
 def _peak_rss_reading(path: Path) -> float:
-    code = ("import resource, sys; from pathlib import Path; from lokdarpan_db.ingest_read import read_batches;"
+    code = ("import resource, sys; from pathlib import Path; from lokdarpan_db.ingest.read import read_batches;"
             "n = sum(b.lines for b in read_batches(Path(sys.argv[1]), 'posts', 20000));"
             "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "python"))

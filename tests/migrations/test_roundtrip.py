@@ -11,11 +11,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lokdarpan_db.catalog import diff, fingerprint
 from lokdarpan_db.errors import MissingExtensionError
-from lokdarpan_db.migrate import Engine
-from lokdarpan_db.plan import load_plan
-from lokdarpan_db.sqlscript import parse_script
+from lokdarpan_db.migrations.engine import Deployer
+from lokdarpan_db.migrations.fingerprint import diff, fingerprint
+from lokdarpan_db.migrations.plan import load_plan
+from lokdarpan_db.migrations.scripts import parse_script
 
 from ..conftest import ROOT
 
@@ -49,7 +49,7 @@ def _fp(url):
 @pytest.mark.parametrize("change_id", [c.change_id for c in PLAN.changes])
 def test_change_reverts_to_identical_catalog(walk_db, change_id):
     url, _ = walk_db
-    engine = Engine(url, ROOT)
+    engine = Deployer(url, ROOT)
     index = next(i for i, c in enumerate(PLAN.changes) if c.change_id == change_id)
     change = PLAN.changes[index]
     previous = PLAN.changes[index - 1].target if index > 0 else None  # name@tag for a reworked one
@@ -73,7 +73,7 @@ def test_change_reverts_to_identical_catalog(walk_db, change_id):
 
 def test_whole_plan_deploys_and_reverts_to_nothing(empty_db, server_has_vector):
     before = _fp(empty_db)
-    engine = Engine(empty_db, ROOT)
+    engine = Deployer(empty_db, ROOT)
     if not server_has_vector:  # e.g. Debian's PostgreSQL 15: refused up front, nothing changed
         with pytest.raises(MissingExtensionError, match="extensions/vector.*'vector'.*nothing was changed"):
             engine.deploy()

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Deployer
 
 from ..conftest import ROOT, db_url
 
@@ -72,7 +72,7 @@ def test_sqitch_deploys_verifies_reverts_and_matches_yoyo(sqitch, admin_url, pg_
         assert r.returncode == 0, r.stdout + r.stderr
         r = sqitch("verify", target)
         assert r.returncode == 0, r.stdout + r.stderr
-        Engine(yo_url, ROOT).deploy()
+        Deployer(yo_url, ROOT).deploy()
         assert _dump(pg_cluster, sq_url) == _dump(pg_cluster, yo_url)
         r = sqitch("revert", "-y", target)
         assert r.returncode == 0, r.stdout + r.stderr

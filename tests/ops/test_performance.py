@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lokdarpan_db.migrate import Engine
+from lokdarpan_db.migrations.engine import Deployer
 
 from ..audit.helpers import as_role, sqlstate_of
 from ..conftest import ROOT
@@ -111,7 +111,7 @@ def test_a_non_privileged_role_sees_server_wide_numbers(db, roles):
 def test_seed_names_resolve_unqualified_for_the_application_role(empty_db):
     """Deploy the plan, then behave like a lokdarpan_app login: the per-database setting gives
     the search_path under which the seeds' unqualified calls work."""
-    Engine(empty_db, ROOT).deploy()
+    Deployer(empty_db, ROOT).deploy()
     with psycopg.connect(empty_db) as conn:
         setting = conn.execute(
             "select cfg from pg_db_role_setting s, unnest(s.setconfig) cfg "
@@ -126,4 +126,4 @@ def test_seed_names_resolve_unqualified_for_the_application_role(empty_db):
             assert conn.execute("select count(*) from check_performance_thresholds()").fetchone()[0] == 6
             assert conn.execute("select ward_lookup('kapra')").fetchone()[0] == "Kapra"
         conn.rollback()
-    Engine(empty_db, ROOT).revert()
+    Deployer(empty_db, ROOT).revert()

@@ -9,8 +9,8 @@ import pglast
 import pytest
 from pglast.parser import scan
 
-from lokdarpan_db.plan import KINDS, load_plan
-from lokdarpan_db.sqlscript import parse_script
+from lokdarpan_db.migrations.plan import KINDS, load_plan
+from lokdarpan_db.migrations.scripts import parse_script
 
 from ..conftest import ROOT
 

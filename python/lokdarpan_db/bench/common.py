@@ -5,7 +5,6 @@ their own databases (named ld_bench_*) and never touch others."""
 from __future__ import annotations
 
 import statistics
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,8 +12,9 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from ..connect import connect, resolve_url
-from ..migrate import Engine
+from ..console import logger
+from ..migrations.engine import Deployer
+from ..postgres.connect import connect, resolve_url
 
 TEMPLATE = "ld_bench_template"
 
@@ -26,7 +26,7 @@ def db_url(url: str, dbname: str) -> str:
 
 
 def admin_url(args) -> str:
-    return db_url(resolve_url(args.db, log=lambda m: print(m, file=sys.stderr)), "postgres")
+    return db_url(resolve_url(args.db, log=logger(getattr(args, 'quiet', False))), "postgres")
 
 
 def ensure_template(admin: str, project_dir: Path, log=print) -> None:
@@ -34,7 +34,7 @@ def ensure_template(admin: str, project_dir: Path, log=print) -> None:
     with connect(admin, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", [TEMPLATE]).fetchone()
     if exists:
-        engine = Engine(db_url(admin, TEMPLATE), project_dir)
+        engine = Deployer(db_url(admin, TEMPLATE), project_dir)
         if not engine.pending() and not engine.check():
             return
         with connect(admin, autocommit=True) as conn:
@@ -42,7 +42,7 @@ def ensure_template(admin: str, project_dir: Path, log=print) -> None:
     log("building the benchmark template database (deploying the plan)")
     with connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
-    Engine(db_url(admin, TEMPLATE), project_dir).deploy()
+    Deployer(db_url(admin, TEMPLATE), project_dir).deploy()
 
 
 def fresh_db(admin: str) -> tuple[str, str]:

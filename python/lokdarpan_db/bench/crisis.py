@@ -12,10 +12,11 @@ import time
 
 import psycopg
 
-from ..commands import logger, out, project_dir
-from ..connect import connect, resolve_url
+from ..console import logger, out
 from ..errors import UserError
-from ..report import machine_description, write_section
+from ..postgres.connect import connect, resolve_url
+from ..project import project_dir
+from .report import machine_description, write_section
 
 LOAD = """
 with c as (
@@ -50,7 +51,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     if args.crises < 1 or args.calls < 1 or args.runs < 3 or args.open_every < 1:
         raise UserError("--crises, --calls and --open-every must be positive and --runs at least 3")
-    log = logger(args)
+    log = logger(args.quiet)
     url = resolve_url(args.db, log=log)
     with connect(url) as conn:
         try:
@@ -88,6 +89,6 @@ def run(args) -> int:
           f"| p95 latency per call (median of {args.runs} runs) | {statistics.median(p95s):.3f} ms |\n\n"
           f"Client-side round trip through psycopg, including planning; the lookup is a range scan of the "
           f"partial index of the ward's open scope rows plus a primary-key probe per open crisis.\n")
-    write_section(project_dir(args) / "BENCHMARKS.md", "crisis", md)
-    out(args, md)
+    write_section(project_dir(args.project_dir) / "BENCHMARKS.md", "crisis", md)
+    out(md)
     return 0

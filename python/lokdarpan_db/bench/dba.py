@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -20,12 +19,13 @@ from pathlib import Path
 
 from psycopg import sql
 
-from ..backup import _drop_database, _with_dbname, backup, restore
-from ..commands import project_dir
-from ..connect import connect, resolve_url
-from ..migrate import Engine
-from ..report import machine_description, write_section
-from ..sqlite_import import import_sqlite
+from ..console import logger
+from ..importers.sqlite import import_sqlite
+from ..migrations.engine import Deployer
+from ..ops.backup import _drop_database, _with_dbname, backup, restore
+from ..postgres.connect import connect, resolve_url
+from ..project import project_dir
+from .report import machine_description, write_section
 
 
 def add_arguments(parser) -> None:
@@ -76,8 +76,8 @@ def _timed(fn, *args, **kwargs):
 
 def run(args) -> int:
     admin = resolve_url(args.db)
-    root = project_dir(args)
-    tty = sys.stderr.isatty()
+    root = project_dir(args.project_dir)
+    log = logger(args.quiet)
     times: dict[str, list[float]] = {"import": [], "reimport": [], "backup": [], "restore": []}
     sizes = {}
     with tempfile.TemporaryDirectory(prefix="ldbench-") as tmp:
@@ -91,7 +91,7 @@ def run(args) -> int:
             url = _with_dbname(admin, name)
             restored = None
             try:
-                Engine(url, root).deploy()
+                Deployer(url, root).deploy()
                 dt_, rep = _timed(import_sqlite, src, url)
                 times["import"].append(dt_)
                 sizes["rows"] = sum(c.inserted for c in rep.tables.values())
@@ -109,8 +109,7 @@ def run(args) -> int:
                 _drop_database(admin, name)
                 if restored:
                     _drop_database(admin, restored)
-            if tty:
-                print(f"run {r + 1}/{args.runs} done", file=sys.stderr)
+            log(f"run {r + 1}/{args.runs} done")
     med = {k: statistics.median(v) for k, v in times.items()}
     md = (f"Machine: {machine_description()}. Server: {admin.split('?')[0]} (scratch database). "
           f"{args.articles} articles from SQLite ({sizes['sqlite_mb']:.1f} MB; each with a raw "

@@ -21,17 +21,18 @@ from pathlib import Path
 
 import psycopg
 
-from ..commands import project_dir
-from ..connect import connect
-from ..demo import load_wards, write_posts
-from ..ingest_read import read_batches
-from ..report import machine_description, write_section
+from ..console import logger
+from ..ingest.read import read_batches
+from ..postgres.connect import connect
+from ..project import project_dir
+from ..synthetic.demo import load_wards, write_posts
 from .common import admin_url, drop_db, ensure_template, fresh_db, server_version
+from .report import machine_description, write_section
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 CHILD = r"""
 import json, resource, sys, time
-from lokdarpan_db.ingest import ingest_files
+from lokdarpan_db.ingest.load import ingest_files
 from datetime import datetime
 url, path, workers, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 t = time.perf_counter()
@@ -102,10 +103,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    def log(m):
-        print(m, file=sys.stderr, flush=True)
+    log = logger(args.quiet)
     admin = admin_url(args)
-    root = project_dir(args)
+    root = project_dir(args.project_dir)
     ensure_template(admin, root, log)
     name, url = fresh_db(admin)
     try:

@@ -14,7 +14,6 @@ import random
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,12 +22,13 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from ..commands import project_dir
-from ..commands.maintain import order_closed_months
+from ..console import logger
 from ..errors import UserError
-from ..report import machine_description, write_section
-from ..server import embedded_bindir
+from ..ops.maintenance import order_closed_months
+from ..postgres.embedded import embedded_bindir
+from ..project import project_dir
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
+from .report import machine_description, write_section
 
 WORDS = ("water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
          "hospitals tax encroachment dogs buses footpaths lake pollution ration pension roads protest meeting "
@@ -156,10 +156,9 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
 
 
 def run(args) -> int:
-    def log(m):
-        print(m, file=sys.stderr, flush=True)
+    log = logger(args.quiet)
     admin = admin_url(args)
-    root = project_dir(args)
+    root = project_dir(args.project_dir)
     if args.database:
         name, url = args.database, db_url(admin, args.database)
         with psycopg.connect(url, autocommit=True) as conn:

@@ -15,18 +15,18 @@ import os
 import re
 import statistics
 import struct
-import sys
 import time
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from .. import report
-from ..commands import project_dir
-from ..connect import connect, resolve_url
+from ..console import logger, status
 from ..errors import UserError
-from ..migrate import Engine
+from ..migrations.engine import Deployer
+from ..postgres.connect import connect, resolve_url
+from ..project import project_dir
+from . import report
 
 SCRATCH_DB = f"lokdarpan_bench_vector_{os.getpid()}"  # one per run: concurrent runs never collide
 MODELS = {384: "all-MiniLM-L6-v2", 1536: "text-embedding-3-small", 3072: "text-embedding-3-large"}
@@ -59,16 +59,6 @@ def add_arguments(p) -> None:
     p.add_argument("--no-report", action="store_true", help="print, do not write BENCHMARKS.md")
 
 
-def _progress(msg: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r\033[K{msg}", end="", file=sys.stderr, flush=True)
-
-
-def _done() -> None:
-    if sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
-
-
 def _vector_binary(row) -> bytes:
     """pgvector's binary input format: int16 dim, int16 unused, float4 big-endian each."""
     return struct.pack(">hh", row.shape[0], 0) + row.astype(">f4").tobytes()
@@ -80,12 +70,12 @@ def _vector_text(row) -> str:
 
 def _scratch(args) -> str:
     """Create (fresh) the scratch database next to the target one and deploy the plan into it."""
-    url = resolve_url(args.db, log=None if args.quiet else (lambda m: print(m, file=sys.stderr)))
+    url = resolve_url(args.db, log=logger(args.quiet))
     with connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(SCRATCH_DB)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(SCRATCH_DB)))
     scratch = psycopg.conninfo.make_conninfo(url, dbname=SCRATCH_DB)
-    Engine(scratch, project_dir(args), log=lambda m: None).deploy()
+    Deployer(scratch, project_dir(args.project_dir), log=lambda m: None).deploy()
     return scratch
 
 
@@ -105,11 +95,11 @@ def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = Fa
         r[0] for r in conn.execute("select ward_name from core.ward order by ward_no nulls last, ward_name")
     ]
     if dims == 384 and not random_only:
-        from ..textgen_ai import embed_texts, generate_texts
+        from ..synthetic.texts import embed_texts, generate_texts
 
         docs = generate_texts(n, seed=seed, wards=wards)
         qs = generate_texts(nq, seed=seed + 1000, wards=wards)
-        _progress(f"embedding {n} texts (cached under /tmp after the first run)")
+        status(f"embedding {n} texts (cached under /tmp after the first run)")
         vecs = embed_texts([t for _, _, t in docs], cache_key="minilm")
         qvecs = embed_texts([t for _, _, t in qs], cache_key="minilm")
         return vecs, [w for w, _, _ in docs], [t for _, _, t in docs], qvecs, [w for w, _, _ in qs]
@@ -167,7 +157,7 @@ def _load(conn, model: str, dims: int, vecs, wards, texts, seed: int) -> tuple[f
                     )
                 )
                 if i % 5000 == 0:
-                    _progress(f"loading {model}: {i}/{len(texts)}")
+                    status(f"loading {model}: {i}/{len(texts)}")
     conn.commit()
     return time.perf_counter() - t0, expired
 
@@ -231,7 +221,7 @@ def _measure(conn, model: str, qtexts, ward_args, truth, ids, k: int, runs: int)
             hits += len(got & truth[qi])
         lat_runs.append(lats)
         recall = hits / expected
-        _progress(f"{model}: run {run + 1}/{runs}")
+        status(f"{model}: run {run + 1}/{runs}")
     p50 = statistics.median(statistics.median(lats) for lats in lat_runs)
     p95 = statistics.median(statistics.quantiles(lats, n=20)[18] for lats in lat_runs)
     return recall, p50, p95
@@ -283,7 +273,7 @@ def run(args) -> int:
                     "select min(embedding_id) from ai.embedding_store where embedding_model = %s", [model]
                 ).fetchone()[0]
                 ids = {base_id + i: i for i in range(len(texts))}
-                _progress(f"building the HNSW index of {model}")
+                status(f"building the HNSW index of {model}")
                 conn.commit()
                 conn.autocommit = True
                 t0 = time.perf_counter()
@@ -312,7 +302,6 @@ def run(args) -> int:
                 del vecs
                 _report(args, rows)
     finally:
-        _done()
         if not args.keep:
             url = resolve_url(args.db)
             with connect(url, autocommit=True) as conn:
@@ -346,7 +335,7 @@ def _previous_rows(path: Path, run: set[tuple[int, str]]) -> tuple[list[str], li
 
 
 def _report(args, rows) -> str:
-    path = project_dir(args) / "BENCHMARKS.md"
+    path = project_dir(args.project_dir) / "BENCHMARKS.md"
     keep = _previous_rows(path, {(r[0], r[1]) for r in rows}) if not args.no_report else ([], [])
     md = _markdown(args, rows, keep)
     if not args.no_report:

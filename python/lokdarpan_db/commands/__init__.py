@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from .. import console, project
 
 
 def project_dir(args) -> Path:
-    """--project-dir, else $LOKDARPAN_PROJECT_DIR, else the source tree this package sits in
-    (python/lokdarpan_db -> repository root), else the current directory."""
-    if getattr(args, "project_dir", None):
-        return Path(args.project_dir)
-    if os.environ.get("LOKDARPAN_PROJECT_DIR"):
-        return Path(os.environ["LOKDARPAN_PROJECT_DIR"])
-    here = Path(__file__).resolve().parents[3]
-    if (here / "sqitch.plan").exists():
-        return here
-    return Path.cwd()
+    """The project directory the command line names (--project-dir), else the default one."""
+    return project.project_dir(getattr(args, "project_dir", None))
 
 
-def logger(args):
-    if getattr(args, "quiet", False):
-        return lambda msg: None
-    return lambda msg: print(msg, file=sys.stderr, flush=True)
+def logger(args) -> Callable[[str], None]:
+    """Progress messages on stderr, silenced by -q."""
+    return console.logger(getattr(args, "quiet", False))
 
 
 def out(args, text: str = "") -> None:
-    print(text, flush=True)
+    """Print a result on stdout."""
+    console.out(text)

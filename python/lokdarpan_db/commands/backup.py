@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..backup import backup, restore
-from ..connect import redact, resolve_url
+from ..console import Progress
 from ..errors import EXIT_HEALTH
+from ..ops.backup import backup, restore
+from ..postgres.connect import redact, resolve_url
 from . import logger, out, project_dir
 
 
 def cmd_backup(args) -> int:
-    log = logger(args)
-    url = resolve_url(args.db, log=log)
-    result = backup(url, Path(args.out), log=log)
+    url = resolve_url(args.db, log=logger(args))
+    with Progress("backup", enabled=not args.quiet) as bar:
+        result = backup(url, Path(args.out), log=bar.step)
     m = result.manifest
     rows = sum(t["rows"] for t in m["tables"].values())
     out(args, f"backup {result.dump} ({m['dump_bytes']} bytes, sha256 {m['dump_sha256']})")
@@ -24,11 +25,11 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    log = logger(args)
-    url = resolve_url(args.db, log=log)
-    report = restore(Path(args.file), url, verify=args.verify, into=args.into,
-                     manifest_path=Path(args.manifest) if args.manifest else None,
-                     project_dir=project_dir(args), keep_on_failure=args.keep_on_failure, log=log)
+    url = resolve_url(args.db, log=logger(args))
+    with Progress("restore", enabled=not args.quiet) as bar:
+        report = restore(Path(args.file), url, verify=args.verify, into=args.into,
+                         manifest_path=Path(args.manifest) if args.manifest else None,
+                         project_dir=project_dir(args), keep_on_failure=args.keep_on_failure, log=bar.step)
     for note in report.notes:
         out(args, f"note: {note}")
     for problem in report.problems:

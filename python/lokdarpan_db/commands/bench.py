@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .. import bench
+from .. import bench, console
 
 
 def register(sub, common) -> None:
@@ -17,4 +17,14 @@ def register(sub, common) -> None:
             kp = kinds.add_parser(info.name, parents=[common],
                                   help=(module.__doc__ or "").strip().splitlines()[0])
             module.add_arguments(kp)
-            kp.set_defaults(func=module.run)
+            kp.set_defaults(func=_with_progress(module.run))
+
+
+def _with_progress(run):
+    """``run`` under a live progress line on a terminal (messages above it; none with -q)."""
+
+    def cmd_bench(args) -> int:
+        with console.Progress(f"bench {args.kind}", enabled=not args.quiet):
+            return run(args)
+
+    return cmd_bench

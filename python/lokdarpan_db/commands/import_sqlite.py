@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..connect import resolve_url
-from ..sqlite_import import import_sqlite
+from ..console import Progress
+from ..importers.sqlite import SPECS, import_sqlite
+from ..postgres.connect import resolve_url
 from . import logger, out
 
 
 def cmd_import_sqlite(args) -> int:
-    log = logger(args)
-    url = resolve_url(args.db, log=log)
-    report = import_sqlite(Path(args.path), url, sample=args.sample, log=log)
+    url = resolve_url(args.db, log=logger(args))
+    with Progress("import-sqlite", total=len(SPECS), enabled=not args.quiet) as bar:
+        report = import_sqlite(Path(args.path), url, sample=args.sample, log=bar.step)
     out(args, f"import {report.import_id} of {report.source} (sha256 {report.sha256[:12]}...)")
     out(args, f"  {'table':<26}{'read':>8}{'inserted':>10}{'present':>9}{'repeated':>10}"
               f"{'rejected':>10}")

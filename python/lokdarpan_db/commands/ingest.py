@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..connect import resolve_url
-from ..ingest import ingest_files
+from ..ingest.load import ingest_files
+from ..postgres.connect import resolve_url
 from . import logger, out
 
 
@@ -14,7 +14,7 @@ def cmd_ingest(args) -> int:
     url = resolve_url(args.db, log=logger(args))
     report = ingest_files(url, [Path(f) for f in args.files], args.kind, workers=args.workers,
                           batch_size=args.batch_size, dry_run=args.dry_run,
-                          progress=None if not args.quiet else False)
+                          progress=not args.quiet)
     if not args.quiet:
         out(args, report.summary())
     return 0

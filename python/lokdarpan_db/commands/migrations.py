@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-
-from ..connect import redact, resolve_url
-from ..errors import EXIT_ABORTED, EXIT_ERROR, EXIT_TAMPERED, UserError
-from ..migrate import Engine
-from ..plan import load_plan
+from ..console import confirm
+from ..errors import EXIT_ERROR, EXIT_TAMPERED, AbortedError
+from ..migrations.engine import Deployer
+from ..migrations.plan import load_plan
+from ..postgres.connect import redact, resolve_url
 from . import logger, out, project_dir
 
 
-def _engine(args) -> Engine:
+def _engine(args) -> Deployer:
     log = logger(args)
     url = resolve_url(args.db, log=log)
-    return Engine(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0))
+    return Deployer(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0))
 
 
 def cmd_deploy(args) -> int:
@@ -34,13 +33,10 @@ def cmd_deploy(args) -> int:
 
 def cmd_revert(args) -> int:
     engine = _engine(args)
-    if args.to is None and not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("reverting every change needs confirmation: pass -y (or --to CHANGE)",
-                            exit_code=EXIT_ABORTED)
-        answer = input(f"Revert ALL changes from {redact(engine.url)}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            raise UserError("nothing reverted", exit_code=EXIT_ABORTED)
+    if args.to is None:
+        confirm(f"Revert ALL changes from {redact(engine.url)}?", yes=args.yes,
+                cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
+                declined="nothing reverted")
     done = engine.revert(args.to)
     logger(args)(f"reverted {len(done)} change(s)")
     return 0
@@ -49,8 +45,7 @@ def cmd_revert(args) -> int:
 def cmd_rebase(args) -> int:
     engine = _engine(args)
     if args.onto is None and not args.yes:
-        raise UserError("rebasing from the root reverts every change: pass -y or --onto CHANGE",
-                        exit_code=EXIT_ABORTED)
+        raise AbortedError("rebasing from the root reverts every change: pass -y or --onto CHANGE")
     reverted, deployed = engine.rebase(args.onto, args.to)
     logger(args)(f"reverted {len(reverted)}, deployed {len(deployed)} change(s)")
     return 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..connect import EMBEDDED_DB, ensure_database
-from ..server import Cluster
+from ..postgres.connect import EMBEDDED_DB, ensure_database
+from ..postgres.embedded import Cluster
 from . import out
 
 

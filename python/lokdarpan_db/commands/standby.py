@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..connect import EMBEDDED_DB, connect, resolve_url
 from ..errors import UserError
-from ..replication import create_standby, replication_lag, standby_status
-from ..server import Cluster
+from ..postgres.connect import EMBEDDED_DB, connect, resolve_url
+from ..postgres.embedded import Cluster
+from ..postgres.replication import create_standby, replication_lag, standby_status
 from . import logger, out
 
 

@@ -33,22 +33,13 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from .connect import connect, redact, server_version_num
-from .errors import EXIT_HEALTH, UserError
+from ..errors import DamagedBackupError, RestoreVerifyError, UserError
+from ..postgres.connect import connect, redact, server_version_num
 
 MANIFEST_FORMAT = "lokdarpan-db backup manifest"
 MANIFEST_VERSION = 1
-EXIT_DAMAGED = 9  # the backup file (or its manifest) is missing, damaged or truncated
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
-
-
-class DamagedBackupError(UserError):
-    exit_code = EXIT_DAMAGED
-
-
-class RestoreVerifyError(UserError):
-    exit_code = EXIT_HEALTH
 
 
 # -- client binaries ----------------------------------------------------------------------------
@@ -69,7 +60,7 @@ def client_candidates(exe: str, major: int) -> list[Path]:
     if os.environ.get("LOKDARPAN_PG_BINDIR"):
         dirs.append(Path(os.environ["LOKDARPAN_PG_BINDIR"]))
     try:
-        from .server import embedded_bindir
+        from ..postgres.embedded import embedded_bindir
 
         dirs.append(embedded_bindir())
     except UserError:
@@ -380,15 +371,15 @@ def _verify(report: RestoreReport, manifest: dict, url: str, project_dir, log) -
     if got["deployed_changes"] != manifest.get("deployed_changes", []):
         report.problems.append("deployed changes (lokdarpan_meta.change) differ from the manifest")
     if got["deployed_changes"] and project_dir is not None:
-        from .migrate import Engine
+        from ..migrations.engine import Deployer
 
         log("running the verify script of every deployed change")
-        results = Engine(url, project_dir).verify()
+        results = Deployer(url, project_dir).verify()
         report.changes_verified = len(results)
         for change, error in results:
             if error is not None:
                 report.problems.append(f"verify {change.change_id} failed: {error}")
-        known = {c.change_id for c in Engine(url, project_dir).plan.changes}
+        known = {c.change_id for c in Deployer(url, project_dir).plan.changes}
         unknown = [c["change_id"] for c in got["deployed_changes"] if c["change_id"] not in known]
         if unknown:
             report.notes.append(f"{len(unknown)} deployed change(s) not in this project's plan, "

@@ -12,8 +12,8 @@ leaves a stale lock behind.
 
 from __future__ import annotations
 
+import enum
 import re
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,11 +22,20 @@ import psycopg
 from yoyo import get_backend
 from yoyo.migrations import Migration, StepCollector
 
-from . import registry
-from .connect import connect, yoyo_url
-from .errors import LockTimeoutError, MissingExtensionError, TamperedError, UserError, VerifyError
+from ..errors import (
+    ChangeFailed,
+    ChangeLockTimeout,
+    LockTimeoutError,
+    MissingExtensionError,
+    TamperedError,
+    UserError,
+    VerifyError,
+)
+from ..postgres.connect import connect, yoyo_url
+from ..retry import poll, retry
+from . import bookkeeping
 from .plan import KINDS, Change, Plan, load_plan
-from .sqlscript import parse_script
+from .scripts import parse_script
 
 LOCK_KEY = "lokdarpan-db:deploy"
 # lock_timeout per attempt (ms) and the pause after a failed attempt (s): GitLab-style ramp
@@ -42,16 +51,38 @@ def _first_line(exc: BaseException) -> str:
 
 @dataclass
 class StatusRow:
+    """One line of ``status``: a plan change (None when the plan no longer has it) and its deploy."""
+
     change: Change | None
     change_id: str
-    deployed: registry.Deployed | None
+    deployed: bookkeeping.Deployed | None
 
 
-class ChangeFailed(UserError):
-    pass
+class ProblemKind(enum.Enum):
+    """What is wrong with a deployed change."""
+
+    UNKNOWN_CHANGE = "unknown change"  # deployed, but not in the plan
+    SCRIPT_GONE = "script gone"  # a deployed change's script file is missing
+    SCRIPT_EDITED = "script edited"  # its sha256 differs from the one recorded at deploy
+    NOT_A_PREFIX = "not a prefix"  # the deployed changes are not the first changes of the plan
 
 
-class Engine:
+@dataclass(frozen=True)
+class Problem:
+    """One problem with what is deployed, with the message ``check`` prints."""
+
+    kind: ProblemKind
+    message: str
+    change_id: str | None = None
+    script: str | None = None  # deploy, revert or verify
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Deployer:
+    """Deploys, reverts, verifies and checks the plan of one project against one database."""
+
     def __init__(self, url: str, project_dir=".", *, log: Callable[[str], None] | None = None,
                  lock_wait: float = 60.0, lock_ramp=None):
         self.url = url
@@ -66,23 +97,18 @@ class Engine:
         """A connection holding the deploy advisory lock, polled for up to ``lock_wait`` s."""
         conn = connect(self.url, autocommit=True)
         try:
-            deadline = time.monotonic() + self.lock_wait
-            announced = False
-            while not conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
-                                   [LOCK_KEY]).fetchone()[0]:
-                if time.monotonic() >= deadline:
-                    holder = conn.execute(
-                        "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
-                        " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                        " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
-                        " AND l.granted", [LOCK_KEY]).fetchone()[0]
-                    raise LockTimeoutError(
-                        f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
-                        f"gave up after {self.lock_wait:g} s (--lock-wait)")
-                if not announced:
-                    self.log("waiting for another lokdarpan-db run to release the deploy lock")
-                    announced = True
-                time.sleep(0.2)
+            got = poll(lambda: conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [LOCK_KEY]).fetchone()[0],
+                       timeout=self.lock_wait, interval=0.2,
+                       on_wait=lambda: self.log("waiting for another lokdarpan-db run to release the deploy lock"))
+            if not got:
+                holder = conn.execute(
+                    "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
+                    " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                    " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
+                    " AND l.granted", [LOCK_KEY]).fetchone()[0]
+                raise LockTimeoutError(
+                    f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
+                    f"gave up after {self.lock_wait:g} s (--lock-wait)")
             yield conn
         finally:
             conn.close()
@@ -110,38 +136,45 @@ class Engine:
             backend.unmark_migrations(unmark)
 
     def deployed_ids(self, conn) -> list[str]:
-        return [d.change_id for d in registry.deployed(conn)]
+        return [d.change_id for d in bookkeeping.deployed(conn)]
 
     # -- checks --------------------------------------------------------------------------------
-    def tampered(self, conn) -> list[str]:
+    def tampered(self, conn) -> list[Problem]:
         """Problems with what is deployed: edited scripts, changes unknown to the plan,
         or a deployed set that is not a prefix of the plan."""
         problems = []
         by_id = self.plan.by_id()
-        deployed = registry.deployed(conn)
+        deployed = bookkeeping.deployed(conn)
         for d in deployed:
             change = by_id.get(d.change_id)
             if change is None:
-                problems.append(f"deployed change {d.change_id} is not in {self.plan.plan_file}")
+                problems.append(Problem(ProblemKind.UNKNOWN_CHANGE,
+                                        f"deployed change {d.change_id} is not in {self.plan.plan_file}",
+                                        d.change_id))
                 continue
             for kind in KINDS:
                 path = change.script(kind)
                 if not path.exists():
-                    problems.append(f"change {d.change_id}: deployed {kind} script {path} is gone")
+                    problems.append(Problem(ProblemKind.SCRIPT_GONE,
+                                            f"change {d.change_id}: deployed {kind} script {path} is gone",
+                                            d.change_id, kind))
                 elif change.checksum(kind) != d.checksums[kind]:
-                    problems.append(f"change {d.change_id}: {kind} script {path} was edited "
-                                    "after it was deployed (rework the change instead)")
+                    problems.append(Problem(ProblemKind.SCRIPT_EDITED,
+                                            f"change {d.change_id}: {kind} script {path} was edited "
+                                            "after it was deployed (rework the change instead)",
+                                            d.change_id, kind))
         ids = [d.change_id for d in deployed if d.change_id in by_id]
         expected = [c.change_id for c in self.plan.changes[: len(ids)]]
         if ids != expected and not problems:
-            problems.append("deployed changes are not a prefix of the plan: "
-                            f"deployed {ids[-3:]}, plan expects {expected[-3:]}")
+            problems.append(Problem(ProblemKind.NOT_A_PREFIX,
+                                    "deployed changes are not a prefix of the plan: deployed "
+                                    f"{', '.join(ids[-3:])}; the plan expects {', '.join(expected[-3:])}"))
         return problems
 
     def _refuse_if_tampered(self, conn) -> None:
         problems = self.tampered(conn)
         if problems:
-            raise TamperedError(problems[0] + (f" (and {len(problems) - 1} more problems; "
+            raise TamperedError(problems[0].message + (f" (and {len(problems) - 1} more problems; "
                                 "run lokdarpan-db check)" if len(problems) > 1 else ""))
 
     def _check_extensions(self, conn, changes: list[Change]) -> None:
@@ -162,7 +195,7 @@ class Engine:
     # -- commands ------------------------------------------------------------------------------
     def status(self) -> list[StatusRow]:
         with connect(self.url, autocommit=True) as conn:
-            deployed = {d.change_id: d for d in registry.deployed(conn)}
+            deployed = {d.change_id: d for d in bookkeeping.deployed(conn)}
         rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None))
                 for c in self.plan.changes]
         rows += [StatusRow(None, cid, d) for cid, d in deployed.items()]
@@ -198,7 +231,7 @@ class Engine:
                 self.log("nothing to deploy")
                 return []
             self._check_extensions(conn, todo)  # before anything, our bookkeeping included, changes
-            registry.ensure(conn)
+            bookkeeping.ensure(conn)
             backend = self._backend()
             try:
                 self._reconcile_yoyo(backend, set(done))
@@ -207,7 +240,7 @@ class Engine:
                     try:
                         backend.apply_one(self._migration(change))
                     except ChangeFailed as exc:
-                        registry.record_failure(conn, change, str(exc))
+                        bookkeeping.record_failure(conn, change, str(exc))
                         raise
             finally:
                 backend.connection.close()
@@ -216,17 +249,18 @@ class Engine:
     def revert(self, to: str | None = None) -> list[Change]:
         """Revert every deployed change after ``to`` (all of them when ``to`` is None)."""
         with self._locked() as conn:
-            registry.ensure(conn)
+            bookkeeping.ensure(conn)
             done = self.deployed_ids(conn)
             keep = -1 if to is None else self.plan.index_of(to)
             by_id = self.plan.by_id()
             todo = [by_id[cid] for cid in reversed(done)
                     if cid in by_id and self.plan.changes.index(by_id[cid]) > keep]
+            reverting = {c.change_id for c in todo}
             problems = [p for p in self.tampered(conn)
-                        if any(p.startswith(f"change {c.change_id}: revert") for c in todo)
-                        or "not in" in p]
+                        if p.kind is ProblemKind.UNKNOWN_CHANGE
+                        or (p.change_id in reverting and p.script == "revert")]
             if problems:
-                raise TamperedError(problems[0])
+                raise TamperedError(problems[0].message)
             if not todo:
                 self.log("nothing to revert")
                 return []
@@ -263,7 +297,7 @@ class Engine:
                     results.append((change, _first_line(exc)))
         return results
 
-    def check(self) -> list[str]:
+    def check(self) -> list[Problem]:
         with connect(self.url, autocommit=True) as conn:
             return self.tampered(conn)
 
@@ -273,25 +307,29 @@ class Engine:
     # -- running one change --------------------------------------------------------------------
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
         """Run ``body`` in a savepoint with a growing lock_timeout; give up after the ramp."""
-        for attempt, (timeout_ms, pause) in enumerate(self.lock_ramp, 1):
+
+        def attempt(n: int) -> None:
             conn.execute("SAVEPOINT lokdarpan_attempt")
-            conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
+            conn.execute(f"SET LOCAL lock_timeout = '{int(self.lock_ramp[n][0])}ms'")
             try:
                 conn.execute(body)
-            except psycopg.errors.LockNotAvailable as exc:
+            except psycopg.errors.LockNotAvailable:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                if attempt == len(self.lock_ramp):
-                    raise ChangeFailed(
-                        f"change {change.change_id}: {kind} could not take its locks after "
-                        f"{attempt} attempts ({_first_line(exc)})", exit_code=4) from None
-                self.log(f"  {change.change_id}: lock not granted in {timeout_ms} ms, retrying")
-                time.sleep(pause)
-                continue
+                raise
             except psycopg.Error as exc:
-                raise ChangeFailed(f"change {change.change_id}: {kind} failed: "
-                                   f"{_first_line(exc)}") from None
+                raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
             conn.execute("RELEASE SAVEPOINT lokdarpan_attempt")
-            return
+
+        def on_retry(n: int, exc: BaseException) -> None:
+            self.log(f"  {change.change_id}: lock not granted in {self.lock_ramp[n][0]} ms, retrying")
+
+        try:
+            retry(attempt, pauses=[pause for _, pause in self.lock_ramp[:-1]],
+                  retry_on=psycopg.errors.LockNotAvailable, on_retry=on_retry)
+        except psycopg.errors.LockNotAvailable as exc:
+            raise ChangeLockTimeout(
+                f"change {change.change_id}: {kind} could not take its locks after "
+                f"{len(self.lock_ramp)} attempts ({_first_line(exc)})") from None
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
         sums = change.checksums()
@@ -306,7 +344,7 @@ class Engine:
                 raise VerifyError(f"change {change.change_id}: verify failed: "
                                   f"{_first_line(exc)}; the change was rolled back") from None
             conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_verify")
-            registry.record_deploy(conn, self.plan, change, sums)
+            bookkeeping.record_deploy(conn, self.plan, change, sums)
             return
         # autocommit: one statement, then verify and record in their own transactions
         try:
@@ -322,13 +360,13 @@ class Engine:
             raise VerifyError(f"change {change.change_id}: verify failed: {_first_line(exc)}; "
                               "the change was reverted") from None
         with conn.transaction():
-            registry.record_deploy(conn, self.plan, change, sums)
+            bookkeeping.record_deploy(conn, self.plan, change, sums)
 
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
         body = parse_script(change.read("revert"), str(change.script("revert"))).body
         if transactional:
             self.run_with_ramp(conn, change, "revert", body)
-            registry.record_revert(conn, change)
+            bookkeeping.record_revert(conn, change)
             return
         try:
             conn.execute(body)
@@ -336,16 +374,21 @@ class Engine:
             raise ChangeFailed(f"change {change.change_id}: revert failed: "
                                f"{_first_line(exc)}") from None
         with conn.transaction():
-            registry.record_revert(conn, change)
+            bookkeeping.record_revert(conn, change)
 
 
 class _PlanMigration(Migration):
     """A yoyo migration built from one plan change instead of a file in a directory."""
 
-    def __init__(self, change: Change, engine: Engine):
+    def __init__(self, change: Change, deployer: Deployer):
         super().__init__(change.change_id, str(change.script("deploy")), str(change.top_dir))
         self.change = change
-        self.engine = engine
+        self.deployer = deployer
+
+    @property
+    def depends(self) -> set:
+        """Plan order is the deploy order: yoyo sees no dependencies."""
+        return set()
 
     def load(self):
         if self.loaded:
@@ -354,11 +397,6 @@ class _PlanMigration(Migration):
         self.use_transactions = script.transactional
         collector = StepCollector(migration=self)
         tx = script.transactional
-        collector.add_step(lambda conn: self.engine.apply_change(conn, self.change, tx),
-                           lambda conn: self.engine.revert_change(conn, self.change, tx))
-        self._depends = set()
+        collector.add_step(lambda conn: self.deployer.apply_change(conn, self.change, tx),
+                           lambda conn: self.deployer.revert_change(conn, self.change, tx))
         self.steps = collector.create_steps(self.use_transactions)
-
-
-def engine_for(url: str, project_dir=".", **kwargs) -> Engine:
-    return Engine(url, project_dir, **kwargs)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import psycopg
 
+from ..errors import UserError
 from .connect import connect
-from .errors import UserError
-from .server import Cluster
+from .embedded import Cluster
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 _CHANGE_RE = re.compile(
     r"^(?P<name>[^\s\[@#:][^\s\[#]*?)\s+"

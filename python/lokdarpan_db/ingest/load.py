@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import queue
-import sys
 import threading
 import time
 from collections import Counter
@@ -25,9 +24,10 @@ from pathlib import Path
 import psycopg
 from psycopg.types.json import Jsonb
 
-from .connect import connect
-from .errors import UserError
-from .ingest_read import Batch, Reject, file_sha256, read_batches
+from .. import console
+from ..errors import UserError
+from ..postgres.connect import connect
+from .read import Batch, Reject, file_sha256, read_batches
 
 # staging table, its columns, their types (COPY runs in binary: no text encoding of timestamps
 # and fingerprints on either side, about half the COPY cost), the merge function
@@ -82,26 +82,9 @@ class IngestReport:
         return "\n".join(out)
 
 
-class _Progress:
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.t0 = time.perf_counter()
-
-    def update(self, report: IngestReport) -> None:
-        if not self.enabled:
-            return
-        dt = time.perf_counter() - self.t0
-        sys.stderr.write(f"\r  {report.lines:,} lines, {report.inserted:,} inserted, "
-                         f"{report.rejected:,} rejected, {report.lines / max(dt, 1e-9):,.0f} lines/s ")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-
-
-def show_progress() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+def _status(report: IngestReport, seconds: float) -> str:
+    return (f"{report.lines:,} lines, {report.inserted:,} inserted, {report.rejected:,} rejected, "
+            f"{report.lines / max(seconds, 1e-9):,.0f} lines/s")
 
 
 def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime | None,
@@ -164,6 +147,9 @@ def _record_failure(url: str, batch: Batch, sha: str, error: str) -> None:
 def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, workers: int | None = None,
                  batch_size: int = 20_000, dry_run: bool = False, now: datetime | None = None,
                  progress: bool | None = None) -> IngestReport:
+    """Ingest ``paths`` (posts or e-papers) into ``url`` in batches merged by ``workers``
+    connections; returns the counts. ``progress``: None shows a live bar on a terminal only,
+    True also prints plain progress lines elsewhere, False shows nothing."""
     if kind not in STAGING:
         raise UserError(f"unknown kind {kind!r} (posts or epapers)")
     if batch_size < 1:
@@ -174,7 +160,8 @@ def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, work
         if not f.is_file():
             raise UserError(f"{f}: no such file")
     report = IngestReport(files=[str(f) for f in files], dry_run=dry_run)
-    bar = _Progress(show_progress() if progress is None else progress)
+    bar = console.Progress(f"ingest {kind}", total=None,
+                           enabled=progress is not False and (progress is True or console.is_terminal()))
     jobs: queue.Queue = queue.Queue(maxsize=workers)
     lock = threading.Lock()
     errors: list[BaseException] = []
@@ -198,27 +185,27 @@ def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, work
                 continue
             with lock:
                 report.add(batch.lines, *result)
-                bar.update(report)
+                bar.update(report.lines, status=_status(report, time.perf_counter() - t0))
 
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in conns]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
-    try:
-        for f in files:
-            sha = file_sha256(f)
-            for batch in read_batches(f, kind, batch_size):
-                if errors:
-                    break
-                jobs.put((batch, sha))
-    finally:
-        for _ in threads:
-            jobs.put(None)
-        for t in threads:
-            t.join()
-        for c in conns:
-            c.close()
-        bar.done()
+    with bar:
+        try:
+            for f in files:
+                sha = file_sha256(f)
+                for batch in read_batches(f, kind, batch_size):
+                    if errors:
+                        break
+                    jobs.put((batch, sha))
+        finally:
+            for _ in threads:
+                jobs.put(None)
+            for t in threads:
+                t.join()
+            for c in conns:
+                c.close()
     report.seconds = time.perf_counter() - t0
     if errors:
         exc = errors[0]

@@ -14,14 +14,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import pwd
-import shutil
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
+from ..retry import retry
 
 DEFAULT_SETTINGS = {
     "shared_preload_libraries": "'pg_stat_statements'",
@@ -89,6 +89,10 @@ def _open_parents(path: Path) -> None:
             parent.chmod(mode | 0o001)
 
 
+class _NotStarted(Exception):
+    """pg_ctl start did not leave a running server (the message is the server log's tail)."""
+
+
 @dataclass
 class Cluster:
     pgdata: Path
@@ -124,8 +128,9 @@ class Cluster:
         proc = subprocess.run(self._cmd(exe, *args), capture_output=True, text=True,
                               timeout=timeout, env=env, cwd="/", **kwargs)
         if check and proc.returncode != 0:
-            raise UserError(f"{exe} {' '.join(args[:2])} failed: "
-                            f"{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            raise UserError(f"{exe} {' '.join(args[:2])} failed (exit {proc.returncode}): "
+                            f"{lines[-1] if lines else 'no output'}")
         return proc
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -185,15 +190,17 @@ class Cluster:
         self.init(settings)
         if self.running:
             return
-        last = ""
-        for _ in range(5):  # a free port may be taken between choosing and binding it
-            port = _free_port()
+
+        def attempt(n: int) -> None:
             proc = self.run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.pgdata / "server.log"),
-                            "-w", "-t", "60", "-o", f"-p {port}", "start", check=False, timeout=90)
-            if proc.returncode == 0 and self.running:
-                return
-            last = self.log_tail()
-        raise UserError(f"could not start PostgreSQL in {self.pgdata}: {last}")
+                            "-w", "-t", "60", "-o", f"-p {_free_port()}", "start", check=False, timeout=90)
+            if proc.returncode != 0 or not self.running:
+                raise _NotStarted(self.log_tail())
+
+        try:  # a free port may be taken between choosing and binding it: five attempts
+            retry(attempt, pauses=[0.2] * 4, retry_on=_NotStarted)
+        except _NotStarted as exc:
+            raise UserError(f"could not start PostgreSQL in {self.pgdata}: {exc}") from None
 
     def stop(self, mode: str = "fast") -> bool:
         if not self.running:
@@ -205,10 +212,6 @@ class Cluster:
                 return True
             time.sleep(0.1)
         return not self.running
-
-    def destroy(self) -> None:
-        self.stop("immediate")
-        shutil.rmtree(self.pgdata, ignore_errors=True)
 
     def log_tail(self, n: int = 3) -> str:
         try:
@@ -228,9 +231,6 @@ class Cluster:
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.superuser}@/{dbname}?host={self.pgdata}&port={self.port}"
-
-    def tcp_url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{self.superuser}@127.0.0.1:{self.port}/{dbname}"
 
     def version(self) -> str:
         return self.run("postgres", "--version").stdout.strip()

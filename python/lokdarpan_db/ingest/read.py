@@ -23,13 +23,11 @@ from pathlib import Path
 
 import orjson
 
-from .errors import UserError
+from ..errors import UserError
 
 IST = timezone(timedelta(hours=5, minutes=30))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
-POST_FIELDS = ("text", "author_name", "city", "emotion", "party", "created_at", "epaper_id")
-EPAPER_FIELDS = ("publication_name", "publication_date", "raw_text", "city", "party")
 MAX_FIELD = 1_000_000  # characters; longer strings are rejected before reaching the database
 
 

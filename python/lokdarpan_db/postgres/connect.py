@@ -9,8 +9,8 @@ from urllib.parse import quote
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from .errors import ConnectError
-from .server import Cluster
+from ..errors import ConnectError
+from .embedded import Cluster
 
 EMBEDDED_DB = "lokdarpan"
 

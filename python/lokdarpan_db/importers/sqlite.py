@@ -31,10 +31,10 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from ..errors import LockTimeoutError, UserError, ValidationFailed
+from ..ops.backup import sha256_file
+from ..postgres.connect import connect
 from . import sqlite_types as t
-from .backup import sha256_file
-from .connect import connect
-from .errors import EXIT_HEALTH, LockTimeoutError, UserError
 
 LOCK_KEY = "lokdarpan-db:import-sqlite"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -241,8 +241,8 @@ def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 
                     _check_foreign_keys(conn, report)
                     if report.problems:
                         conn.rollback()
-                        raise UserError(f"import of {path} failed validation, nothing imported: "
-                                        f"{report.problems[0]}", exit_code=EXIT_HEALTH)
+                        raise ValidationFailed(f"import of {path} failed validation, nothing imported: "
+                                               f"{report.problems[0]}")
                     conn.execute(
                         "UPDATE content.import_run SET status = 'completed', finished_at = now(),"
                         " counts = %s WHERE import_id = %s",

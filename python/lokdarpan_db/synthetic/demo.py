@@ -13,9 +13,13 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from ..ingest.load import IngestReport, ingest_files
+from ..postgres.connect import connect
 
 IST = timezone(timedelta(hours=5, minutes=30))
 PARTIES = ["BJP", "INC", "BRS", "AIMIM", "TDP", "YSRCP", "JSP", "Independent", "Other"]
@@ -142,3 +146,23 @@ def write_posts(path: Path | str, n: int, wards: list[str], *, start: datetime, 
 
 def load_wards(conn) -> list[str]:
     return [r[0] for r in conn.execute("select ward_name from core.ward order by ward_name")]
+
+
+def load_demo(url: str, n: int, *, days: int, now: datetime, seed: int = 7, malformed: float = 0.0,
+              workers: int | None = None, log: Callable[[str], None] = lambda msg: None) -> IngestReport:
+    """Generate ``n`` posts over the ``days`` before ``now``, ingest them into ``url`` and refresh
+    the dashboards; returns the ingest report."""
+    with connect(url) as conn:
+        wards = load_wards(conn)
+    start = now - timedelta(days=days)
+    with tempfile.TemporaryDirectory(prefix="lokdarpan-demo-") as tmp:
+        path = write_posts(Path(tmp) / "demo_posts.jsonl.gz", n, wards, start=start, days=days, seed=seed,
+                           malformed=malformed)
+        log(f"generated {n:,} posts over {days} day(s) (seed {seed}); ingesting")
+        report = ingest_files(url, [path], "posts", workers=workers, progress=None)
+    with connect(url, autocommit=True) as conn:
+        found = conn.execute("select to_regproc('analytics.refresh_ward_analytics')").fetchone()
+        if found and found[0]:
+            for row in conn.execute("select * from analytics.refresh_ward_analytics()"):
+                log(f"refreshed {row[0]} ({row[1]} rows, {row[2]} ms)")
+    return report

@@ -1,0 +1,1 @@
+"""Imports from other applications' stores (the content application's SQLite database)."""

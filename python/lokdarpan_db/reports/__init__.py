@@ -1,0 +1,1 @@
+"""Reports over the ward API (the ward intelligence report)."""

@@ -1,0 +1,1 @@
+"""Deterministic synthetic data: demo posts, texts for the vector benchmark."""
