@@ -1,0 +1,1 @@
+"""Plan reader, engine, bookkeeping, script parsing, catalog fingerprint and the schema reference."""
