@@ -145,3 +145,11 @@ def test_cli_refuses_to_document_an_empty_database(empty_db, tmp_path, capsys):
     assert main(["schema-doc", "--db", empty_db, "--deployed", "--out", str(tmp_path / "x.md")]) == 1
     assert "holds no module schema" in capsys.readouterr().err
     assert not (tmp_path / "x.md").exists()
+
+
+def test_cli_names_a_file_it_cannot_write(tiny_url, tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    target = tmp_path / "file" / "schema.md"
+    assert main(["schema-doc", "--db", tiny_url, "--deployed", "--out", str(target)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"lokdarpan-db schema-doc: error: cannot write {target}:") and "\n" not in err

@@ -42,8 +42,8 @@ def cmd_schema_doc(args) -> int:
     if str(target) == "-":
         sys.stdout.write(text)
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror}") from None
