@@ -7,18 +7,16 @@ import re
 
 import pglast
 import pytest
-from pglast.parser import scan
 
 from lokdarpan_db.migrations.plan import KINDS, load_plan
 from lokdarpan_db.migrations.scripts import parse_script
 
 from ..conftest import ROOT
+from .sql_lints import check_header, check_keywords_lower_case, check_transaction_shape_and_syntax
 
 PLAN = load_plan(ROOT)
 SCRIPTS = [(c, kind) for c in PLAN.changes for kind in KINDS]
 IDS = [f"{kind}:{c.change_id}" for c, kind in SCRIPTS]
-HEADER = {"deploy": "-- Deploy lokdarpan:{} to pg", "revert": "-- Revert lokdarpan:{} from pg",
-          "verify": "-- Verify lokdarpan:{} on pg"}
 
 
 def test_every_change_has_three_scripts_and_no_script_is_orphaned():
@@ -41,46 +39,17 @@ def test_plan_ends_with_a_tag_only_when_released():
 
 @pytest.mark.parametrize(("change", "kind"), SCRIPTS, ids=IDS)
 def test_header_names_change_and_requires(change, kind):
-    text = change.read(kind)
-    first = text.splitlines()[0]
-    assert first == HEADER[kind].format(change.name), f"{change.script(kind)}: first line"
-    if kind == "deploy":
-        script = parse_script(text, str(change.script(kind)))
-        assert sorted(script.requires) == sorted(change.requires), (
-            f"{change.script(kind)}: '-- requires:' lines must match the plan")
-        why = [h for h in script.header[1:] if not re.match(r"--\s*(requires|transactional)", h)]
-        assert why, f"{change.script(kind)}: say why the change exists under the header"
+    check_header(change.read(kind), kind, change.name, change.requires, str(change.script(kind)))
 
 
 @pytest.mark.parametrize(("change", "kind"), SCRIPTS, ids=IDS)
 def test_transaction_shape_and_syntax(change, kind):
-    text = change.read(kind)
-    where = str(change.script(kind))
-    assert not re.search(r"^\s*\\[a-zA-Z]", text, re.M), f"{where}: psql meta-command"
-    script = parse_script(text, where)  # raises on a bad shape
-    if script.transactional:
-        end = "rollback" if kind == "verify" else "commit"
-        assert re.search(rf"^{end};\s*\Z", text, re.M | re.I), f"{where}: must end with {end};"
-        no_tx = r"(create|drop)\s+(unique\s+)?index\s+concurrently|reindex\s+\(?[^;]*concurrently|detach\s+partition[^;]*concurrently"
-        assert not re.search(no_tx, script.body, re.I) or kind == "verify", (
-            f"{where}: CONCURRENTLY needs a '-- transactional: false' script")
-    stmts = pglast.parser.split(script.body)
-    if not script.transactional:
-        assert len(stmts) == 1, f"{where}: a non-transactional script holds one statement"
-    pglast.parser.parse_sql(script.body)  # syntax
+    check_transaction_shape_and_syntax(change.read(kind), kind, str(change.script(kind)))
 
 
 @pytest.mark.parametrize(("change", "kind"), SCRIPTS, ids=IDS)
 def test_keywords_are_lower_case(change, kind):
-    body = parse_script(change.read(kind)).body
-    upper = []
-    for tok in scan(body):
-        if tok.kind in ("RESERVED_KEYWORD", "UNRESERVED_KEYWORD", "COL_NAME_KEYWORD",
-                        "TYPE_FUNC_NAME_KEYWORD"):
-            word = body[tok.start : tok.end + 1]
-            if word.isupper() and len(word) > 1:
-                upper.append(word)
-    assert upper[:5] == [], f"{change.script(kind)}: keywords are lower-case in this tree"
+    check_keywords_lower_case(change.read(kind), str(change.script(kind)))
 
 
 def test_no_non_immutable_index_predicates_or_checks():

@@ -1,0 +1,60 @@
+"""The per-file lints of the SQL tree, as functions over one script's text: the static tests run
+them over every script of the plan, and the template test over the files `sqitch add` writes."""
+
+from __future__ import annotations
+
+import re
+
+import pglast
+from pglast.parser import scan
+
+from lokdarpan_db.sqlscript import parse_script
+
+HEADER = {"deploy": "-- Deploy lokdarpan:{} to pg", "revert": "-- Revert lokdarpan:{} from pg",
+          "verify": "-- Verify lokdarpan:{} on pg"}
+
+
+def check_header(text: str, kind: str, name: str, requires: list[str], where: str) -> None:
+    """First line names the change; a deploy lists the plan's dependencies and says why."""
+    first = text.splitlines()[0]
+    assert first == HEADER[kind].format(name), f"{where}: first line"
+    if kind == "deploy":
+        script = parse_script(text, where)
+        assert sorted(script.requires) == sorted(requires), (
+            f"{where}: '-- requires:' lines must match the plan")
+        why = [h for h in script.header[1:] if not re.match(r"--\s*(requires|transactional)", h)]
+        assert why, f"{where}: say why the change exists under the header"
+
+
+def check_transaction_shape_and_syntax(text: str, kind: str, where: str) -> None:
+    assert not re.search(r"^\s*\\[a-zA-Z]", text, re.M), f"{where}: psql meta-command"
+    script = parse_script(text, where)  # raises on a bad shape
+    if script.transactional:
+        end = "rollback" if kind == "verify" else "commit"
+        assert re.search(rf"^{end};\s*\Z", text, re.M | re.I), f"{where}: must end with {end};"
+        no_tx = r"(create|drop)\s+(unique\s+)?index\s+concurrently|reindex\s+\(?[^;]*concurrently|detach\s+partition[^;]*concurrently"
+        assert not re.search(no_tx, script.body, re.I) or kind == "verify", (
+            f"{where}: CONCURRENTLY needs a '-- transactional: false' script")
+    stmts = pglast.parser.split(script.body)
+    if not script.transactional:
+        assert len(stmts) == 1, f"{where}: a non-transactional script holds one statement"
+    pglast.parser.parse_sql(script.body)  # syntax
+
+
+def check_keywords_lower_case(text: str, where: str) -> None:
+    body = parse_script(text).body
+    upper = []
+    for tok in scan(body):
+        if tok.kind in ("RESERVED_KEYWORD", "UNRESERVED_KEYWORD", "COL_NAME_KEYWORD",
+                        "TYPE_FUNC_NAME_KEYWORD"):
+            word = body[tok.start : tok.end + 1]
+            if word.isupper() and len(word) > 1:
+                upper.append(word)
+    assert upper[:5] == [], f"{where}: keywords are lower-case in this tree"
+
+
+def check_script(text: str, kind: str, name: str, requires: list[str], where: str) -> None:
+    """Every per-file lint on one script."""
+    check_header(text, kind, name, requires, where)
+    check_transaction_shape_and_syntax(text, kind, where)
+    check_keywords_lower_case(text, where)
