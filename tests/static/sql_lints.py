@@ -8,7 +8,7 @@ import re
 import pglast
 from pglast.parser import scan
 
-from lokdarpan_db.sqlscript import parse_script
+from lokdarpan_db.migrations.scripts import parse_script
 
 HEADER = {"deploy": "-- Deploy lokdarpan:{} to pg", "revert": "-- Revert lokdarpan:{} from pg",
           "verify": "-- Verify lokdarpan:{} on pg"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..postgres.connect import connect, redact, resolve_url
 from ..errors import EXIT_ERROR, UserError
 from ..migrations.schema_doc import COMMAND, DEFAULT_PATH, first_difference, generate_from_plan, read_catalog, render
+from ..postgres.connect import connect, redact, resolve_url
 from . import logger, project_dir
 
 

@@ -26,8 +26,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from ..postgres.connect import connect
 from ..errors import UserError
+from ..postgres.connect import connect
 
 COMMAND = "lokdarpan-db schema-doc"
 DEFAULT_PATH = Path("docs") / "schema.md"
