@@ -4,10 +4,12 @@
 # against an embedded PostgreSQL 18 + pgvector that the suite starts and stops itself.
 #
 #   ./test.sh [pytest args]          the whole suite, then the date-sensitive modules again with the
-#                                    clock moved (CI runs exactly this); with pytest args (e.g.
+#                                    clock moved to 00:20 UTC on the first day of the month 13 months
+#                                    ahead (CI runs exactly this); with pytest args (e.g.
 #                                    ./test.sh -k partition) only pytest with those args
 #   ./test.sh --shifted-clock [args] only the date-sensitive modules, once per shift in
-#                                    $LOKDARPAN_CLOCK_SHIFTS (default "+40d +400d")
+#                                    $LOKDARPAN_CLOCK_SHIFTS (default "+40d +400d month-start"):
+#                                    each +Nd (days) or month-start (as above)
 #
 # A shifted run moves the clock of the test process *and* of the PostgreSQL server it starts
 # (libfaketime: LD_PRELOAD survives the switch to the server's OS user), so a test that builds
@@ -23,10 +25,23 @@ mode=default
 if [ "${1:-}" = "--shifted-clock" ]; then mode=shifted; shift; fi
 [ "$mode" = default ] && [ $# -gt 0 ] && mode=plain
 if [ "$mode" = default ]; then
-  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-+400d}"
+  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-month-start}"
 else
-  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-+40d +400d}"
+  SHIFTS="${LOKDARPAN_CLOCK_SHIFTS:-+40d +400d month-start}"
 fi
+# a relative offset for libfaketime ("+Ns"): every process (pytest, the server it starts later)
+# then reads the same shifted clock. month-start lands just after a month (and UTC day) boundary,
+# where data built "the last N hours" straddles two monthly partitions.
+faketime_offset() {
+  case "$1" in
+    month-start)
+      local target
+      target=$(date -u -d "$(date -u -d "$(date -u +%Y-%m-15) +13 months" +%Y-%m-01) 00:20" +%s)
+      echo "+$((target - $(date -u +%s)))s" ;;
+    +*d|-*d) echo "$1" ;;
+    *) echo "test.sh: bad clock shift '$1' (want +Nd or month-start)" >&2; return 2 ;;
+  esac
+}
 
 apt_need=()
 command -v sqitch >/dev/null 2>&1 || apt_need+=(sqitch libdbd-pg-perl)
@@ -73,8 +88,9 @@ if [ "$mode" != shifted ]; then
 fi
 if [ "$mode" != plain ]; then
   for shift_by in $SHIFTS; do
-    echo "test.sh: date-sensitive tests with the clock moved $shift_by (tests and server)"
-    run_pytest "clock $shift_by" timeout "${LOKDARPAN_SHIFTED_TIMEOUT:-1200}" faketime -f "$shift_by" -- \
+    offset=$(faketime_offset "$shift_by") || exit 2
+    echo "test.sh: date-sensitive tests with the clock moved $shift_by ($(faketime -f "$offset" date -u '+%Y-%m-%d %H:%M UTC'), tests and server)"
+    run_pytest "clock $shift_by" timeout "${LOKDARPAN_SHIFTED_TIMEOUT:-1200}" faketime -f "$offset" -- \
       -q -p no:cacheprovider -m "not server_timers" "${DATE_SENSITIVE[@]}" "$@" || { r=$?; [ "$rc" -ne 0 ] || rc=$r; }
   done
 fi
