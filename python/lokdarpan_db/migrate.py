@@ -12,6 +12,7 @@ leaves a stale lock behind.
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Callable
@@ -29,9 +30,51 @@ from .plan import KINDS, Change, Plan, load_plan
 from .sqlscript import parse_script
 
 LOCK_KEY = "lokdarpan-db:deploy"
-# lock_timeout per attempt (ms) and the pause after a failed attempt (s): GitLab-style ramp
-LOCK_RAMP = [(100, 0.1), (200, 0.2), (500, 0.5), (1000, 1.0), (1000, 1.0), (2000, 2.0),
-             (5000, 2.0), (5000, 0.0)]
+
+
+@dataclass(frozen=True)
+class LockRamp:
+    """How a change waits for its locks: short attempts, retried with back-off and jitter.
+
+    Each attempt runs the whole change in a savepoint with ``lock_timeout`` starting at
+    ``first_ms`` and growing by ``growth`` up to ``max_ms``; a lock that is not granted in time,
+    or a deadlock, rolls the attempt back (every lock it took goes with it) and the change is
+    tried again after a pause (``pause_first`` growing to ``pause_max``, +/- ``jitter``), until
+    ``budget_s`` seconds have passed since the first attempt: then exit code 4. A waiting ACCESS
+    EXCLUSIVE therefore queues the application behind it for at most ``max_ms``, never seconds
+    (pgroll's and GitLab's approach)."""
+
+    first_ms: int = 50
+    max_ms: int = 200
+    growth: float = 1.5
+    pause_first: float = 0.05
+    pause_max: float = 2.0
+    jitter: float = 0.5
+    budget_s: float = 60.0
+
+    def attempts(self):
+        """(lock_timeout ms, pause s before the next attempt) until the budget is spent; the
+        last attempt has no pause."""
+        rng = random.Random()
+        start, planned = time.monotonic(), 0.0
+        timeout, pause = float(self.first_ms), self.pause_first
+        while True:
+            # the budget counts the waits it plans and, when the change itself is slow, real time
+            spent = max(planned, time.monotonic() - start)
+            wait = min(pause, self.pause_max) * (1 + self.jitter * (2 * rng.random() - 1))
+            if spent + timeout / 1000 + wait >= self.budget_s:
+                yield int(timeout), None
+                return
+            yield int(timeout), wait
+            planned += timeout / 1000 + wait
+            timeout = min(self.max_ms, timeout * self.growth)
+            pause *= 2
+
+
+LOCK_RAMP = LockRamp()
+# a deadlock inside a change is the same situation as a lock not granted in time: the change
+# rolls back to its savepoint and tries again (the other session keeps its locks and goes on)
+RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
 _EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
 
 
@@ -59,6 +102,7 @@ class Engine:
         self.log = log or (lambda msg: None)
         self.lock_wait = lock_wait
         self.lock_ramp = lock_ramp or LOCK_RAMP
+        self.lock_retries = 0  # attempts rolled back and retried by this engine (for reports)
 
     # -- plumbing ------------------------------------------------------------------------------
     @contextmanager
@@ -271,20 +315,34 @@ class Engine:
         return self.revert(onto), self.deploy(to)
 
     # -- running one change --------------------------------------------------------------------
+    def _attempts(self):
+        ramp = self.lock_ramp
+        if isinstance(ramp, LockRamp):
+            return ramp.attempts()
+        # an explicit list of (lock_timeout ms, pause s)
+        return iter([(ms, pause if i < len(ramp) - 1 else None) for i, (ms, pause) in enumerate(ramp)])
+
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
-        """Run ``body`` in a savepoint with a growing lock_timeout; give up after the ramp."""
-        for attempt, (timeout_ms, pause) in enumerate(self.lock_ramp, 1):
+        """Run ``body`` in a savepoint with a short lock_timeout; a lock not granted in time or
+        a deadlock rolls the attempt back and retries (see LockRamp); exit 4 after the ramp."""
+        attempt, t0 = 0, time.monotonic()
+        for timeout_ms, pause in self._attempts():
+            attempt += 1
             conn.execute("SAVEPOINT lokdarpan_attempt")
             conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
             try:
                 conn.execute(body)
-            except psycopg.errors.LockNotAvailable as exc:
+            except RETRYABLE as exc:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                if attempt == len(self.lock_ramp):
+                what = ("deadlock" if isinstance(exc, psycopg.errors.DeadlockDetected)
+                        else f"lock not granted in {timeout_ms} ms")
+                if pause is None:
                     raise ChangeFailed(
                         f"change {change.change_id}: {kind} could not take its locks after "
-                        f"{attempt} attempts ({_first_line(exc)})", exit_code=4) from None
-                self.log(f"  {change.change_id}: lock not granted in {timeout_ms} ms, retrying")
+                        f"{attempt} attempts in {time.monotonic() - t0:.1f} s "
+                        f"({_first_line(exc)})", exit_code=4) from None
+                self.log(f"  {change.change_id}: {what}, retrying")
+                self.lock_retries += 1
                 time.sleep(pause)
                 continue
             except psycopg.Error as exc:

@@ -1,0 +1,127 @@
+"""The lock_timeout ramp: short attempts retried with back-off, deadlocks retried like lock
+timeouts, exit code 4 once the budget is spent."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import psycopg
+import pytest
+
+from lokdarpan_db.errors import EXIT_LOCKED
+from lokdarpan_db.migrate import LOCK_RAMP, ChangeFailed, Engine, LockRamp
+
+from .test_engine import make_project
+
+
+def test_default_ramp_keeps_every_attempt_short_and_lasts_about_a_minute():
+    attempts = list(LOCK_RAMP.attempts())
+    assert len(attempts) >= 20
+    assert all(ms <= 200 for ms, _ in attempts)
+    assert [ms for ms, _ in attempts[:3]] == sorted(ms for ms, _ in attempts[:3])
+    assert attempts[-1][1] is None and all(p is not None and p > 0 for _, p in attempts[:-1])
+    planned = sum(ms / 1000 + (p or 0) for ms, p in attempts)
+    assert 40 <= planned <= 60
+
+
+def test_ramp_pauses_have_jitter():
+    ramp = LockRamp(budget_s=30)
+    runs = [[p for _, p in ramp.attempts()][:6] for _ in range(5)]
+    assert len({tuple(r) for r in runs}) > 1
+
+
+def _two_table_project(tmp_path, deploy_body: str):
+    return make_project(tmp_path, [
+        ("s/schema", "create schema s; create table s.a (x int); create table s.b (x int);",
+         "drop schema s cascade;", "select 1;"),
+        ("s/change", deploy_body, "drop table s.done;", "select * from s.done;"),
+    ])
+
+
+def _wait_for(conn, sql: str, params=(), timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not conn.execute(sql, params).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {sql}")
+        time.sleep(0.02)
+
+
+def test_conflicting_lock_is_retried_in_short_attempts_until_released(tmp_path, empty_db):
+    project = _two_table_project(
+        tmp_path, "alter table s.a add column y int; create table s.done ();")
+    messages: list[str] = []
+    engine = Engine(empty_db, project, lock_ramp=LockRamp(budget_s=20), log=messages.append)
+    engine.deploy("s/schema")
+    reader = psycopg.connect(empty_db)  # an open transaction that read s.a: ACCESS SHARE
+    reader.execute("select * from s.a")
+    timer = threading.Timer(1.0, reader.rollback)
+    timer.start()
+    try:
+        engine.deploy()
+    finally:
+        timer.join()
+        reader.close()
+    waits = [int(m) for m in re.findall(r"lock not granted in (\d+) ms", " ".join(messages))]
+    assert len(waits) >= 2 and max(waits) <= 200
+    assert engine.lock_retries == len(waits)
+    assert all(r.deployed for r in engine.status())
+
+
+def test_deadlock_inside_a_change_is_retried_not_a_failed_plan(tmp_path, empty_db):
+    # The change locks s.a, pauses, then wants s.b. The other session holds s.b and, during the
+    # pause, asks for s.a: a cycle. The change waits last and checks for deadlocks early
+    # (deadlock_timeout 100 ms, lock_timeout 5 s), so it is the victim: 40P01 in the change,
+    # which must roll back to its savepoint and run again once the other session is done.
+    project = _two_table_project(tmp_path, """
+        set local deadlock_timeout = '100ms';
+        lock table s.a in access exclusive mode;
+        select pg_sleep(0.5);
+        lock table s.b in access exclusive mode;
+        create table s.done ();""")
+    messages: list[str] = []
+    engine = Engine(empty_db, project, lock_ramp=[(5000, 0.05)] * 5, log=messages.append)
+    engine.deploy("s/schema")
+    other = psycopg.connect(empty_db)
+    other.execute("set deadlock_timeout = '10s'")
+    other.execute("lock table s.b in row exclusive mode")
+    errors: list[BaseException] = []
+
+    def deploy():
+        try:
+            engine.deploy()
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=deploy)
+    thread.start()
+    try:
+        with psycopg.connect(empty_db, autocommit=True) as watch:
+            _wait_for(watch, "select exists (select 1 from pg_locks where relation = 's.a'::regclass"
+                             " and mode = 'AccessExclusiveLock' and granted and pid <> %s)",
+                      [other.info.backend_pid])
+        other.execute("lock table s.a in row exclusive mode")  # granted once the change rolls back
+        other.rollback()
+    finally:
+        thread.join(60)
+        other.close()
+    assert errors == []
+    assert any("deadlock, retrying" in m for m in messages)
+    assert all(r.deployed for r in engine.status())
+
+
+def test_budget_spent_is_exit_code_4(tmp_path, empty_db):
+    project = _two_table_project(tmp_path, "lock table s.a in access exclusive mode; create table s.done ();")
+    engine = Engine(empty_db, project, lock_ramp=LockRamp(budget_s=1.0))
+    engine.deploy("s/schema")
+    holder = psycopg.connect(empty_db)
+    holder.execute("lock table s.a in access share mode")
+    try:
+        with pytest.raises(ChangeFailed, match=r"s/change: deploy could not take its locks after \d+ attempts") as info:
+            engine.deploy()
+    finally:
+        holder.close()
+    assert info.value.exit_code == EXIT_LOCKED == 4
+    assert engine.lock_retries >= 3
+    assert [r.deployed is not None for r in engine.status()] == [True, False]
