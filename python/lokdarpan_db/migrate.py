@@ -75,6 +75,17 @@ LOCK_RAMP = LockRamp()
 # a deadlock inside a change is the same situation as a lock not granted in time: the change
 # rolls back to its savepoint and tries again (the other session keeps its locks and goes on)
 RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
+_REPLACE_FN_RE = re.compile(
+    r"create\s+or\s+replace\s+function\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?\s*\(", re.I)
+_TRIGGER_TABLES = """
+select distinct c.oid::regclass::text
+  from pg_trigger t
+  join pg_proc p on p.oid = t.tgfoid
+  join pg_namespace n on n.oid = p.pronamespace
+  join pg_class c on c.oid = t.tgrelid
+ where not t.tgisinternal and t.tgparentid = 0 and n.nspname || '.' || p.proname = any(%s)
+ order by 1
+"""
 _EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
 
 
@@ -322,15 +333,38 @@ class Engine:
         # an explicit list of (lock_timeout ms, pause s)
         return iter([(ms, pause if i < len(ramp) - 1 else None) for i, (ms, pause) in enumerate(ramp)])
 
+    def _trigger_guard(self, conn, change: Change, body: str) -> str | None:
+        """A LOCK statement for the tables whose triggers run a function this script replaces.
+
+        A session writing such a table while the change runs would otherwise pick the trigger
+        function's old body (the replacement is not committed yet), then wait for a table the
+        change alters, and after the commit run the old body against the new table shape:
+        ``INSERT has more expressions than target columns`` or a NOT NULL violation
+        (analytics/rollup#2 did both). SHARE ROW EXCLUSIVE (what CREATE TRIGGER takes) makes
+        writers wait before their triggers are chosen; readers go on. Taken first, under the
+        same short lock_timeout as the rest of the attempt."""
+        names = sorted({f"{s.lower()}.{n.lower()}" for s, n in _REPLACE_FN_RE.findall(body)})
+        if not names:
+            return None
+        tables = [r[0] for r in conn.execute(_TRIGGER_TABLES, [names])]
+        if not tables:
+            return None
+        self.log(f"  {change.change_id}: replaces trigger functions of {', '.join(tables)}: "
+                 "writers wait for the change")
+        return f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE"
+
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
         """Run ``body`` in a savepoint with a short lock_timeout; a lock not granted in time or
         a deadlock rolls the attempt back and retries (see LockRamp); exit 4 after the ramp."""
         attempt, t0 = 0, time.monotonic()
+        guard = self._trigger_guard(conn, change, body)
         for timeout_ms, pause in self._attempts():
             attempt += 1
             conn.execute("SAVEPOINT lokdarpan_attempt")
             conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
             try:
+                if guard:
+                    conn.execute(guard)
                 conn.execute(body)
             except RETRYABLE as exc:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
