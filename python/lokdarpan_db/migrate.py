@@ -86,6 +86,20 @@ select distinct c.oid::regclass::text
  where not t.tgisinternal and t.tgparentid = 0 and n.nspname || '.' || p.proname = any(%s)
  order by 1
 """
+_ALTER_RE = re.compile(
+    r"\s*(?:alter|drop)\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.I)
+# ALTER TABLE forms that take less than ACCESS EXCLUSIVE: left to the statement itself
+_WEAK_ALTER_RE = re.compile(r"validate\s+constraint|not\s+valid|set\s+statistics|foreign\s+key|references|"
+                            r"\b(?:attach|detach)\s+partition|cluster\s+on|set\s+without\s+cluster|"
+                            r"(?:enable|disable)\s+(?:always\s+|replica\s+)?trigger|\b(?:re)?set\s*\(", re.I)
+
+
+def _strip_sql_comments(sql: str) -> str:
+    """The script without comments and dollar-quoted bodies (function bodies, DO blocks)."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"\$([a-z_]*)\$.*?\$\1\$", "''", sql, flags=re.S | re.I)
+
+
 _EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
 
 
@@ -333,31 +347,53 @@ class Engine:
         # an explicit list of (lock_timeout ms, pause s)
         return iter([(ms, pause if i < len(ramp) - 1 else None) for i, (ms, pause) in enumerate(ramp)])
 
-    def _trigger_guard(self, conn, change: Change, body: str) -> str | None:
-        """A LOCK statement for the tables whose triggers run a function this script replaces.
+    def _prelock(self, conn, change: Change, body: str) -> str | None:
+        """The LOCK statement an attempt starts with: every lock the script will need that can
+        be named in advance, taken at once under the attempt's short lock_timeout, before any
+        work. Two kinds:
 
-        A session writing such a table while the change runs would otherwise pick the trigger
-        function's old body (the replacement is not committed yet), then wait for a table the
-        change alters, and after the commit run the old body against the new table shape:
-        ``INSERT has more expressions than target columns`` or a NOT NULL violation
-        (analytics/rollup#2 did both). SHARE ROW EXCLUSIVE (what CREATE TRIGGER takes) makes
-        writers wait before their triggers are chosen; readers go on. Taken first, under the
-        same short lock_timeout as the rest of the attempt."""
-        names = sorted({f"{s.lower()}.{n.lower()}" for s, n in _REPLACE_FN_RE.findall(body)})
-        if not names:
+        * tables the script alters or drops (ACCESS EXCLUSIVE; ``ALTER TABLE`` forms that
+          take less, such as ``VALIDATE CONSTRAINT``, are left to the statement). A change that
+          altered one rollup table, worked for seconds, then asked for the next one could only
+          get it if no reader held it: a reader holding the second table and waiting for the
+          first made every attempt fail (or, past deadlock_timeout, deadlocked the reader);
+        * tables whose triggers run a function the script replaces (SHARE ROW EXCLUSIVE, what
+          CREATE TRIGGER takes). A session writing such a table while the change runs would
+          otherwise pick the old trigger body (the replacement is not committed), wait for a
+          table the change alters, and after the commit run the old body against the new table
+          shape: ``INSERT has more expressions than target columns`` or a NOT NULL violation
+          (analytics/rollup#2, both ways). Writers now wait before their triggers are chosen;
+          readers go on.
+
+        Tables the script creates do not exist yet and are skipped."""
+        text = _strip_sql_comments(body)
+        names = sorted({f"{a.lower()}.{b.lower()}" for a, b in _REPLACE_FN_RE.findall(text)})
+        writers = [r[0] for r in conn.execute(_TRIGGER_TABLES, [names])] if names else []
+        altered: list[str] = []
+        for stmt in text.split(";"):
+            m = _ALTER_RE.match(stmt)
+            if m and not _WEAK_ALTER_RE.search(stmt):
+                altered.append(m.group(1))
+        altered = [r[0] for r in conn.execute(
+            "select distinct on (c) c::text from unnest(%s::text[]) with ordinality u(n, o),"
+            " to_regclass(u.n) c where c is not null", [altered])] if altered else []
+        writers = [t for t in writers if t not in altered]
+        if not writers and not altered:
             return None
-        tables = [r[0] for r in conn.execute(_TRIGGER_TABLES, [names])]
-        if not tables:
-            return None
-        self.log(f"  {change.change_id}: replaces trigger functions of {', '.join(tables)}: "
-                 "writers wait for the change")
-        return f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE"
+        parts = []
+        if writers:
+            self.log(f"  {change.change_id}: replaces trigger functions of {', '.join(writers)}: "
+                     "writers wait for the change")
+            parts.append(f"LOCK TABLE {', '.join(writers)} IN SHARE ROW EXCLUSIVE MODE")
+        if altered:
+            parts.append(f"LOCK TABLE {', '.join(altered)} IN ACCESS EXCLUSIVE MODE")
+        return "; ".join(parts)
 
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
         """Run ``body`` in a savepoint with a short lock_timeout; a lock not granted in time or
         a deadlock rolls the attempt back and retries (see LockRamp); exit 4 after the ramp."""
         attempt, t0 = 0, time.monotonic()
-        guard = self._trigger_guard(conn, change, body)
+        guard = self._prelock(conn, change, body)
         for timeout_ms, pause in self._attempts():
             attempt += 1
             conn.execute("SAVEPOINT lokdarpan_attempt")

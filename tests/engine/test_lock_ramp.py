@@ -171,3 +171,29 @@ def test_replacing_a_trigger_function_does_not_break_a_concurrent_insert(tmp_pat
     assert errors == []
     with psycopg.connect(empty_db) as conn:
         assert sorted(r[0] for r in conn.execute("select x from s.r")) == [1, 2]
+
+
+def test_tables_a_change_alters_are_locked_before_it_does_any_work(tmp_path, empty_db):
+    # Altering s.a, working, then asking for s.b would let a reader holding s.b and waiting for
+    # s.a fail every attempt (or deadlock it): the engine asks for both before the work starts.
+    project = _two_table_project(tmp_path, """
+        alter table s.a add column y int;
+        select pg_sleep(1.0);
+        alter table s.b add column y int;
+        create table s.done ();""")
+    engine = Engine(empty_db, project, lock_ramp=LockRamp(budget_s=20))
+    engine.deploy("s/schema")
+    thread = threading.Thread(target=lambda: engine.deploy())
+    thread.start()
+    try:
+        with psycopg.connect(empty_db, autocommit=True) as watch:
+            # the body (one statement string) is running: its first ALTER is done or under way
+            _wait_for(watch, "select exists (select 1 from pg_stat_activity where state = 'active'"
+                             " and query like '%%pg_sleep(1.0)%%' and pid <> pg_backend_pid())")
+            held_b = watch.execute(
+                "select exists (select 1 from pg_locks where relation = 's.b'::regclass"
+                " and mode = 'AccessExclusiveLock' and granted)").fetchone()[0]
+    finally:
+        thread.join(60)
+    assert held_b
+    assert all(r.deployed for r in engine.status())
