@@ -47,7 +47,7 @@ select l.mode, l.granted,
  where l.locktype = 'relation' and l.database = (select oid from pg_database where datname = current_database())
    and a.backend_type = 'client backend' and a.pid <> pg_backend_pid()
    and a.application_name not like '{PREFIX}%%'
-   and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+   and c.relkind in ('r', 'p', 'm') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
 """
 
 
@@ -143,6 +143,7 @@ class StepRow:
     statements: int
     errors: list = field(default_factory=list)
     failed: str | None = None
+    at: float = 0.0
 
 
 def add_arguments(p) -> None:
@@ -174,7 +175,8 @@ def _step(engine: Engine, traffic: Traffic, url: str, sample_ms: float, change: 
     worst = max(stats.values(), key=lambda k: k.max_ms, default=None)
     return StepRow(change, direction, t1 - t0, engine.lock_retries - retries, sampler.summary(),
                    worst.max_ms if worst else 0.0, worst.kind if worst else "",
-                   sum(k.count for k in stats.values()), traffic.errors_between(t0, time.monotonic()), failed)
+                   sum(k.count for k in stats.values()), traffic.errors_between(t0, time.monotonic()), failed,
+                   t0 - traffic.t0)
 
 
 def run(args) -> int:
@@ -253,17 +255,19 @@ def run(args) -> int:
         "",
         "Locks: the deploying backend's locks on relations other sessions can see (relations the change "
         f"creates are invisible to them and left out), sampled every {args.sample_ms:g} ms: ms from the first to "
-        "the last sample that saw it held, across the ramp's attempts; `waited` = seen queued; weaker than "
-        "SHARE UPDATE EXCLUSIVE only counted.",
+        "the last sample that saw it held, across the ramp's attempts; `waited` = seen queued; tables only (their "
+        "indexes and sequences go with them); weaker than SHARE UPDATE EXCLUSIVE only counted. `at s` = when the "
+        "step started, seconds into the traffic.",
         "",
-        "| change | direction | wall s | lock retries | locks held (ms) | longest app wait ms | by | app errors |",
-        "|---|---|---:|---:|---|---:|---|---:|",
+        "| change | direction | at s | wall s | lock retries | locks held (ms) | longest app wait ms | by | app errors |",
+        "|---|---|---:|---:|---:|---|---:|---|---:|",
     ]
     for r in rows:
         n_app = sum(1 for e in r.errors if not e.vanished)
         status = f" **failed: {r.failed}**" if r.failed else ""
-        lines.append(f"| {r.change} | {r.direction}{status} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
-                     f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app} |")
+        raced = len(r.errors) - n_app
+        lines.append(f"| {r.change} | {r.direction}{status} | {r.at:.0f} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
+                     f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app}" + (f" (+{raced} raced a revert)" if raced else "") + " |")
     if app:
         lines += ["", "Application errors (first 10):", ""]
         lines += [f"* {e.kind} at {e.at:.1f} s ({e.wall}): [{e.sqlstate}] {e.message}" for e in app[:10]]
