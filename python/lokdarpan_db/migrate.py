@@ -157,7 +157,10 @@ class Engine:
             conn.close()
 
     def _backend(self):
-        return get_backend(yoyo_url(self.url), migration_table="_yoyo_migration")
+        url = yoyo_url(self.url)
+        if "application_name=" not in url:  # the backend running the changes, for pg_stat_activity
+            url += ("&" if "?" in url else "?") + "application_name=lokdarpan-db%20changes"
+        return get_backend(url, migration_table="_yoyo_migration")
 
     def _migration(self, change: Change) -> _PlanMigration:
         return _PlanMigration(change, self)

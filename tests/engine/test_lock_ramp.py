@@ -56,13 +56,24 @@ def test_conflicting_lock_is_retried_in_short_attempts_until_released(tmp_path, 
     engine.deploy("s/schema")
     reader = psycopg.connect(empty_db)  # an open transaction that read s.a: ACCESS SHARE
     reader.execute("select * from s.a")
-    timer = threading.Timer(1.0, reader.rollback)
+    names: list[str] = []
+
+    def release():  # once the change's backend (named for pg_stat_activity) has waited
+        with psycopg.connect(empty_db, autocommit=True) as watch:
+            _wait_for(watch, "select exists (select 1 from pg_stat_activity where wait_event_type = 'Lock'"
+                             " and application_name = 'lokdarpan-db changes')")
+            names.append("seen")
+        time.sleep(0.6)
+        reader.rollback()
+
+    timer = threading.Thread(target=release)
     timer.start()
     try:
         engine.deploy()
     finally:
         timer.join()
         reader.close()
+    assert names == ["seen"]
     waits = [int(m) for m in re.findall(r"lock not granted in (\d+) ms", " ".join(messages))]
     assert len(waits) >= 2 and max(waits) <= 200
     assert engine.lock_retries == len(waits)
