@@ -141,4 +141,5 @@ def test_every_acknowledged_write_is_still_there(live):
     (out_dir / "live_waits.md").write_text(text)
     print(f"\n{text}\nwritten to {out_dir / 'live_waits.md'}")
     assert result.posts_acked > 0 and result.alerts_acked > 0
+    assert result.app_errors == [], f"{len(result.app_errors)} application statements failed during the walk"
     assert missing == [], f"{len(missing)} acknowledged writes are gone: {missing[:5]}"
