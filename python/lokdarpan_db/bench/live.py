@@ -155,6 +155,9 @@ def add_arguments(p) -> None:
     p.add_argument("--sample-ms", type=float, default=20.0, help="pg_locks sampling interval (default 20)")
     p.add_argument("--lock-budget", type=float, default=60.0, metavar="SECONDS",
                    help="the lock ramp's budget per change (default 60)")
+    p.add_argument("--spare-ward", action="append", default=[], metavar="WARD",
+                   help="keep the application traffic away from this ward (repeatable); today's verify scripts "
+                        "compare counts of ward Kapra and fail under concurrent Kapra posts")
     p.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     p.add_argument("--out", default=None)
 
@@ -202,7 +205,8 @@ def run(args) -> int:
         now = datetime.now(UTC)
         log(f"generating {args.posts:,} posts")
         gen_s = generate(url, args.posts, now, log)
-        traffic = Traffic(url, clients=args.clients, rate=args.rate, duration=6 * 3600, statement_timeout_ms=30_000)
+        traffic = Traffic(url, clients=args.clients, rate=args.rate, duration=6 * 3600, statement_timeout_ms=30_000,
+                          spare_wards=tuple(args.spare_ward))
         traffic.start()
         time.sleep(5)  # the application alone: the machine's noise
         quiet = traffic.window(traffic.t0, time.monotonic())
@@ -246,7 +250,8 @@ def run(args) -> int:
         "single waits of tens of ms happen with nothing deploying).",
         f"{args.posts:,} posts loaded at `{plan.changes[load_at].change_id}` in {gen_s:.0f} s; then "
         f"{args.clients} application clients x {args.rate:g} statements/s (the harness's mix: ward API once "
-        "deployed, feed reads, single and batched inserts, ingest batches, alert updates). With nothing "
+        "deployed, feed reads, single and batched inserts, ingest batches, alert updates"
+        + (f"; wards spared: {', '.join(args.spare_ward)}" if args.spare_ward else "") + "). With nothing "
         f"deploying (5 s): worst p99 of a statement kind {qp99:.0f} ms, longest "
         f"{qmax.max_ms if qmax else 0:.0f} ms ({qmax.kind if qmax else ''}).",
         f"Application: {sum(k.count for k in result.kinds.values()):,} statements, {len(app)} failed, "
