@@ -208,3 +208,20 @@ def test_tables_a_change_alters_are_locked_before_it_does_any_work(tmp_path, emp
         thread.join(60)
     assert held_b
     assert all(r.deployed for r in engine.status())
+
+
+def test_cli_lock_budget_gives_exit_4_in_one_line(tmp_path, empty_db):
+    import subprocess
+    import sys
+
+    project = _two_table_project(tmp_path, "lock table s.a in access exclusive mode; create table s.done ();")
+    Engine(empty_db, project).deploy("s/schema")
+    holder = psycopg.connect(empty_db)
+    holder.execute("lock table s.a in access share mode")
+    try:
+        r = subprocess.run([sys.executable, "-m", "lokdarpan_db.cli", "deploy", "--db", empty_db, "--project-dir",
+                            str(project), "--lock-budget", "1", "-q"], capture_output=True, text=True, timeout=120)
+    finally:
+        holder.close()
+    assert r.returncode == EXIT_LOCKED
+    assert r.stderr.count("\n") == 1 and "s/change: deploy could not take its locks" in r.stderr

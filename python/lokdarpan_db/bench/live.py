@@ -152,6 +152,8 @@ def add_arguments(p) -> None:
     p.add_argument("--rate", type=float, default=10.0, help="statements per second per client (default 10)")
     p.add_argument("--load-at", default="core/post", metavar="CHANGE",
                    help="deploy up to this change before loading the posts (default core/post)")
+    p.add_argument("--last", default=None, metavar="CHANGE",
+                   help="walk up to this change only (default: the end of the plan)")
     p.add_argument("--sample-ms", type=float, default=20.0, help="pg_locks sampling interval (default 20)")
     p.add_argument("--lock-budget", type=float, default=60.0, metavar="SECONDS",
                    help="the lock ramp's budget per change (default 60)")
@@ -190,6 +192,9 @@ def run(args) -> int:
     plan = load_plan(root)
     base = plan.index_of("core/post")
     load_at = plan.index_of(args.load_at)
+    last = len(plan.changes) - 1 if args.last is None else plan.index_of(args.last)
+    if last < load_at:
+        raise UserError(f"--last {args.last} comes before --load-at {args.load_at}")
     if load_at < base:
         raise UserError(f"--load-at {args.load_at} comes before core/post: there is no core.post to load")
     name = f"ld_bench_live_{datetime.now(UTC):%H%M%S}"
@@ -212,7 +217,7 @@ def run(args) -> int:
         quiet = traffic.window(traffic.t0, time.monotonic())
         load_before = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
         top = load_at
-        for i in range(load_at + 1, len(plan.changes)):
+        for i in range(load_at + 1, last + 1):
             cid = plan.changes[i].change_id
             log(f"deploy {cid}")
             row = _step(engine, traffic, url, args.sample_ms, cid, "deploy",

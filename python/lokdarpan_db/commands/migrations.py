@@ -6,7 +6,7 @@ import sys
 
 from ..connect import redact, resolve_url
 from ..errors import EXIT_ABORTED, EXIT_ERROR, EXIT_TAMPERED, UserError
-from ..migrate import Engine
+from ..migrate import Engine, LockRamp
 from ..plan import load_plan
 from . import logger, out, project_dir
 
@@ -14,7 +14,9 @@ from . import logger, out, project_dir
 def _engine(args) -> Engine:
     log = logger(args)
     url = resolve_url(args.db, log=log)
-    return Engine(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0))
+    budget = getattr(args, "lock_budget", None)
+    return Engine(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0),
+                  lock_ramp=LockRamp(budget_s=budget) if budget is not None else None)
 
 
 def cmd_deploy(args) -> int:
@@ -111,12 +113,16 @@ def register(sub, common) -> None:
                    help="print the changes and SQL that would run; change nothing")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
                    help="how long to wait for another run's deploy lock (default 60)")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("revert", parents=[common], help="revert deployed changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="keep this change, revert what follows")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask before reverting all")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("rebase", parents=[common], help="revert to a change, then deploy again")
@@ -124,6 +130,8 @@ def register(sub, common) -> None:
     p.add_argument("--to", metavar="CHANGE|@TAG", help="then deploy up to this change")
     p.add_argument("-y", "--yes", action="store_true")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_rebase)
 
     for name, func, text in [
