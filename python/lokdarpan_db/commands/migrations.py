@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..console import confirm
 from ..errors import EXIT_ERROR, EXIT_TAMPERED, AbortedError
-from ..migrations.engine import Deployer
+from ..migrations.engine import Deployer, LockRamp
 from ..migrations.plan import load_plan
 from ..postgres.connect import redact, resolve_url
 from . import logger, out, project_dir
@@ -13,7 +13,9 @@ from . import logger, out, project_dir
 def _engine(args) -> Deployer:
     log = logger(args)
     url = resolve_url(args.db, log=log)
-    return Deployer(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0))
+    budget = getattr(args, "lock_budget", None)
+    return Deployer(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0),
+                    lock_ramp=LockRamp(budget_s=budget) if budget is not None else None)
 
 
 def cmd_deploy(args) -> int:
@@ -106,12 +108,16 @@ def register(sub, common) -> None:
                    help="print the changes and SQL that would run; change nothing")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
                    help="how long to wait for another run's deploy lock (default 60)")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("revert", parents=[common], help="revert deployed changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="keep this change, revert what follows")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask before reverting all")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("rebase", parents=[common], help="revert to a change, then deploy again")
@@ -119,6 +125,8 @@ def register(sub, common) -> None:
     p.add_argument("--to", metavar="CHANGE|@TAG", help="then deploy up to this change")
     p.add_argument("-y", "--yes", action="store_true")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
+                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
     p.set_defaults(func=cmd_rebase)
 
     for name, func, text in [

@@ -13,7 +13,9 @@ leaves a stale lock behind.
 from __future__ import annotations
 
 import enum
+import random
 import re
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,15 +34,82 @@ from ..errors import (
     VerifyError,
 )
 from ..postgres.connect import connect, yoyo_url
-from ..retry import poll, retry
+from ..retry import poll
 from . import bookkeeping
 from .plan import KINDS, Change, Plan, load_plan
 from .scripts import parse_script
 
 LOCK_KEY = "lokdarpan-db:deploy"
-# lock_timeout per attempt (ms) and the pause after a failed attempt (s): GitLab-style ramp
-LOCK_RAMP = [(100, 0.1), (200, 0.2), (500, 0.5), (1000, 1.0), (1000, 1.0), (2000, 2.0),
-             (5000, 2.0), (5000, 0.0)]
+
+
+@dataclass(frozen=True)
+class LockRamp:
+    """How a change waits for its locks: short attempts, retried with back-off and jitter.
+
+    Each attempt runs the whole change in a savepoint with ``lock_timeout`` starting at
+    ``first_ms`` and growing by ``growth`` up to ``max_ms``; a lock that is not granted in time,
+    or a deadlock, rolls the attempt back (every lock it took goes with it) and the change is
+    tried again after a pause (``pause_first`` growing to ``pause_max``, +/- ``jitter``), until
+    ``budget_s`` seconds have passed since the first attempt: then exit code 4. A waiting ACCESS
+    EXCLUSIVE therefore queues the application behind it for at most ``max_ms``, never seconds
+    (pgroll's and GitLab's approach)."""
+
+    first_ms: int = 50
+    max_ms: int = 200
+    growth: float = 1.5
+    pause_first: float = 0.05
+    pause_max: float = 2.0
+    jitter: float = 0.5
+    budget_s: float = 60.0
+
+    def attempts(self):
+        """(lock_timeout ms, pause s before the next attempt) until the budget is spent; the
+        last attempt has no pause."""
+        rng = random.Random()
+        start, planned = time.monotonic(), 0.0
+        timeout, pause = float(self.first_ms), self.pause_first
+        while True:
+            # the budget counts the waits it plans and, when the change itself is slow, real time
+            spent = max(planned, time.monotonic() - start)
+            wait = min(pause, self.pause_max) * (1 + self.jitter * (2 * rng.random() - 1))
+            if spent + timeout / 1000 + wait >= self.budget_s:
+                yield int(timeout), None
+                return
+            yield int(timeout), wait
+            planned += timeout / 1000 + wait
+            timeout = min(self.max_ms, timeout * self.growth)
+            pause *= 2
+
+
+LOCK_RAMP = LockRamp()
+# a deadlock inside a change is the same situation as a lock not granted in time: the change
+# rolls back to its savepoint and tries again (the other session keeps its locks and goes on)
+RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
+_REPLACE_FN_RE = re.compile(
+    r"create\s+or\s+replace\s+function\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?\s*\(", re.I)
+_TRIGGER_TABLES = """
+select distinct c.oid::regclass::text
+  from pg_trigger t
+  join pg_proc p on p.oid = t.tgfoid
+  join pg_namespace n on n.oid = p.pronamespace
+  join pg_class c on c.oid = t.tgrelid
+ where not t.tgisinternal and t.tgparentid = 0 and n.nspname || '.' || p.proname = any(%s)
+ order by 1
+"""
+_ALTER_RE = re.compile(
+    r"\s*(?:alter|drop)\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.I)
+# ALTER TABLE forms that take less than ACCESS EXCLUSIVE: left to the statement itself
+_WEAK_ALTER_RE = re.compile(r"validate\s+constraint|not\s+valid|set\s+statistics|foreign\s+key|references|"
+                            r"\b(?:attach|detach)\s+partition|cluster\s+on|set\s+without\s+cluster|"
+                            r"(?:enable|disable)\s+(?:always\s+|replica\s+)?trigger|\b(?:re)?set\s*\(", re.I)
+
+
+def _strip_sql_comments(sql: str) -> str:
+    """The script without comments and dollar-quoted bodies (function bodies, DO blocks)."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"\$([a-z_]*)\$.*?\$\1\$", "''", sql, flags=re.S | re.I)
+
+
 _EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
 
 
@@ -90,6 +159,7 @@ class Deployer:
         self.log = log or (lambda msg: None)
         self.lock_wait = lock_wait
         self.lock_ramp = lock_ramp or LOCK_RAMP
+        self.lock_retries = 0  # attempts rolled back and retried by this engine (for reports)
 
     # -- plumbing ------------------------------------------------------------------------------
     @contextmanager
@@ -114,7 +184,10 @@ class Deployer:
             conn.close()
 
     def _backend(self):
-        return get_backend(yoyo_url(self.url), migration_table="_yoyo_migration")
+        url = yoyo_url(self.url)
+        if "application_name=" not in url:  # the backend running the changes, for pg_stat_activity
+            url += ("&" if "?" in url else "?") + "application_name=lokdarpan-db%20changes"
+        return get_backend(url, migration_table="_yoyo_migration")
 
     def _migration(self, change: Change) -> _PlanMigration:
         return _PlanMigration(change, self)
@@ -305,31 +378,85 @@ class Deployer:
         return self.revert(onto), self.deploy(to)
 
     # -- running one change --------------------------------------------------------------------
-    def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
-        """Run ``body`` in a savepoint with a growing lock_timeout; give up after the ramp."""
+    def _attempts(self):
+        ramp = self.lock_ramp
+        if isinstance(ramp, LockRamp):
+            return ramp.attempts()
+        # an explicit list of (lock_timeout ms, pause s)
+        return iter([(ms, pause if i < len(ramp) - 1 else None) for i, (ms, pause) in enumerate(ramp)])
 
-        def attempt(n: int) -> None:
+    def _prelock(self, conn, change: Change, body: str) -> str | None:
+        """The LOCK statement an attempt starts with: every lock the script will need that can
+        be named in advance, taken at once under the attempt's short lock_timeout, before any
+        work. Two kinds:
+
+        * tables the script alters or drops (ACCESS EXCLUSIVE; ``ALTER TABLE`` forms that
+          take less, such as ``VALIDATE CONSTRAINT``, are left to the statement). A change that
+          altered one rollup table, worked for seconds, then asked for the next one could only
+          get it if no reader held it: a reader holding the second table and waiting for the
+          first made every attempt fail (or, past deadlock_timeout, deadlocked the reader);
+        * tables whose triggers run a function the script replaces (SHARE ROW EXCLUSIVE, what
+          CREATE TRIGGER takes). A session writing such a table while the change runs would
+          otherwise pick the old trigger body (the replacement is not committed), wait for a
+          table the change alters, and after the commit run the old body against the new table
+          shape: ``INSERT has more expressions than target columns`` or a NOT NULL violation
+          (analytics/rollup#2, both ways). Writers now wait before their triggers are chosen;
+          readers go on.
+
+        Tables the script creates do not exist yet and are skipped."""
+        text = _strip_sql_comments(body)
+        names = sorted({f"{a.lower()}.{b.lower()}" for a, b in _REPLACE_FN_RE.findall(text)})
+        writers = [r[0] for r in conn.execute(_TRIGGER_TABLES, [names])] if names else []
+        altered: list[str] = []
+        for stmt in text.split(";"):
+            m = _ALTER_RE.match(stmt)
+            if m and not _WEAK_ALTER_RE.search(stmt):
+                altered.append(m.group(1))
+        altered = [r[0] for r in conn.execute(
+            "select distinct on (c) c::text from unnest(%s::text[]) with ordinality u(n, o),"
+            " to_regclass(u.n) c where c is not null", [altered])] if altered else []
+        writers = [t for t in writers if t not in altered]
+        if not writers and not altered:
+            return None
+        parts = []
+        if writers:
+            self.log(f"  {change.change_id}: replaces trigger functions of {', '.join(writers)}: "
+                     "writers wait for the change")
+            parts.append(f"LOCK TABLE {', '.join(writers)} IN SHARE ROW EXCLUSIVE MODE")
+        if altered:
+            parts.append(f"LOCK TABLE {', '.join(altered)} IN ACCESS EXCLUSIVE MODE")
+        return "; ".join(parts)
+
+    def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
+        """Run ``body`` in a savepoint with a short lock_timeout; a lock not granted in time or
+        a deadlock rolls the attempt back and retries (see LockRamp); exit 4 after the ramp."""
+        attempt, t0 = 0, time.monotonic()
+        guard = self._prelock(conn, change, body)
+        for timeout_ms, pause in self._attempts():
+            attempt += 1
             conn.execute("SAVEPOINT lokdarpan_attempt")
-            conn.execute(f"SET LOCAL lock_timeout = '{int(self.lock_ramp[n][0])}ms'")
+            conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
             try:
+                if guard:
+                    conn.execute(guard)
                 conn.execute(body)
-            except psycopg.errors.LockNotAvailable:
+            except RETRYABLE as exc:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                raise
+                what = ("deadlock" if isinstance(exc, psycopg.errors.DeadlockDetected)
+                        else f"lock not granted in {timeout_ms} ms")
+                if pause is None:
+                    raise ChangeLockTimeout(
+                        f"change {change.change_id}: {kind} could not take its locks after "
+                        f"{attempt} attempts in {time.monotonic() - t0:.1f} s "
+                        f"({_first_line(exc)})") from None
+                self.log(f"  {change.change_id}: {what}, retrying")
+                self.lock_retries += 1
+                time.sleep(pause)
+                continue
             except psycopg.Error as exc:
                 raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
             conn.execute("RELEASE SAVEPOINT lokdarpan_attempt")
-
-        def on_retry(n: int, exc: BaseException) -> None:
-            self.log(f"  {change.change_id}: lock not granted in {self.lock_ramp[n][0]} ms, retrying")
-
-        try:
-            retry(attempt, pauses=[pause for _, pause in self.lock_ramp[:-1]],
-                  retry_on=psycopg.errors.LockNotAvailable, on_retry=on_retry)
-        except psycopg.errors.LockNotAvailable as exc:
-            raise ChangeLockTimeout(
-                f"change {change.change_id}: {kind} could not take its locks after "
-                f"{len(self.lock_ramp)} attempts ({_first_line(exc)})") from None
+            return
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
         sums = change.checksums()

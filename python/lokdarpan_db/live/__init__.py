@@ -1,0 +1,1 @@
+"""Live-traffic harness: the application's statement mix against a database being changed."""
