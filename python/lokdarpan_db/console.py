@@ -125,6 +125,7 @@ class Progress:
         self._rich: Any = None
         self._task: Any = None
         self._previous: Progress | None = None
+        self._closed = False
         self._counting = False  # update() was used: the plain mode ends with a summary line
 
     def __enter__(self) -> Progress:
@@ -147,8 +148,8 @@ class Progress:
                 console=Console(stderr=True), transient=False)
             self._rich.start()
             self._task = self._rich.add_task(self.description, total=self.total, status="")
-        with _active_lock:
-            self._previous, _active = _active, self
+            with _active_lock:  # only a live bar captures messages (one can be on screen)
+                self._previous, _active = _active, self
         return self
 
     def update(self, completed: float | None = None, *, advance: float = 0, status: str | None = None,
@@ -202,7 +203,12 @@ class Progress:
                  tb: TracebackType | None) -> None:
         global _active
         with _active_lock:
-            _active = self._previous
+            self._closed = True
+            if _active is self:  # bars in other threads may end in any order: skip ended ones
+                previous = self._previous
+                while previous is not None and previous._closed:
+                    previous = previous._previous
+                _active = previous
         if self.live:
             self._rich.stop()
         elif self.enabled and kind is None and self._counting:

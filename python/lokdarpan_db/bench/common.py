@@ -22,7 +22,7 @@ TEMPLATE = "ld_bench_template"
 def db_url(url: str, dbname: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def admin_url(args) -> str:

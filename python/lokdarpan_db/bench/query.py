@@ -25,6 +25,7 @@ from psycopg.conninfo import conninfo_to_dict
 from ..console import logger
 from ..errors import UserError
 from ..ops.maintenance import order_closed_months
+from ..postgres.connect import one
 from ..postgres.embedded import embedded_bindir
 from ..project import project_dir
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
@@ -139,8 +140,8 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
                           "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n")
         # -M prepared: clients reuse their plans, as a pooled application with prepared statements does
         cmd = [exe, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
-               "--log-prefix", str(Path(tmp) / "log"), "-h", p.get("host", "localhost"),
-               "-p", str(p.get("port", 5432)), "-U", p.get("user", "postgres"), p["dbname"]]
+               "--log-prefix", str(Path(tmp) / "log"), "-h", str(p.get("host", "localhost")),
+               "-p", str(p.get("port", 5432)), "-U", str(p.get("user", "postgres")), str(p["dbname"])]
         log(f"  pgbench: {clients} clients for {seconds} s")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
         if proc.returncode != 0:
@@ -162,7 +163,7 @@ def run(args) -> int:
     if args.database:
         name, url = args.database, db_url(admin, args.database)
         with psycopg.connect(url, autocommit=True) as conn:
-            n, last = conn.execute("select count(*), max(created_at) from core.post").fetchone()
+            n, last = one(conn.execute("select count(*), max(created_at) from core.post"))
         if not n:
             raise UserError(f"database {name} has no posts: generate one with --keep first")
         args.posts, now, gen_s, args.keep = n, last + timedelta(seconds=1), None, True

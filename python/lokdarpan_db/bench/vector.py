@@ -17,6 +17,7 @@ import statistics
 import struct
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -112,7 +113,7 @@ def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = Fa
     return vecs, dw, [f"random {dims}-d vector {i}" for i in range(n)], qvecs, qw
 
 
-def _load(conn, model: str, dims: int, vecs, wards, texts, seed: int) -> tuple[float, object]:
+def _load(conn, model: str, dims: int, vecs, wards, texts, seed: int) -> tuple[float, Any]:
     """COPY the rows (2 % already expired); returns (seconds, expired mask)."""
     import numpy as np
 

@@ -263,7 +263,7 @@ def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 
 
 
 def _staging(conn: psycopg.Connection, spec: TableSpec) -> sql.Composable:
-    types = dict(conn.execute(
+    types: dict[str, str] = dict(conn.execute(
         "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
         " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
         [f"content.{spec.name}"]).fetchall())
@@ -301,8 +301,7 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
                 except t.BadValue as exc:
                     raise t.BadValue(f"{col.name}: {exc}") from None
         except t.BadValue as exc:
-            key = "|".join(_key_text(row.get(k)) for k in spec.key)
-            rejects.append((key, f"unmappable: {exc}", raw, sha))
+            rejects.append(("|".join(_key_text(row.get(k)) for k in spec.key), f"unmappable: {exc}", raw, sha))
             continue
         key = tuple(values[k] for k in spec.key)
         mapped = tuple(values[c] for c in spec.names)

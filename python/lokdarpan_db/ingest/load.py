@@ -26,7 +26,7 @@ from psycopg.types.json import Jsonb
 
 from .. import console
 from ..errors import UserError
-from ..postgres.connect import connect
+from ..postgres.connect import connect, one
 from .read import Batch, Reject, file_sha256, read_batches
 
 # staging table, its columns, their types (COPY runs in binary: no text encoding of timestamps
@@ -123,10 +123,10 @@ def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime |
                     " from stdin") as copy:
                 for r in rejects:
                     copy.write_row((batch_id, r.line_no, r.reason, r.detail, r.raw_line, r.raw_bytes))
-        inserted, duplicates = conn.execute(
+        inserted, duplicates = one(conn.execute(
             "update ingest.batch set rejected = %s, status = 'committed', finished_at = clock_timestamp(),"
             " timings = %s where batch_id = %s returning inserted, duplicates",
-            [len(rejects), Jsonb({k: round(v, 1) for k, v in timings.items()}), batch_id]).fetchone()
+            [len(rejects), Jsonb({k: round(v, 1) for k, v in timings.items()}), batch_id]))
         timings["reject"] = (time.perf_counter() - t) * 1000
     return inserted, duplicates, [(r.line_no, r.reason) for r in rejects], timings
 

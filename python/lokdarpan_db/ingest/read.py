@@ -190,6 +190,7 @@ def post_row(obj: dict) -> tuple:
             raise LineError("bad_type", "epaper_id is out of range")
     author = _opt(obj, "author_name")
     city = _opt(obj, "city")
+    assert text is not None  # required=True
     return (text, author, city, _opt(obj, "emotion"), _opt(obj, "party"), ts, epaper,
             fingerprint(city, author, ts, text))
 
@@ -298,6 +299,7 @@ def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[Batch]:
             batch = Batch(kind, str(path), first_line=line_no, byte_from=last_offset)
             t0 = time.perf_counter()
         if error is None:
+            assert obj is not None  # parsed when there is no error
             try:
                 row = make_row(obj)
             except LineError as exc:

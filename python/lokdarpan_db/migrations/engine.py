@@ -279,7 +279,7 @@ class Deployer:
 
         As sqitch does, a change reworked later verifies only through its newest deployed
         occurrence: the earlier occurrence's verify checks a shape the rework replaced."""
-        results = []
+        results: list[tuple[Change, str | None]] = []
         with connect(self.url, autocommit=True) as conn:
             if changes is None:
                 by_id = self.plan.by_id()

@@ -34,7 +34,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..errors import DamagedBackupError, RestoreVerifyError, UserError
-from ..postgres.connect import connect, redact, server_version_num
+from ..postgres.connect import connect, one, redact, server_version_num
 
 MANIFEST_FORMAT = "lokdarpan-db backup manifest"
 MANIFEST_VERSION = 1
@@ -115,7 +115,7 @@ def table_stats(conn: psycopg.Connection, schema: str, table: str) -> dict:
         "SELECT count(*), coalesce(sum(('x' || left(md5(lokdarpan_row::text), 16))::bit(64)"
         "::bigint::numeric), 0)::text FROM {} AS lokdarpan_row").format(
         sql.Identifier(schema, table))
-    rows, checksum = conn.execute(q).fetchone()
+    rows, checksum = one(conn.execute(q))
     return {"rows": rows, "checksum": checksum}
 
 
@@ -291,7 +291,7 @@ def check_file(dump: Path, manifest: dict, pg_restore: Path) -> None:
 def _with_dbname(url: str, name: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = name
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def _drop_database(admin_url: str, name: str) -> None:

@@ -76,5 +76,13 @@ def yoyo_url(url: str) -> str:
         f"?{query}" if query else "")
 
 
+def one(cursor: psycopg.Cursor) -> tuple:
+    """The one row a query that always returns one (an aggregate, SHOW, ...) returned."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the query returned no row")
+    return row
+
+
 def server_version_num(conn: psycopg.Connection) -> int:
     return int(conn.execute("SHOW server_version_num").fetchone()[0])

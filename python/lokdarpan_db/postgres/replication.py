@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 
 from ..errors import UserError
-from .connect import connect
+from .connect import connect, one
 from .embedded import Cluster
 
 
@@ -59,10 +59,10 @@ class StandbyStatus:
 
 
 def standby_status(conn: psycopg.Connection) -> StandbyStatus:
-    return StandbyStatus(*conn.execute(
+    return StandbyStatus(*one(conn.execute(
         "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()::text,"
         " pg_last_wal_replay_lsn()::text,"
-        " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8").fetchone())
+        " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8")))
 
 
 def create_standby(primary: Cluster, pgdata: Path, *, start: bool = True,

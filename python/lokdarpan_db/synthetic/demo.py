@@ -26,7 +26,7 @@ PARTIES = ["BJP", "INC", "BRS", "AIMIM", "TDP", "YSRCP", "JSP", "Independent", "
 PARTY_SPELLINGS = {"BRS": ["BRS", "TRS", "brs"], "INC": ["INC", "Congress", "inc"],
                    "AIMIM": ["AIMIM", "MIM"], "JSP": ["JSP", "Janasena"]}
 EMOTIONS = ["positive", "negative", "neutral", "mixed", "unknown"]
-CLASSIFIER = {"positive": ["Hopeful", "Joy", "Pride", "positive"],
+CLASSIFIER: dict[str, list[str | None]] = {"positive": ["Hopeful", "Joy", "Pride", "positive"],
               "negative": ["Frustrated", "Anger", "Sadness", "Fear", "negative"],
               "neutral": ["neutral", "Informative"], "mixed": ["mixed"], "unknown": ["unknown", None]}
 ISSUES = ["water supply", "drainage", "potholes", "garbage collection", "street lights", "metro rail",
