@@ -18,6 +18,7 @@ from .errors import EXIT_ERROR, UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per ``register`` found in ``commands``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL",
                         help="PostgreSQL URL (default: $DATABASE_URL, else the embedded server)")
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -42,6 +42,7 @@ on conflict do nothing
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--crises", type=int, default=100_000, help="crises in the synthetic history (100000)")
     p.add_argument("--open-every", type=int, default=50, help="one crisis in N is open (50)")
     p.add_argument("--calls", type=int, default=500, help="calls per run, random wards (500)")
@@ -49,6 +50,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    """Run the crisis benchmark and write its section of BENCHMARKS.md."""
     if args.crises < 1 or args.calls < 1 or args.runs < 3 or args.open_every < 1:
         raise UserError("--crises, --calls and --open-every must be positive and --runs at least 3")
     log = logger(args.quiet)

@@ -29,12 +29,14 @@ from .report import machine_description, write_section
 
 
 def add_arguments(parser) -> None:
+    """Add this benchmark's options."""
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-report", action="store_true", help="print, do not write BENCHMARKS.md")
 
 
 def build_sqlite(path: Path, n: int, seed: int = 7) -> None:
+    """Write a SQLite content database of ``n`` articles (with keyword matches and cache rows) to ``path``."""
     rnd = random.Random(seed)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE articles (uri, title, news_source, summary, topic, publication_date,"
@@ -75,6 +77,7 @@ def _timed(fn, *args, **kwargs):
 
 
 def run(args) -> int:
+    """Time import-sqlite (first run, re-run), backup and verified restore; write the dba section of BENCHMARKS.md."""
     admin = resolve_url(args.db)
     root = project_dir(args.project_dir)
     log = logger(args.quiet)

@@ -45,6 +45,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "lines": r.lines, "inserte
 
 
 def data_file(wards: list[str], n: int, seed: int, log) -> Path:
+    """A JSON Lines file of ``n`` demo posts (generated once, cached under /tmp)."""
     path = Path(f"/tmp/lokdarpan-bench-posts-{n}-{seed}.jsonl")
     if not path.exists():
         log(f"generating {n:,} posts -> {path}")
@@ -56,6 +57,7 @@ def data_file(wards: list[str], n: int, seed: int, log) -> Path:
 
 
 def run_once(url: str, path: Path, workers: int, batch: int, now: datetime) -> dict:
+    """Ingest ``path`` in a child process; its timings, counts and peak memory."""
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     proc = subprocess.run([sys.executable, "-c", CHILD, url, str(path), str(workers), str(batch), now.isoformat()],
                           capture_output=True, text=True, env=env, timeout=7200)
@@ -93,6 +95,7 @@ def naive_baseline(url: str, path: Path, rows: int) -> float:
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--sizes", default="1000,145000,1000000", help="comma-separated post counts")
     p.add_argument("--runs", type=int, default=3, help="runs per size (median reported)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -103,6 +106,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    """Time ingestion of a day and of larger files against a naive baseline; write the ingest section of BENCHMARKS.md."""
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)

@@ -76,6 +76,7 @@ select count(*), count(*) filter (where created_at >= %(now)s::timestamptz - int
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--posts", type=int, default=1_000_000)
     p.add_argument("--passes", type=int, default=3, help="calls per ward per function")
     p.add_argument("--clients", type=int, default=50)
@@ -87,6 +88,7 @@ def add_arguments(p) -> None:
 
 
 def generate(url: str, n: int, now: datetime, log) -> float:
+    """Insert ``n`` posts spread over the year before ``now`` into the database at ``url``; returns seconds."""
     t = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set maintenance_work_mem = '512MB'")
@@ -118,6 +120,7 @@ def report_ward_order(url: str, now: datetime, log) -> str:
 
 
 def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> list[float]:
+    """Milliseconds of each call of ``sql`` for every ward, ``passes`` times in shuffled order."""
     out = []
     for _ in range(passes):
         order = wards[:]
@@ -130,6 +133,7 @@ def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> l
 
 
 def pgbench(url: str, clients: int, seconds: int, log) -> dict:
+    """Throughput and latency percentiles of the intelligence call under ``clients`` pgbench clients ({} without pgbench)."""
     exe = shutil.which("pgbench") if not (embedded_bindir() / "pgbench").exists() else str(embedded_bindir() / "pgbench")
     if exe is None:
         return {}
@@ -157,6 +161,7 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
 
 
 def run(args) -> int:
+    """Measure the ward API at scale; write the query section of BENCHMARKS.md."""
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)

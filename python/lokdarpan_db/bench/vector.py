@@ -35,6 +35,7 @@ TARGETS = {384: (0.95, 20.0), 3072: (0.90, 50.0)}
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--n", type=int, default=100_000, help="embeddings per model (default 100000)")
     p.add_argument(
         "--dims",
@@ -229,6 +230,7 @@ def _measure(conn, model: str, qtexts, ward_args, truth, ids, k: int, runs: int)
 
 
 def run(args) -> int:
+    """Measure recall and latency of vector search; write the vector section of BENCHMARKS.md."""
     try:
         import numpy as np
     except ImportError:

@@ -12,6 +12,7 @@ from . import logger, out, project_dir
 
 
 def cmd_backup(args) -> int:
+    """Write a backup and print what its manifest holds."""
     url = resolve_url(args.db, log=logger(args))
     with Progress("backup", enabled=not args.quiet) as bar:
         result = backup(url, Path(args.out), log=bar.step)
@@ -25,6 +26,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    """Restore a backup into a new database, optionally verified; exit 8 when it differs."""
     url = resolve_url(args.db, log=logger(args))
     with Progress("restore", enabled=not args.quiet) as bar:
         report = restore(Path(args.file), url, verify=args.verify, into=args.into,
@@ -43,6 +45,7 @@ def cmd_restore(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the backup and restore commands."""
     p = sub.add_parser("backup", parents=[common],
                        help="pg_dump (custom format) plus a manifest of counts and checksums")
     p.add_argument("--out", default=".", metavar="DIR",

@@ -9,6 +9,7 @@ from .. import bench, console
 
 
 def register(sub, common) -> None:
+    """Add the bench command, one subcommand per benchmark module."""
     p = sub.add_parser("bench", parents=[common], help="run a benchmark and write BENCHMARKS.md")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):

@@ -11,6 +11,7 @@ from . import logger, out
 
 
 def cmd_import_sqlite(args) -> int:
+    """Import a SQLite content database and print the counts per table."""
     url = resolve_url(args.db, log=logger(args))
     with Progress("import-sqlite", total=len(SPECS), enabled=not args.quiet) as bar:
         report = import_sqlite(Path(args.path), url, sample=args.sample, log=bar.step)
@@ -36,6 +37,7 @@ def cmd_import_sqlite(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the import-sqlite command."""
     p = sub.add_parser("import-sqlite", parents=[common],
                        help="import the content application's SQLite database (schema content)")
     p.add_argument("path", metavar="PATH", help="the SQLite database file")

@@ -11,6 +11,7 @@ from . import logger, out
 
 
 def cmd_ingest(args) -> int:
+    """Ingest the files and print the summary."""
     url = resolve_url(args.db, log=logger(args))
     report = ingest_files(url, [Path(f) for f in args.files], args.kind, workers=args.workers,
                           batch_size=args.batch_size, dry_run=args.dry_run,
@@ -21,6 +22,7 @@ def cmd_ingest(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the ingest command."""
     p = sub.add_parser("ingest", parents=[common],
                        help="load posts or e-papers from JSON Lines / CSV files (.gz too)")
     p.add_argument("kind", choices=["posts", "epapers"])

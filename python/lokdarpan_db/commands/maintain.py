@@ -11,6 +11,7 @@ from . import logger, out
 
 
 def cmd_maintain(args) -> int:
+    """Run the daily maintenance and print one line per action."""
     url = resolve_url(args.db, log=logger(args))
     now = None
     if args.now:
@@ -27,6 +28,7 @@ def cmd_maintain(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the maintain command."""
     p = sub.add_parser("maintain", parents=[common],
                        help="create partitions ahead, move default-partition rows, detach old ones, rewrite closed "
                             "months in ward order, refresh views")

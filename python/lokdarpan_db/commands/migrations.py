@@ -17,6 +17,7 @@ def _engine(args) -> Deployer:
 
 
 def cmd_deploy(args) -> int:
+    """Deploy pending changes (or print them with --dry-run)."""
     engine = _engine(args)
     if args.dry_run:
         todo = engine.dry_run(args.to)
@@ -32,6 +33,7 @@ def cmd_deploy(args) -> int:
 
 
 def cmd_revert(args) -> int:
+    """Revert deployed changes after --to (all of them once confirmed)."""
     engine = _engine(args)
     if args.to is None:
         confirm(f"Revert ALL changes from {redact(engine.url)}?", yes=args.yes,
@@ -43,6 +45,7 @@ def cmd_revert(args) -> int:
 
 
 def cmd_rebase(args) -> int:
+    """Revert to --onto, then deploy to --to."""
     engine = _engine(args)
     if args.onto is None and not args.yes:
         raise AbortedError("rebasing from the root reverts every change: pass -y or --onto CHANGE")
@@ -52,6 +55,7 @@ def cmd_rebase(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """Run every deployed change's verify script; exit 1 when one fails."""
     engine = _engine(args)
     failed = 0
     results = engine.verify()
@@ -64,6 +68,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_status(args) -> int:
+    """Print deployed and pending changes."""
     engine = _engine(args)
     rows = engine.status()
     pending = 0
@@ -80,6 +85,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_plan(args) -> int:
+    """Print the plan: changes, dependencies, tags."""
     plan = load_plan(project_dir(args))
     out(args, f"project {plan.project}: {len(plan.changes)} changes ({plan.plan_file})")
     for change in plan.changes:
@@ -90,6 +96,7 @@ def cmd_plan(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Print every problem with what is deployed; exit 3 when there is one."""
     engine = _engine(args)
     problems = engine.check()
     for p in problems:
@@ -100,6 +107,7 @@ def cmd_check(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add deploy, revert, rebase, verify, status, check and plan."""
     p = sub.add_parser("deploy", parents=[common], help="deploy pending changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="deploy up to and including this change")
     p.add_argument("--dry-run", action="store_true",

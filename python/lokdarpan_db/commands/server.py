@@ -8,6 +8,7 @@ from . import out
 
 
 def cmd_server(args) -> int:
+    """Start, stop, describe or locate the embedded server."""
     cluster = Cluster.embedded()
     if args.action == "start":
         cluster.start()
@@ -29,6 +30,7 @@ def cmd_server(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the server command."""
     p = sub.add_parser("server", parents=[common],
                        help="manage the embedded PostgreSQL (data: $LOKDARPAN_PGDATA or "
                             "/var/lib/lokdarpan-db/pgdata as root)")

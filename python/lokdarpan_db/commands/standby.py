@@ -13,6 +13,7 @@ from . import logger, out
 
 
 def cmd_standby(args) -> int:
+    """Create, start, stop or describe a hot standby, or print replication lag."""
     if args.action == "lag":
         url = resolve_url(args.db, log=logger(args))
         with connect(url, autocommit=True) as conn:
@@ -53,6 +54,7 @@ def cmd_standby(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the standby command."""
     p = sub.add_parser("standby", parents=[common],
                        help="hot standby of the embedded server (create/start/stop/status), "
                             "or replication lag (lag)")

@@ -42,6 +42,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 @dataclass
 class Column:
+    """One imported column: its name, its conversion, whether the source must have it."""
+
     name: str
     convert: Callable  # (value, counters) -> python value; raises t.BadValue
     required: bool = False  # must exist in the source table
@@ -73,6 +75,8 @@ TS, SCORE, BOOL = _plain(t.to_timestamp), _plain(t.to_score), _false_when_null
 
 @dataclass
 class TableSpec:
+    """One imported table: its key, its columns, the article it must reference."""
+
     name: str  # the same in SQLite and in schema content
     key: tuple[str, ...]
     columns: list[Column]
@@ -80,6 +84,7 @@ class TableSpec:
 
     @property
     def names(self) -> list[str]:
+        """The column names, in order."""
         return [c.name for c in self.columns]
 
 
@@ -116,6 +121,8 @@ SPECS = [
 
 @dataclass
 class TableCounts:
+    """What happened to one table's rows."""
+
     read: int = 0
     inserted: int = 0
     existing: int = 0  # key already in PostgreSQL (an earlier run, or the application)
@@ -124,12 +131,15 @@ class TableCounts:
     missing_columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        """The counts as a JSON-ready dict."""
         return {"read": self.read, "inserted": self.inserted, "existing": self.existing,
                 "duplicate": self.duplicate, "rejected": self.rejected}
 
 
 @dataclass
 class ImportReport:
+    """The result of one import: counts per table and what validation checked."""
+
     import_id: int
     source: Path
     sha256: str
@@ -142,6 +152,7 @@ class ImportReport:
 
 # -- reading SQLite -------------------------------------------------------------------------
 def open_sqlite(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only as a SQLite database (a UserError when it is not one)."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")

@@ -44,6 +44,8 @@ STAGING = {
 
 @dataclass
 class IngestReport:
+    """Counts and timings of one ingest run."""
+
     files: list[str] = field(default_factory=list)
     batches: int = 0
     lines: int = 0
@@ -56,6 +58,7 @@ class IngestReport:
     dry_run: bool = False
 
     def add(self, lines, inserted, duplicates, rejects: list[tuple[int, str]], timings):
+        """Count one merged batch."""
         self.batches += 1
         self.lines += lines
         self.inserted += inserted
@@ -65,6 +68,7 @@ class IngestReport:
         self.phase_ms.update(timings)
 
     def summary(self) -> str:
+        """The run as a one-screen summary."""
         rate = self.lines / self.seconds if self.seconds else 0.0
         head = "DRY RUN (nothing written): " if self.dry_run else ""
         out = [f"{head}{len(self.files)} file(s), {self.batches} batch(es), {self.lines} lines in "

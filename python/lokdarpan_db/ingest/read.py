@@ -33,6 +33,8 @@ MAX_FIELD = 1_000_000  # characters; longer strings are rejected before reaching
 
 @dataclass
 class Reject:
+    """A line that will not be stored, with its reason code and raw text or bytes."""
+
     line_no: int
     reason: str
     detail: str | None
@@ -42,6 +44,8 @@ class Reject:
 
 @dataclass
 class Batch:
+    """Consecutive lines of one file, parsed into staging rows and rejects."""
+
     kind: str
     source: str
     first_line: int
@@ -55,10 +59,13 @@ class Batch:
 
     @property
     def lines(self) -> int:
+        """Lines read into this batch (staged plus rejected)."""
         return len(self.rows) + len(self.rejects)
 
 
 class LineError(Exception):
+    """Why one line is rejected: a reason code and a detail."""
+
     def __init__(self, reason: str, detail: str | None = None):
         super().__init__(detail or reason)
         self.reason = reason
@@ -66,6 +73,7 @@ class LineError(Exception):
 
 
 def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -74,6 +82,7 @@ def file_sha256(path: Path) -> str:
 
 
 def open_binary(path: Path):
+    """Open a file for reading, decompressing gzip (recognised by its magic bytes)."""
     fh = open(path, "rb")
     magic = fh.read(2)
     fh.seek(0)
@@ -83,6 +92,7 @@ def open_binary(path: Path):
 
 
 def is_csv(path: Path) -> bool:
+    """True when the file name says CSV (.csv or .csv.gz)."""
     name = path.name.lower()
     return name.endswith(".csv") or name.endswith(".csv.gz")
 
@@ -92,6 +102,7 @@ def _show(raw: bytes) -> str:
 
 
 def parse_timestamp(value) -> datetime:
+    """A timestamp field as an aware datetime (naive times are Hyderabad time)."""
     if isinstance(value, bool) or value is None:
         raise LineError("bad_timestamp", f"created_at {value!r}")
     if isinstance(value, (int, float)):
@@ -114,6 +125,7 @@ def parse_timestamp(value) -> datetime:
 
 
 def parse_date(value) -> date:
+    """A date field (YYYY-MM-DD) as a date."""
     if not isinstance(value, str):
         raise LineError("bad_type", f"publication_date is {type(value).__name__}")
     try:
@@ -169,6 +181,7 @@ def fingerprint(city: str | None, author: str | None, created_at: datetime, text
 
 
 def post_row(obj: dict) -> tuple:
+    """A post record as its staging row (raises LineError)."""
     text = obj.get("text")
     if type(text) is not str or "\x00" in text or len(text) > MAX_FIELD:
         text = _text(obj, "text", required=True)
@@ -196,6 +209,7 @@ def post_row(obj: dict) -> tuple:
 
 
 def epaper_row(obj: dict) -> tuple:
+    """An e-paper record as its staging row (raises LineError)."""
     name = _text(obj, "publication_name", required=True)
     pub = obj.get("publication_date")
     if pub in (None, ""):
@@ -287,6 +301,7 @@ def check_header(path: Path, kind: str) -> None:
 
 
 def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[Batch]:
+    """Stream ``path`` as batches of ``batch_size`` lines of ``kind`` (posts or epapers)."""
     import time
 
     check_header(path, kind)

@@ -136,6 +136,7 @@ class Deployer:
             backend.unmark_migrations(unmark)
 
     def deployed_ids(self, conn) -> list[str]:
+        """The deployed change ids, in deploy order."""
         return [d.change_id for d in bookkeeping.deployed(conn)]
 
     # -- checks --------------------------------------------------------------------------------
@@ -194,6 +195,7 @@ class Deployer:
 
     # -- commands ------------------------------------------------------------------------------
     def status(self) -> list[StatusRow]:
+        """Every plan change with its deploy, then deployed changes the plan no longer has."""
         with connect(self.url, autocommit=True) as conn:
             deployed = {d.change_id: d for d in bookkeeping.deployed(conn)}
         rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None))
@@ -202,6 +204,7 @@ class Deployer:
         return rows
 
     def pending(self, to: str | None = None) -> list[Change]:
+        """The plan changes up to ``to`` that are not deployed."""
         with connect(self.url, autocommit=True) as conn:
             done = set(self.deployed_ids(conn))
         last = self._target_index(to)
@@ -219,6 +222,7 @@ class Deployer:
         return [(c, c.read("deploy")) for c in todo]
 
     def deploy(self, to: str | None = None) -> list[Change]:
+        """Deploy the pending changes up to ``to`` (all without it); returns them."""
         with self._locked() as conn:
             self._refuse_if_tampered(conn)
             done = self.deployed_ids(conn)
@@ -298,10 +302,12 @@ class Deployer:
         return results
 
     def check(self) -> list[Problem]:
+        """Every problem with what is deployed (edited or missing scripts, unknown changes, order)."""
         with connect(self.url, autocommit=True) as conn:
             return self.tampered(conn)
 
     def rebase(self, onto: str | None, to: str | None = None) -> tuple[list, list]:
+        """Revert to ``onto``, then deploy to ``to``: (reverted, deployed)."""
         return self.revert(onto), self.deploy(to)
 
     # -- running one change --------------------------------------------------------------------
@@ -332,6 +338,7 @@ class Deployer:
                 f"{len(self.lock_ramp)} attempts ({_first_line(exc)})") from None
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
+        """Deploy one change on ``conn``: its script, its verify, its bookkeeping row."""
         sums = change.checksums()
         body = parse_script(change.read("deploy"), str(change.script("deploy"))).body
         verify = parse_script(change.read("verify"), str(change.script("verify"))).body
@@ -363,6 +370,7 @@ class Deployer:
             bookkeeping.record_deploy(conn, self.plan, change, sums)
 
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
+        """Revert one change on ``conn`` and forget it."""
         body = parse_script(change.read("revert"), str(change.script("revert"))).body
         if transactional:
             self.run_with_ramp(conn, change, "revert", body)

@@ -111,6 +111,7 @@ def tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
 
 
 def table_stats(conn: psycopg.Connection, schema: str, table: str) -> dict:
+    """Row count and an order-independent checksum of one table."""
     q = sql.SQL(
         "SELECT count(*), coalesce(sum(('x' || left(md5(lokdarpan_row::text), 16))::bit(64)"
         "::bigint::numeric), 0)::text FROM {} AS lokdarpan_row").format(
@@ -168,12 +169,14 @@ def apply_db_role_settings(url: str, settings: list, log=lambda msg: None) -> No
 
 
 def integrity(conn: psycopg.Connection) -> list[dict]:
+    """The rows of ops.validate_data_integrity(), as dicts."""
     return [{"check_name": r[0], "status": r[1], "record_count": r[2], "issue": r[3]}
             for r in conn.execute("SELECT check_name, status, record_count, issue_description"
                                   " FROM ops.validate_data_integrity()")]
 
 
 def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -182,18 +185,22 @@ def sha256_file(path: Path) -> str:
 
 
 def manifest_path_for(dump: Path) -> Path:
+    """Where the manifest of a dump lives (beside it, .manifest.json)."""
     return dump.with_name(dump.name + ".manifest.json")
 
 
 # -- backup ---------------------------------------------------------------------------------------
 @dataclass
 class Backup:
+    """A written backup: the dump, its manifest and the manifest's path."""
+
     dump: Path
     manifest_path: Path
     manifest: dict
 
 
 def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
+    """pg_dump the database at ``url`` into ``out_dir`` with a manifest of counts and checksums."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(url) as conn:
@@ -243,6 +250,8 @@ def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
 # -- restore --------------------------------------------------------------------------------------
 @dataclass
 class RestoreReport:
+    """What a restore produced and what its verification found."""
+
     database: str
     url: str
     kept: bool
@@ -253,10 +262,12 @@ class RestoreReport:
 
     @property
     def ok(self) -> bool:
+        """True when verification found no problem."""
         return not self.problems
 
 
 def load_manifest(dump: Path, manifest: Path | None = None) -> dict:
+    """Read and check the manifest of ``dump`` (a DamagedBackupError when missing or not one)."""
     mpath = Path(manifest) if manifest else manifest_path_for(dump)
     try:
         data = json.loads(mpath.read_text())

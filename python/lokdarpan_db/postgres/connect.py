@@ -39,6 +39,7 @@ def resolve_url(db: str | None = None, *, start: bool = True, log=None) -> str:
 
 
 def ensure_database(admin_url: str, name: str) -> None:
+    """Create database ``name`` on the server of ``admin_url`` when it does not exist."""
     with connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
@@ -50,6 +51,7 @@ def ensure_database(admin_url: str, name: str) -> None:
 
 
 def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connection:
+    """A psycopg connection to ``url``; a bad URL or an unreachable server is a ConnectError."""
     try:
         conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
@@ -85,4 +87,5 @@ def one(cursor: psycopg.Cursor) -> tuple:
 
 
 def server_version_num(conn: psycopg.Connection) -> int:
+    """The server's version as a number (e.g. 180001)."""
     return int(conn.execute("SHOW server_version_num").fetchone()[0])

@@ -59,6 +59,7 @@ class StandbyStatus:
 
 
 def standby_status(conn: psycopg.Connection) -> StandbyStatus:
+    """What a standby has received and replayed, and how long ago it replayed."""
     return StandbyStatus(*one(conn.execute(
         "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()::text,"
         " pg_last_wal_replay_lsn()::text,"

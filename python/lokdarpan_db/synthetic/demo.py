@@ -101,6 +101,8 @@ def _pick(rng: random.Random, items: list, cum: list[float]):
 
 
 class PostGenerator:
+    """A seeded source of realistic posts over the given wards."""
+
     def __init__(self, wards: list[str], seed: int = 7, authors: int = 20_000):
         self.rng = random.Random(seed)
         rng = self.rng
@@ -119,6 +121,7 @@ class PostGenerator:
         self._days: tuple | None = None
 
     def post(self, start: datetime, days: int) -> dict:
+        """One post dated within the ``days`` days from ``start``."""
         rng = self.rng
         if self._days is None or self._days[0] != (start, days):
             self._days = ((start, days), list(range(days)),
@@ -142,6 +145,7 @@ class PostGenerator:
                 "epaper_id": None}
 
     def malformed(self, good: dict) -> str:
+        """A damaged copy of ``good`` in one of the ways real feeds break."""
         kind = self.rng.randrange(7)
         if kind == 0:
             return json.dumps(good, ensure_ascii=False)[:-7]  # broken JSON
@@ -158,6 +162,7 @@ class PostGenerator:
         return json.dumps([good["text"]], ensure_ascii=False)  # not an object
 
     def lines(self, n: int, start: datetime, days: int, malformed: float = 0.0) -> Iterator[str]:
+        """``n`` JSON Lines records, a share ``malformed`` of them damaged."""
         for _ in range(n):
             good = self.post(start, days)
             if malformed and self.rng.random() < malformed:
@@ -179,6 +184,7 @@ def write_posts(path: Path | str, n: int, wards: list[str], *, start: datetime, 
 
 
 def load_wards(conn) -> list[str]:
+    """The ward names of the deployed ward registry, sorted."""
     return [r[0] for r in conn.execute("select ward_name from core.ward order by ward_name")]
 
 
