@@ -28,7 +28,7 @@ def db_url(url: str, dbname: str) -> str:
 
 def admin_url(args) -> str:
     """The URL of the maintenance database (postgres) of the server the command line names."""
-    return db_url(resolve_url(args.db, log=logger(getattr(args, 'quiet', False))), "postgres")
+    return db_url(resolve_url(args.db, log=logger(getattr(args, "quiet", False))), "postgres")
 
 
 def ensure_template(admin: str, project_dir: Path, log=print) -> None:
@@ -51,8 +51,7 @@ def fresh_db(admin: str) -> tuple[str, str]:
     """Create a scratch database from the deployed template: (name, url)."""
     name = f"ld_bench_{uuid.uuid4().hex[:8]}"
     with connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name),
-                                                                      sql.Identifier(TEMPLATE)))
+        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(TEMPLATE)))
     return name, db_url(admin, name)
 
 
@@ -70,6 +69,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
     def q(p: float) -> float:
         return s[min(len(s) - 1, max(0, int(round(p * (len(s) - 1)))))]
+
     return {"p50": statistics.median(s), "p95": q(0.95), "p99": q(0.99)}
 
 

@@ -36,9 +36,12 @@ def cmd_revert(args) -> int:
     """Revert deployed changes after --to (all of them once confirmed)."""
     engine = _engine(args)
     if args.to is None:
-        confirm(f"Revert ALL changes from {redact(engine.url)}?", yes=args.yes,
-                cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
-                declined="nothing reverted")
+        confirm(
+            f"Revert ALL changes from {redact(engine.url)}?",
+            yes=args.yes,
+            cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
+            declined="nothing reverted",
+        )
     done = engine.revert(args.to)
     logger(args)(f"reverted {len(done)} change(s)")
     return 0
@@ -60,8 +63,7 @@ def cmd_verify(args) -> int:
     failed = 0
     results = engine.verify()
     for change, error in results:
-        out(args, f"{'ok  ' if error is None else 'FAIL'} {change.change_id}"
-            + ("" if error is None else f": {error}"))
+        out(args, f"{'ok  ' if error is None else 'FAIL'} {change.change_id}" + ("" if error is None else f": {error}"))
         failed += error is not None
     out(args, f"{len(results) - failed} passed, {failed} failed")
     return EXIT_ERROR if failed else 0
@@ -110,10 +112,14 @@ def register(sub, common) -> None:
     """Add deploy, revert, rebase, verify, status, check and plan."""
     p = sub.add_parser("deploy", parents=[common], help="deploy pending changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="deploy up to and including this change")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the changes and SQL that would run; change nothing")
-    p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
-                   help="how long to wait for another run's deploy lock (default 60)")
+    p.add_argument("--dry-run", action="store_true", help="print the changes and SQL that would run; change nothing")
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for another run's deploy lock (default 60)",
+    )
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("revert", parents=[common], help="revert deployed changes")

@@ -88,8 +88,19 @@ def _as_str(v) -> str | None:
 
 
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_WORDY = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y",
-          "%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%B %d, %Y %H:%M", "%b %d, %Y %H:%M"]
+_WORDY = [
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%B %d, %Y %H:%M",
+    "%b %d, %Y %H:%M",
+]
 
 
 def _epoch(x: float) -> dt.datetime:
@@ -256,12 +267,26 @@ def to_json(v, counters: Counters | None = None):
     return _strip_nul(obj)
 
 
-_STATUS_ALIASES = {"": "pending", "new": "pending", "queued": "pending", "pending": "pending",
-                   "processing": "processing", "in_progress": "processing", "running": "processing",
-                   "completed": "completed", "complete": "completed", "done": "completed",
-                   "success": "completed", "ok": "completed", "failed": "failed",
-                   "error": "failed", "failure": "failed", "skipped": "skipped", "skip": "skipped",
-                   "ignored": "skipped"}
+_STATUS_ALIASES = {
+    "": "pending",
+    "new": "pending",
+    "queued": "pending",
+    "pending": "pending",
+    "processing": "processing",
+    "in_progress": "processing",
+    "running": "processing",
+    "completed": "completed",
+    "complete": "completed",
+    "done": "completed",
+    "success": "completed",
+    "ok": "completed",
+    "failed": "failed",
+    "error": "failed",
+    "failure": "failed",
+    "skipped": "skipped",
+    "skip": "skipped",
+    "ignored": "skipped",
+}
 
 
 def to_ingest_status(v, counters: Counters | None = None) -> str:

@@ -138,11 +138,9 @@ def _text(obj: dict, key: str, required: bool = False) -> str | None:
     value = obj.get(key)
     if value is None or (value == "" and not required):
         if required:
-            raise LineError("missing_text" if key in ("text", "raw_text") else "missing_field",
-                            f"{key} is missing")
+            raise LineError("missing_text" if key in ("text", "raw_text") else "missing_field", f"{key} is missing")
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("city", "party",
-                                                                                   "author_name"):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("city", "party", "author_name"):
         value = str(value)
     if not isinstance(value, str):
         raise LineError("bad_type", f"{key} is {type(value).__name__}, not a string")
@@ -204,8 +202,16 @@ def post_row(obj: dict) -> tuple:
     author = _opt(obj, "author_name")
     city = _opt(obj, "city")
     assert text is not None  # required=True
-    return (text, author, city, _opt(obj, "emotion"), _opt(obj, "party"), ts, epaper,
-            fingerprint(city, author, ts, text))
+    return (
+        text,
+        author,
+        city,
+        _opt(obj, "emotion"),
+        _opt(obj, "party"),
+        ts,
+        epaper,
+        fingerprint(city, author, ts, text),
+    )
 
 
 def epaper_row(obj: dict) -> tuple:
@@ -214,8 +220,7 @@ def epaper_row(obj: dict) -> tuple:
     pub = obj.get("publication_date")
     if pub in (None, ""):
         raise LineError("bad_timestamp", "publication_date is missing")
-    return (name, parse_date(pub), _text(obj, "raw_text", required=True), _text(obj, "city"),
-            _text(obj, "party"))
+    return (name, parse_date(pub), _text(obj, "raw_text", required=True), _text(obj, "city"), _text(obj, "party"))
 
 
 def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str, dict | None, LineError | None]]:
@@ -236,14 +241,19 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
             if not body.strip():
                 continue
             if b"\x00" in body:
-                yield line_no, offset, body, "", None, LineError(
-                    "nul_byte", f"NUL byte at column {body.index(0) + 1}")
+                yield line_no, offset, body, "", None, LineError("nul_byte", f"NUL byte at column {body.index(0) + 1}")
                 continue
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield line_no, offset, body, "", None, LineError(
-                    "invalid_utf8", f"invalid UTF-8 at byte {exc.start + 1}")
+                yield (
+                    line_no,
+                    offset,
+                    body,
+                    "",
+                    None,
+                    LineError("invalid_utf8", f"invalid UTF-8 at byte {exc.start + 1}"),
+                )
                 continue
             if csv_mode:
                 try:
@@ -255,8 +265,14 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
                     header = [h.strip().lower() for h in values]
                     continue
                 if len(values) != len(header):
-                    yield line_no, offset, body, text, None, LineError(
-                        "malformed_csv", f"{len(values)} fields, header has {len(header)}")
+                    yield (
+                        line_no,
+                        offset,
+                        body,
+                        text,
+                        None,
+                        LineError("malformed_csv", f"{len(values)} fields, header has {len(header)}"),
+                    )
                     continue
                 yield line_no, offset, body, text, dict(zip(header, values, strict=True)), None
                 continue
@@ -267,8 +283,14 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
                 yield line_no, offset, body, text, None, LineError(reason, str(exc)[:200])
                 continue
             if type(obj) is not dict:
-                yield line_no, offset, body, text, None, LineError(
-                    "not_an_object", f"a JSON {type(obj).__name__}, not an object")
+                yield (
+                    line_no,
+                    offset,
+                    body,
+                    text,
+                    None,
+                    LineError("not_an_object", f"a JSON {type(obj).__name__}, not an object"),
+                )
                 continue
             yield line_no, offset, body, text, obj, None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -293,8 +315,7 @@ def check_header(path: Path, kind: str) -> None:
     if not first:
         return
     header = {h.strip().lower() for h in next(csv.reader([first.decode("utf-8", "replace")]))}
-    need = {"text", "city", "created_at"} if kind == "posts" else {
-        "publication_name", "publication_date", "raw_text"}
+    need = {"text", "city", "created_at"} if kind == "posts" else {"publication_name", "publication_date", "raw_text"}
     missing = sorted(need - header)
     if missing:
         raise UserError(f"{path}: not a {kind} CSV file: its header lacks {', '.join(missing)}")

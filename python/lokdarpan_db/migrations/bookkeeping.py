@@ -82,22 +82,28 @@ def record_deploy(conn: psycopg.Connection, plan: Plan, change: Change, sums: di
     conn.execute(
         f"INSERT INTO {SCHEMA}.change (change_id, name, project, deploy_sha256, revert_sha256,"
         " verify_sha256, planned_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [change.change_id, change.name, plan.project, sums["deploy"], sums["revert"],
-         sums["verify"], change.planned_at],
+        [
+            change.change_id,
+            change.name,
+            plan.project,
+            sums["deploy"],
+            sums["revert"],
+            sums["verify"],
+            change.planned_at,
+        ],
     )
-    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('deploy', %s)",
-                 [change.change_id])
+    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('deploy', %s)", [change.change_id])
 
 
 def record_revert(conn: psycopg.Connection, change: Change) -> None:
     """Forget a reverted change and log the revert."""
     conn.execute(f"DELETE FROM {SCHEMA}.change WHERE change_id = %s", [change.change_id])
-    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('revert', %s)",
-                 [change.change_id])
+    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('revert', %s)", [change.change_id])
 
 
 def record_failure(conn: psycopg.Connection, change: Change, detail: str) -> None:
     """Log a change that failed to deploy."""
     if exists(conn):
-        conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id, detail) VALUES"
-                     " ('fail', %s, %s)", [change.change_id, detail])
+        conn.execute(
+            f"INSERT INTO {SCHEMA}.event (event, change_id, detail) VALUES ('fail', %s, %s)", [change.change_id, detail]
+        )

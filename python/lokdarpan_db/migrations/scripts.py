@@ -38,9 +38,7 @@ def parse_script(text: str, where: str = "script") -> Script:
             header.append(line)
         elif line.strip():
             break
-    requires = [
-        h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)
-    ]
+    requires = [h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)]
     transactional = not _NONTX_RE.match(text)
     if not transactional:
         return Script(text, text, False, header, requires)
