@@ -16,12 +16,11 @@ import os
 import pwd
 import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..retry import retry
+from ..retry import poll, retry
 
 DEFAULT_SETTINGS = {
     "shared_preload_libraries": "'pg_stat_statements'",
@@ -218,11 +217,7 @@ class Cluster:
             return False
         self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop",
                  check=False)
-        for _ in range(100):
-            if not self.running:
-                return True
-            time.sleep(0.1)
-        return not self.running
+        return poll(lambda: not self.running, timeout=10.0, interval=0.1)
 
     def log_tail(self, n: int = 3) -> str:
         """The last ``n`` lines of the server log, on one line."""

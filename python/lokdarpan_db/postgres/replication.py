@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import pwd
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 from ..errors import UserError
+from ..retry import poll
 from .connect import connect, one
 from .embedded import Cluster
 
@@ -123,14 +123,12 @@ def wait_for_replay(primary_url: str, standby_url: str, timeout: float = 60.0) -
     with connect(primary_url, autocommit=True) as p:
         # the insert position: with synchronous_commit = off the write position lags behind it
         target = p.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
-    deadline = time.monotonic() + timeout
     with connect(standby_url, autocommit=True) as s:
-        while True:
-            done = s.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0", [target]).fetchone()[
-                0
-            ]
-            if done:
-                return target
-            if time.monotonic() > deadline:
-                raise UserError(f"the standby has not replayed up to {target} in {timeout:.0f} s")
-            time.sleep(0.05)
+        replayed = poll(
+            lambda: one(s.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0", [target]))[0],
+            timeout=timeout,
+            interval=0.05,
+        )
+    if not replayed:
+        raise UserError(f"the standby has not replayed up to {target} in {timeout:.0f} s")
+    return target
