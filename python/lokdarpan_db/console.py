@@ -151,11 +151,11 @@ class Progress:
             )
             from rich.progress import Progress as RichProgress
 
+            counted = [BarColumn(), MofNCompleteColumn()] if self.total else []  # no bar without a total
             self._rich = RichProgress(
                 SpinnerColumn(),
                 TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
+                *counted,
                 TimeElapsedColumn(),
                 TextColumn("{task.fields[status]}"),
                 console=Console(stderr=True),
