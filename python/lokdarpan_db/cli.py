@@ -18,12 +18,15 @@ from .errors import EXIT_ERROR, UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per ``register`` found in ``commands``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL",
-                        help="PostgreSQL URL (default: $DATABASE_URL, else the embedded server)")
-    common.add_argument("--project-dir", default=None, metavar="DIR",
-                        help="directory holding sqitch.conf and sqitch.plan "
-                             "(default: the installed project)")
+    common.add_argument("--db", metavar="URL", help="PostgreSQL URL (default: $DATABASE_URL, else the embedded server)")
+    common.add_argument(
+        "--project-dir",
+        default=None,
+        metavar="DIR",
+        help="directory holding sqitch.conf and sqitch.plan (default: the installed project)",
+    )
     common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser = argparse.ArgumentParser(
         prog="lokdarpan-db",
@@ -38,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

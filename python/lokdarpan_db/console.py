@@ -70,8 +70,10 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     """The rows as a plain-text table: a header line, a rule, one line per row."""
     cells = [[_cell(v) for v in r] for r in rows]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
 
@@ -111,8 +113,15 @@ class Progress:
     Use as a context manager; ``update`` sets the counts and the status text, ``step`` advances
     by one with a message, ``note`` prints a line without disturbing the bar."""
 
-    def __init__(self, description: str, total: float | None = None, *, enabled: bool = True,
-                 live: bool | None = None, interval: float = 10.0):
+    def __init__(
+        self,
+        description: str,
+        total: float | None = None,
+        *,
+        enabled: bool = True,
+        live: bool | None = None,
+        interval: float = 10.0,
+    ):
         self.description = description
         self.total = total
         self.completed = 0.0
@@ -125,6 +134,7 @@ class Progress:
         self._rich: Any = None
         self._task: Any = None
         self._previous: Progress | None = None
+        self._closed = False
         self._counting = False  # update() was used: the plain mode ends with a summary line
 
     def __enter__(self) -> Progress:
@@ -141,18 +151,30 @@ class Progress:
             )
             from rich.progress import Progress as RichProgress
 
+            counted = [BarColumn(), MofNCompleteColumn()] if self.total else []  # no bar without a total
             self._rich = RichProgress(
-                SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("{task.fields[status]}"),
-                console=Console(stderr=True), transient=False)
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                *counted,
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[status]}"),
+                console=Console(stderr=True),
+                transient=False,
+            )
             self._rich.start()
             self._task = self._rich.add_task(self.description, total=self.total, status="")
-        with _active_lock:
-            self._previous, _active = _active, self
+            with _active_lock:  # only a live bar captures messages (one can be on screen)
+                self._previous, _active = _active, self
         return self
 
-    def update(self, completed: float | None = None, *, advance: float = 0, status: str | None = None,
-               total: float | None = None) -> None:
+    def update(
+        self,
+        completed: float | None = None,
+        *,
+        advance: float = 0,
+        status: str | None = None,
+        total: float | None = None,
+    ) -> None:
         """Set the completed count (or advance it), the status text, or the total."""
         if completed is not None:
             self.completed = completed
@@ -194,15 +216,20 @@ class Progress:
     def _plain_line(self) -> None:
         parts = [f"{self.completed:,.0f}/{self.total:,.0f}"] if self.total else []
         parts += [self.text] if self.text else []
-        print(f"{self.description}: {', '.join(parts)} ({time.monotonic() - self._t0:.0f} s)", file=sys.stderr,
-              flush=True)
+        print(
+            f"{self.description}: {', '.join(parts)} ({time.monotonic() - self._t0:.0f} s)", file=sys.stderr, flush=True
+        )
         self._last_line = time.monotonic()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         global _active
         with _active_lock:
-            _active = self._previous
+            self._closed = True
+            if _active is self:  # bars in other threads may end in any order: skip ended ones
+                previous = self._previous
+                while previous is not None and previous._closed:
+                    previous = previous._previous
+                _active = previous
         if self.live:
             self._rich.stop()
         elif self.enabled and kind is None and self._counting:

@@ -9,9 +9,14 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def retry(attempt: Callable[[int], T], *, pauses: Sequence[float], retry_on: type[BaseException] | tuple[type[BaseException], ...],
-          on_retry: Callable[[int, BaseException], None] | None = None,
-          sleep: Callable[[float], None] = time.sleep) -> T:
+def retry(
+    attempt: Callable[[int], T],
+    *,
+    pauses: Sequence[float],
+    retry_on: type[BaseException] | tuple[type[BaseException], ...],
+    on_retry: Callable[[int, BaseException], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Call ``attempt(n)`` for n = 0, 1, ... until it returns; after an exception of ``retry_on``,
     pause ``pauses[n]`` seconds and try again. ``len(pauses) + 1`` attempts in all: the last
     attempt's exception propagates."""
@@ -27,8 +32,14 @@ def retry(attempt: Callable[[int], T], *, pauses: Sequence[float], retry_on: typ
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def poll(ready: Callable[[], bool], *, timeout: float, interval: float = 0.2,
-         on_wait: Callable[[], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> bool:
+def poll(
+    ready: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.2,
+    on_wait: Callable[[], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
     """Call ``ready()`` every ``interval`` seconds until it is true (returns True) or ``timeout``
     seconds have passed (returns False); ``on_wait`` runs once, before the first pause."""
     deadline = time.monotonic() + timeout

@@ -110,3 +110,14 @@ def test_poll():
                 on_wait=lambda: waits.append(1), sleep=lambda s: None)
     assert len(calls) == 3 and waits == [1]
     assert not poll(lambda: False, timeout=0.05, interval=0.01)
+
+
+def test_bars_ending_out_of_order_in_threads_leave_no_stale_bar(monkeypatch):
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    a = console.Progress("a", live=True).__enter__()
+    b = console.Progress("b", live=True).__enter__()
+    a.__exit__(None, None, None)
+    b.__exit__(None, None, None)
+    assert console._active is None
+    with console.Progress("plain", live=False):
+        assert console._active is None  # a plain bar never captures messages

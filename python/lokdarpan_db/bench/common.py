@@ -20,13 +20,15 @@ TEMPLATE = "ld_bench_template"
 
 
 def db_url(url: str, dbname: str) -> str:
+    """``url`` with its database name replaced by ``dbname``."""
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def admin_url(args) -> str:
-    return db_url(resolve_url(args.db, log=logger(getattr(args, 'quiet', False))), "postgres")
+    """The URL of the maintenance database (postgres) of the server the command line names."""
+    return db_url(resolve_url(args.db, log=logger(getattr(args, "quiet", False))), "postgres")
 
 
 def ensure_template(admin: str, project_dir: Path, log=print) -> None:
@@ -46,28 +48,32 @@ def ensure_template(admin: str, project_dir: Path, log=print) -> None:
 
 
 def fresh_db(admin: str) -> tuple[str, str]:
+    """Create a scratch database from the deployed template: (name, url)."""
     name = f"ld_bench_{uuid.uuid4().hex[:8]}"
     with connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name),
-                                                                      sql.Identifier(TEMPLATE)))
+        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(TEMPLATE)))
     return name, db_url(admin, name)
 
 
 def drop_db(admin: str, name: str) -> None:
+    """Drop a scratch database (its connections are ended)."""
     with connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 of ``values`` (NaN when empty)."""
     if not values:
         return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
     s = sorted(values)
 
     def q(p: float) -> float:
         return s[min(len(s) - 1, max(0, int(round(p * (len(s) - 1)))))]
+
     return {"p50": statistics.median(s), "p95": q(0.95), "p99": q(0.99)}
 
 
 def server_version(url: str) -> str:
+    """The server version string of the database at ``url``."""
     with psycopg.connect(url) as conn:
         return conn.execute("show server_version").fetchone()[0]

@@ -42,6 +42,7 @@ on conflict do nothing
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--crises", type=int, default=100_000, help="crises in the synthetic history (100000)")
     p.add_argument("--open-every", type=int, default=50, help="one crisis in N is open (50)")
     p.add_argument("--calls", type=int, default=500, help="calls per run, random wards (500)")
@@ -49,6 +50,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    """Run the crisis benchmark and write its section of BENCHMARKS.md."""
     if args.crises < 1 or args.calls < 1 or args.runs < 3 or args.open_every < 1:
         raise UserError("--crises, --calls and --open-every must be positive and --runs at least 3")
     log = logger(args.quiet)
@@ -79,16 +81,18 @@ def run(args) -> int:
             p95s.append(times[int(0.95 * (len(times) - 1))])
         scope = conn.execute("select count(*) from crisis.crisis_event_ward").fetchone()[0]
         conn.rollback()
-    md = (f"## crisis: open crises of a ward by priority\n\n"
-          f"`lokdarpan-db bench crisis --crises {args.crises} --open-every {args.open_every} "
-          f"--calls {args.calls} --runs {args.runs}` on {machine_description()}.\n\n"
-          f"History: {args.crises} crises ({scope} ward-scope rows, one crisis in {args.open_every} open); "
-          f"each call returns {statistics.mean(rows):.1f} rows on average.\n\n"
-          f"| measure | value |\n|---|---|\n"
-          f"| median latency per call (median of {args.runs} runs) | {statistics.median(medians):.3f} ms |\n"
-          f"| p95 latency per call (median of {args.runs} runs) | {statistics.median(p95s):.3f} ms |\n\n"
-          f"Client-side round trip through psycopg, including planning; the lookup is a range scan of the "
-          f"partial index of the ward's open scope rows plus a primary-key probe per open crisis.\n")
+    md = (
+        f"## crisis: open crises of a ward by priority\n\n"
+        f"`lokdarpan-db bench crisis --crises {args.crises} --open-every {args.open_every} "
+        f"--calls {args.calls} --runs {args.runs}` on {machine_description()}.\n\n"
+        f"History: {args.crises} crises ({scope} ward-scope rows, one crisis in {args.open_every} open); "
+        f"each call returns {statistics.mean(rows):.1f} rows on average.\n\n"
+        f"| measure | value |\n|---|---|\n"
+        f"| median latency per call (median of {args.runs} runs) | {statistics.median(medians):.3f} ms |\n"
+        f"| p95 latency per call (median of {args.runs} runs) | {statistics.median(p95s):.3f} ms |\n\n"
+        f"Client-side round trip through psycopg, including planning; the lookup is a range scan of the "
+        f"partial index of the ward's open scope rows plus a primary-key probe per open crisis.\n"
+    )
     write_section(project_dir(args.project_dir) / "BENCHMARKS.md", "crisis", md)
     out(md)
     return 0

@@ -33,11 +33,26 @@ from ..project import project_dir
 from .common import admin_url, db_url, drop_db, server_version
 from .report import machine_description, write_section
 
-STRENGTH = ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock",
-            "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"]
-SHORT = {"AccessExclusiveLock": "ACCESS EXCL", "ExclusiveLock": "EXCL", "ShareRowExclusiveLock": "SHARE ROW EXCL",
-         "ShareLock": "SHARE", "ShareUpdateExclusiveLock": "SHARE UPD EXCL", "RowExclusiveLock": "ROW EXCL",
-         "RowShareLock": "ROW SHARE", "AccessShareLock": "ACCESS SHARE"}
+STRENGTH = [
+    "AccessShareLock",
+    "RowShareLock",
+    "RowExclusiveLock",
+    "ShareUpdateExclusiveLock",
+    "ShareLock",
+    "ShareRowExclusiveLock",
+    "ExclusiveLock",
+    "AccessExclusiveLock",
+]
+SHORT = {
+    "AccessExclusiveLock": "ACCESS EXCL",
+    "ExclusiveLock": "EXCL",
+    "ShareRowExclusiveLock": "SHARE ROW EXCL",
+    "ShareLock": "SHARE",
+    "ShareUpdateExclusiveLock": "SHARE UPD EXCL",
+    "RowExclusiveLock": "ROW EXCL",
+    "RowShareLock": "ROW SHARE",
+    "AccessShareLock": "ACCESS SHARE",
+}
 LOCKS = f"""
 select l.mode, l.granted,
        n.nspname || '.' || c.relname as rel
@@ -123,8 +138,7 @@ class LockSampler:
             waited = (s.wait_last - s.wait_first) * 1000 + step if s.wait_first is not None else 0.0
             items.append((STRENGTH.index(mode), held, mode, rel, waited))
         items.sort(key=lambda x: (-x[0], -x[1]))
-        out = [f"{SHORT[m]} {r} {h:.0f}" + (f" (waited {w:.0f})" if w else "")
-               for _, h, m, r, w in items[:limit]]
+        out = [f"{SHORT[m]} {r} {h:.0f}" + (f" (waited {w:.0f})" if w else "") for _, h, m, r, w in items[:limit]]
         if len(items) > limit:
             out.append(f"+{len(items) - limit} more")
         if weak:
@@ -134,6 +148,8 @@ class LockSampler:
 
 @dataclass
 class StepRow:
+    """One deploy or revert step of the walk: its time, locks, longest application wait and errors."""
+
     change: str
     direction: str
     seconds: float
@@ -148,25 +164,40 @@ class StepRow:
 
 
 def add_arguments(p) -> None:
+    """Add the options of ``bench live``."""
     p.add_argument("--posts", type=int, default=1_000_000)
     p.add_argument("--clients", type=int, default=4, help="application clients (default 4)")
     p.add_argument("--rate", type=float, default=10.0, help="statements per second per client (default 10)")
-    p.add_argument("--load-at", default="core/post", metavar="CHANGE",
-                   help="deploy up to this change before loading the posts (default core/post)")
-    p.add_argument("--last", default=None, metavar="CHANGE",
-                   help="walk up to this change only (default: the end of the plan)")
+    p.add_argument(
+        "--load-at",
+        default="core/post",
+        metavar="CHANGE",
+        help="deploy up to this change before loading the posts (default core/post)",
+    )
+    p.add_argument(
+        "--last", default=None, metavar="CHANGE", help="walk up to this change only (default: the end of the plan)"
+    )
     p.add_argument("--sample-ms", type=float, default=20.0, help="pg_locks sampling interval (default 20)")
-    p.add_argument("--lock-budget", type=float, default=60.0, metavar="SECONDS",
-                   help="the lock ramp's budget per change (default 60)")
-    p.add_argument("--spare-ward", action="append", default=[], metavar="WARD",
-                   help="keep the application traffic away from this ward (repeatable); today's verify scripts "
-                        "compare counts of ward Kapra and fail under concurrent Kapra posts")
+    p.add_argument(
+        "--lock-budget",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the lock ramp's budget per change (default 60)",
+    )
+    p.add_argument(
+        "--spare-ward",
+        action="append",
+        default=[],
+        metavar="WARD",
+        help="keep the application traffic away from this ward (repeatable); today's verify scripts "
+        "compare counts of ward Kapra and fail under concurrent Kapra posts",
+    )
     p.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     p.add_argument("--out", default=None)
 
 
-def _step(engine: Deployer, traffic: Traffic, url: str, sample_ms: float, change: str, direction: str,
-          fn) -> StepRow:
+def _step(engine: Deployer, traffic: Traffic, url: str, sample_ms: float, change: str, direction: str, fn) -> StepRow:
     retries = engine.lock_retries
     failed = None
     with LockSampler(url, sample_ms / 1000) as sampler:
@@ -179,10 +210,19 @@ def _step(engine: Deployer, traffic: Traffic, url: str, sample_ms: float, change
     time.sleep(0.05)  # statements in flight at the end complete inside the window
     stats = traffic.window(t0, time.monotonic())
     worst = max(stats.values(), key=lambda k: k.max_ms, default=None)
-    return StepRow(change, direction, t1 - t0, engine.lock_retries - retries, sampler.summary(),
-                   worst.max_ms if worst else 0.0, worst.kind if worst else "",
-                   sum(k.count for k in stats.values()), traffic.errors_between(t0, time.monotonic()), failed,
-                   t0 - traffic.t0)
+    return StepRow(
+        change,
+        direction,
+        t1 - t0,
+        engine.lock_retries - retries,
+        sampler.summary(),
+        worst.max_ms if worst else 0.0,
+        worst.kind if worst else "",
+        sum(k.count for k in stats.values()),
+        traffic.errors_between(t0, time.monotonic()),
+        failed,
+        t0 - traffic.t0,
+    )
 
 
 def run(args) -> int:
@@ -208,11 +248,18 @@ def run(args) -> int:
         log(f"deploying up to {plan.changes[load_at].change_id} into {name}")
         engine.deploy(plan_target(plan, load_at))
         from .query import generate
+
         now = datetime.now(UTC)
         log(f"generating {args.posts:,} posts")
         gen_s = generate(url, args.posts, now, log)
-        traffic = Traffic(url, clients=args.clients, rate=args.rate, duration=6 * 3600, statement_timeout_ms=30_000,
-                          spare_wards=tuple(args.spare_ward))
+        traffic = Traffic(
+            url,
+            clients=args.clients,
+            rate=args.rate,
+            duration=6 * 3600,
+            statement_timeout_ms=30_000,
+            spare_wards=tuple(args.spare_ward),
+        )
         traffic.start()
         time.sleep(5)  # the application alone: the machine's noise
         quiet = traffic.window(traffic.t0, time.monotonic())
@@ -221,8 +268,9 @@ def run(args) -> int:
         for i in range(load_at + 1, last + 1):
             cid = plan.changes[i].change_id
             log(f"deploy {cid}")
-            row = _step(engine, traffic, url, args.sample_ms, cid, "deploy",
-                        lambda i=i: engine.deploy(plan_target(plan, i)))
+            row = _step(
+                engine, traffic, url, args.sample_ms, cid, "deploy", lambda i=i: engine.deploy(plan_target(plan, i))
+            )
             rows.append(row)
             if row.failed:
                 log(f"  failed: {row.failed}")
@@ -231,8 +279,9 @@ def run(args) -> int:
         for i in range(top, base, -1):
             cid = plan.changes[i].change_id
             log(f"revert {cid}")
-            row = _step(engine, traffic, url, args.sample_ms, cid, "revert",
-                        lambda i=i: engine.revert(plan_target(plan, i - 1)))
+            row = _step(
+                engine, traffic, url, args.sample_ms, cid, "revert", lambda i=i: engine.revert(plan_target(plan, i - 1))
+            )
             rows.append(row)
             if row.failed:
                 log(f"  failed: {row.failed}")
@@ -257,7 +306,8 @@ def run(args) -> int:
         f"{args.posts:,} posts loaded at `{plan.changes[load_at].change_id}` in {gen_s:.0f} s; then "
         f"{args.clients} application clients x {args.rate:g} statements/s (the harness's mix: ward API once "
         "deployed, feed reads, single and batched inserts, ingest batches, alert updates"
-        + (f"; wards spared: {', '.join(args.spare_ward)}" if args.spare_ward else "") + "). With nothing "
+        + (f"; wards spared: {', '.join(args.spare_ward)}" if args.spare_ward else "")
+        + "). With nothing "
         f"deploying (5 s): worst p99 of a statement kind {qp99:.0f} ms, longest "
         f"{qmax.max_ms if qmax else 0:.0f} ms ({qmax.kind if qmax else ''}).",
         f"Application: {sum(k.count for k in result.kinds.values()):,} statements, {len(app)} failed, "
@@ -277,8 +327,10 @@ def run(args) -> int:
         n_app = sum(1 for e in r.errors if not e.vanished)
         status = f" **failed: {r.failed}**" if r.failed else ""
         raced = len(r.errors) - n_app
-        lines.append(f"| {r.change} | {r.direction}{status} | {r.at:.0f} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
-                     f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app}" + (f" (+{raced} raced a revert)" if raced else "") + " |")
+        lines.append(
+            f"| {r.change} | {r.direction}{status} | {r.at:.0f} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
+            f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app}" + (f" (+{raced} raced a revert)" if raced else "") + " |"
+        )
     if app:
         lines += ["", "Application errors (first 10):", ""]
         lines += [f"* {e.kind} at {e.at:.1f} s ({e.wall}): [{e.sqlstate}] {e.message}" for e in app[:10]]
@@ -286,7 +338,11 @@ def run(args) -> int:
         lines += ["", "Missing writes (first 10): " + "; ".join(missing[:10])]
     lines += ["", "Per statement kind over the whole walk:", "", result.table()]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    write_section(out, f"live-{args.posts}", f"## Deploy and revert under traffic at {args.posts:,} posts "
-                  f"(`lokdarpan-db bench live`)\n\n" + "\n".join(lines))
+    write_section(
+        out,
+        f"live-{args.posts}",
+        f"## Deploy and revert under traffic at {args.posts:,} posts "
+        f"(`lokdarpan-db bench live`)\n\n" + "\n".join(lines),
+    )
     console.out("\n".join(lines))
     return 1 if any(r.failed for r in rows) or app or missing else 0

@@ -25,6 +25,7 @@ from psycopg.conninfo import conninfo_to_dict
 from ..console import logger
 from ..errors import UserError
 from ..ops.maintenance import order_closed_months
+from ..postgres.connect import one
 from ..postgres.embedded import embedded_bindir
 from ..project import project_dir
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
@@ -75,6 +76,7 @@ select count(*), count(*) filter (where created_at >= %(now)s::timestamptz - int
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--posts", type=int, default=1_000_000)
     p.add_argument("--passes", type=int, default=3, help="calls per ward per function")
     p.add_argument("--clients", type=int, default=50)
@@ -86,6 +88,7 @@ def add_arguments(p) -> None:
 
 
 def generate(url: str, n: int, now: datetime, log) -> float:
+    """Insert ``n`` posts spread over the year before ``now`` into the database at ``url``; returns seconds."""
     t = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set maintenance_work_mem = '512MB'")
@@ -117,6 +120,7 @@ def report_ward_order(url: str, now: datetime, log) -> str:
 
 
 def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> list[float]:
+    """Milliseconds of each call of ``sql`` for every ward, ``passes`` times in shuffled order."""
     out = []
     for _ in range(passes):
         order = wards[:]
@@ -129,6 +133,7 @@ def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> l
 
 
 def pgbench(url: str, clients: int, seconds: int, log) -> dict:
+    """Throughput and latency percentiles of the intelligence call under ``clients`` pgbench clients ({} without pgbench)."""
     exe = shutil.which("pgbench") if not (embedded_bindir() / "pgbench").exists() else str(embedded_bindir() / "pgbench")
     if exe is None:
         return {}
@@ -139,8 +144,8 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
                           "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n")
         # -M prepared: clients reuse their plans, as a pooled application with prepared statements does
         cmd = [exe, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
-               "--log-prefix", str(Path(tmp) / "log"), "-h", p.get("host", "localhost"),
-               "-p", str(p.get("port", 5432)), "-U", p.get("user", "postgres"), p["dbname"]]
+               "--log-prefix", str(Path(tmp) / "log"), "-h", str(p.get("host", "localhost")),
+               "-p", str(p.get("port", 5432)), "-U", str(p.get("user", "postgres")), str(p["dbname"])]
         log(f"  pgbench: {clients} clients for {seconds} s")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
         if proc.returncode != 0:
@@ -156,13 +161,14 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
 
 
 def run(args) -> int:
+    """Measure the ward API at scale; write the query section of BENCHMARKS.md."""
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
     if args.database:
         name, url = args.database, db_url(admin, args.database)
         with psycopg.connect(url, autocommit=True) as conn:
-            n, last = conn.execute("select count(*), max(created_at) from core.post").fetchone()
+            n, last = one(conn.execute("select count(*), max(created_at) from core.post"))
         if not n:
             raise UserError(f"database {name} has no posts: generate one with --keep first")
         args.posts, now, gen_s, args.keep = n, last + timedelta(seconds=1), None, True

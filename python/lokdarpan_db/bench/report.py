@@ -10,6 +10,7 @@ from pathlib import Path
 
 
 def machine_description() -> str:
+    """One line describing this machine: cores, CPU model, memory, kernel."""
     mem = ""
     try:
         with open("/proc/meminfo") as fh:

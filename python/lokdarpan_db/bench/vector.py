@@ -17,6 +17,7 @@ import statistics
 import struct
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -34,6 +35,7 @@ TARGETS = {384: (0.95, 20.0), 3072: (0.90, 50.0)}
 
 
 def add_arguments(p) -> None:
+    """Add this benchmark's options."""
     p.add_argument("--n", type=int, default=100_000, help="embeddings per model (default 100000)")
     p.add_argument(
         "--dims",
@@ -46,9 +48,7 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--m", type=int, default=16, help="HNSW m")
     p.add_argument("--ef-construction", type=int, default=64, help="HNSW ef_construction")
-    p.add_argument(
-        "--ef-search", type=int, default=None, help="override ai.embedding_model.ef_search for the run"
-    )
+    p.add_argument("--ef-search", type=int, default=None, help="override ai.embedding_model.ef_search for the run")
     p.add_argument("--maintenance-work-mem", default="4GB")
     p.add_argument(
         "--random",
@@ -91,9 +91,7 @@ def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = Fa
     """(vectors, wards, texts, queries, query_wards) for one model."""
     import numpy as np
 
-    wards = [
-        r[0] for r in conn.execute("select ward_name from core.ward order by ward_no nulls last, ward_name")
-    ]
+    wards = [r[0] for r in conn.execute("select ward_name from core.ward order by ward_no nulls last, ward_name")]
     if dims == 384 and not random_only:
         from ..synthetic.texts import embed_texts, generate_texts
 
@@ -112,7 +110,7 @@ def _dataset(conn, dims: int, n: int, nq: int, seed: int, random_only: bool = Fa
     return vecs, dw, [f"random {dims}-d vector {i}" for i in range(n)], qvecs, qw
 
 
-def _load(conn, model: str, dims: int, vecs, wards, texts, seed: int) -> tuple[float, object]:
+def _load(conn, model: str, dims: int, vecs, wards, texts, seed: int) -> tuple[float, Any]:
     """COPY the rows (2 % already expired); returns (seconds, expired mask)."""
     import numpy as np
 
@@ -180,9 +178,7 @@ def _exact(vecs, qvecs, eligible, k: int):
 def _access_path(conn, model: str, qtext: str, ward) -> str:
     """How the planner reaches the rows for this query: the index it scans, or seq scan."""
     query = conn.execute("select ai.similar_content_sql(%s)", [model]).fetchone()[0]
-    conn.execute(
-        "prepare bench_q (extensions.vector, text, integer, double precision, timestamptz) as " + query
-    )
+    conn.execute("prepare bench_q (extensions.vector, text, integer, double precision, timestamptz) as " + query)
     try:
         plan = conn.execute(
             sql.SQL("explain (format json) execute bench_q({}, {}, 10, -1, now())").format(
@@ -228,6 +224,7 @@ def _measure(conn, model: str, qtexts, ward_args, truth, ids, k: int, runs: int)
 
 
 def run(args) -> int:
+    """Measure recall and latency of vector search; write the vector section of BENCHMARKS.md."""
     try:
         import numpy as np
     except ImportError:
@@ -235,18 +232,14 @@ def run(args) -> int:
     dims_list = [int(d) for d in str(args.dims).split(",") if d.strip()]
     for d in dims_list:
         if d not in MODELS:
-            raise UserError(
-                f"--dims: {d} is not a registered model dimension ({', '.join(map(str, MODELS))})"
-            )
+            raise UserError(f"--dims: {d} is not a registered model dimension ({', '.join(map(str, MODELS))})")
     if args.n < args.k * 10 or args.queries < 1:
         raise UserError("--n must be at least 10 * k and --queries at least 1")
     scratch = _scratch(args)
     rows = []
     try:
         with connect(scratch) as conn:
-            conn.execute(
-                sql.SQL("set maintenance_work_mem = {}").format(sql.Literal(args.maintenance_work_mem))
-            )
+            conn.execute(sql.SQL("set maintenance_work_mem = {}").format(sql.Literal(args.maintenance_work_mem)))
             conn.execute("set max_parallel_maintenance_workers = 1")
             conn.commit()
             for dims in dims_list:
@@ -256,12 +249,10 @@ def run(args) -> int:
                         "update ai.embedding_model set ef_search = %s where model_name = %s",
                         [args.ef_search, model],
                     )
-                ef = conn.execute(
-                    "select ef_search from ai.embedding_model where model_name = %s", [model]
-                ).fetchone()[0]
-                vecs, wards, texts, qvecs, qwards = _dataset(
-                    conn, dims, args.n, args.queries, args.seed, args.random
-                )
+                ef = conn.execute("select ef_search from ai.embedding_model where model_name = %s", [model]).fetchone()[
+                    0
+                ]
+                vecs, wards, texts, qvecs, qwards = _dataset(conn, dims, args.n, args.queries, args.seed, args.random)
                 index = conn.execute("select ai.embedding_index_name(%s)", [model]).fetchone()[0]
                 ddl = conn.execute(
                     "select ai.embedding_index_ddl(%s, %s, %s)", [model, args.m, args.ef_construction]
@@ -292,9 +283,7 @@ def run(args) -> int:
                     _access_path(conn, model, qtexts[0], None),
                     _access_path(conn, model, qtexts[0], qwards[0]),
                 )
-                res_all = _measure(
-                    conn, model, qtexts, [None] * len(qtexts), truth_all, ids, args.k, args.runs
-                )
+                res_all = _measure(conn, model, qtexts, [None] * len(qtexts), truth_all, ids, args.k, args.runs)
                 res_ward = _measure(conn, model, qtexts, qwards, truth_ward, ids, args.k, args.runs)
                 conn.rollback()
                 data = "random mixture" if (dims != 384 or args.random) else "real text"
@@ -305,9 +294,7 @@ def run(args) -> int:
         if not args.keep:
             url = resolve_url(args.db)
             with connect(url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(SCRATCH_DB))
-                )
+                conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(SCRATCH_DB)))
     md = _report(args, rows)
     if not args.quiet or args.no_report:
         print(md)
@@ -365,9 +352,7 @@ def _markdown(args, rows, keep=([], [])) -> str:
     lines.extend(keep[0])
     paths = list(keep[1])
     for dims, data, model, ef, load_s, build_s, size, (r, p50, p95), (wr, wp50, wp95), path in rows:
-        paths.append(
-            f"- {dims} dims, {data}: plan without ward filter: `{path[0]}`; with ward filter: `{path[1]}`."
-        )
+        paths.append(f"- {dims} dims, {data}: plan without ward filter: `{path[0]}`; with ward filter: `{path[1]}`.")
         kind = "hnsw halfvec" if dims > 2000 else "hnsw vector"
         target = TARGETS.get(dims)
         verdict = "—"
@@ -379,6 +364,4 @@ def _markdown(args, rows, keep=([], [])) -> str:
             f"| {size / 2**20:.0f} "
             f"| {r:.3f} | {p50:.2f} | {p95:.2f} | {wr:.3f} | {wp50:.2f} | {wp95:.2f} | {verdict} |"
         )
-    return "\n".join(
-        lines + ["", "Access paths chosen by the planner (EXPLAIN of the function's query):", ""] + paths
-    )
+    return "\n".join(lines + ["", "Access paths chosen by the planner (EXPLAIN of the function's query):", ""] + paths)

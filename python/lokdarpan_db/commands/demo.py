@@ -14,8 +14,16 @@ def cmd_demo(args) -> int:
     log = logger(args)
     url = resolve_url(args.db, log=log)
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    report = load_demo(url, args.posts, days=args.days, now=now, seed=args.seed, malformed=args.malformed,
-                       workers=args.workers, log=log)
+    report = load_demo(
+        url,
+        args.posts,
+        days=args.days,
+        now=now,
+        seed=args.seed,
+        malformed=args.malformed,
+        workers=args.workers,
+        log=log,
+    )
     out(args, report.summary())
     return 0
 

@@ -17,13 +17,14 @@ def cmd_health(args) -> int:
     """Print the health table; exit 8 on FAIL/CRITICAL."""
     url = resolve_url(args.db, log=logger(args))
     rows = health(url, args.slow_ms)
-    print_table(("section", "check", "status", "value", "detail"),
-                [(r.section, r.name, r.status, r.value, r.detail) for r in rows])
+    print_table(
+        ("section", "check", "status", "value", "detail"),
+        [(r.section, r.name, r.status, r.value, r.detail) for r in rows],
+    )
     failing = [r for r in rows if r.failing]
     out(
         args,
-        f"{len(rows)} rows, {len(failing)} FAIL/CRITICAL, "
-        f"{sum(r.status == 'WARN' for r in rows)} WARN ({redact(url)})",
+        f"{len(rows)} rows, {len(failing)} FAIL/CRITICAL, {sum(r.status == 'WARN' for r in rows)} WARN ({redact(url)})",
     )
     return EXIT_HEALTH if failing else 0
 

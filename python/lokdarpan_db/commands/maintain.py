@@ -11,6 +11,7 @@ from . import logger, out
 
 
 def cmd_maintain(args) -> int:
+    """Run the daily maintenance and print one line per action."""
     url = resolve_url(args.db, log=logger(args))
     now = None
     if args.now:
@@ -27,9 +28,13 @@ def cmd_maintain(args) -> int:
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("maintain", parents=[common],
-                       help="create partitions ahead, move default-partition rows, detach old ones, rewrite closed "
-                            "months in ward order, refresh views")
+    """Add the maintain command."""
+    p = sub.add_parser(
+        "maintain",
+        parents=[common],
+        help="create partitions ahead, move default-partition rows, detach old ones, rewrite closed "
+        "months in ward order, refresh views",
+    )
     p.add_argument("--now", help="act as if it were this time (ISO 8601); default: the server's now()")
     p.add_argument("--no-refresh", action="store_true", help="do not refresh the analytics materialized views")
     p.set_defaults(func=cmd_maintain)

@@ -14,11 +14,17 @@ def _engine(args) -> Deployer:
     log = logger(args)
     url = resolve_url(args.db, log=log)
     budget = getattr(args, "lock_budget", None)
-    return Deployer(url, project_dir(args), log=log, lock_wait=getattr(args, "lock_wait", 60.0),
-                    lock_ramp=LockRamp(budget_s=budget) if budget is not None else None)
+    return Deployer(
+        url,
+        project_dir(args),
+        log=log,
+        lock_wait=getattr(args, "lock_wait", 60.0),
+        lock_ramp=LockRamp(budget_s=budget) if budget is not None else None,
+    )
 
 
 def cmd_deploy(args) -> int:
+    """Deploy pending changes (or print them with --dry-run)."""
     engine = _engine(args)
     if args.dry_run:
         todo = engine.dry_run(args.to)
@@ -34,17 +40,22 @@ def cmd_deploy(args) -> int:
 
 
 def cmd_revert(args) -> int:
+    """Revert deployed changes after --to (all of them once confirmed)."""
     engine = _engine(args)
     if args.to is None:
-        confirm(f"Revert ALL changes from {redact(engine.url)}?", yes=args.yes,
-                cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
-                declined="nothing reverted")
+        confirm(
+            f"Revert ALL changes from {redact(engine.url)}?",
+            yes=args.yes,
+            cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
+            declined="nothing reverted",
+        )
     done = engine.revert(args.to)
     logger(args)(f"reverted {len(done)} change(s)")
     return 0
 
 
 def cmd_rebase(args) -> int:
+    """Revert to --onto, then deploy to --to."""
     engine = _engine(args)
     if args.onto is None and not args.yes:
         raise AbortedError("rebasing from the root reverts every change: pass -y or --onto CHANGE")
@@ -54,18 +65,19 @@ def cmd_rebase(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """Run every deployed change's verify script; exit 1 when one fails."""
     engine = _engine(args)
     failed = 0
     results = engine.verify()
     for change, error in results:
-        out(args, f"{'ok  ' if error is None else 'FAIL'} {change.change_id}"
-            + ("" if error is None else f": {error}"))
+        out(args, f"{'ok  ' if error is None else 'FAIL'} {change.change_id}" + ("" if error is None else f": {error}"))
         failed += error is not None
     out(args, f"{len(results) - failed} passed, {failed} failed")
     return EXIT_ERROR if failed else 0
 
 
 def cmd_status(args) -> int:
+    """Print deployed and pending changes."""
     engine = _engine(args)
     rows = engine.status()
     pending = 0
@@ -82,6 +94,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_plan(args) -> int:
+    """Print the plan: changes, dependencies, tags."""
     plan = load_plan(project_dir(args))
     out(args, f"project {plan.project}: {len(plan.changes)} changes ({plan.plan_file})")
     for change in plan.changes:
@@ -92,6 +105,7 @@ def cmd_plan(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Print every problem with what is deployed; exit 3 when there is one."""
     engine = _engine(args)
     problems = engine.check()
     for p in problems:
@@ -102,22 +116,37 @@ def cmd_check(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add deploy, revert, rebase, verify, status, check and plan."""
     p = sub.add_parser("deploy", parents=[common], help="deploy pending changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="deploy up to and including this change")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the changes and SQL that would run; change nothing")
-    p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
-                   help="how long to wait for another run's deploy lock (default 60)")
-    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
-                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
+    p.add_argument("--dry-run", action="store_true", help="print the changes and SQL that would run; change nothing")
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for another run's deploy lock (default 60)",
+    )
+    p.add_argument(
+        "--lock-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long one change may retry its short lock attempts before exit 4 (default 60)",
+    )
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("revert", parents=[common], help="revert deployed changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="keep this change, revert what follows")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask before reverting all")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
-    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
-                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
+    p.add_argument(
+        "--lock-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long one change may retry its short lock attempts before exit 4 (default 60)",
+    )
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("rebase", parents=[common], help="revert to a change, then deploy again")
@@ -125,8 +154,13 @@ def register(sub, common) -> None:
     p.add_argument("--to", metavar="CHANGE|@TAG", help="then deploy up to this change")
     p.add_argument("-y", "--yes", action="store_true")
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
-    p.add_argument("--lock-budget", type=float, default=None, metavar="SECONDS",
-                   help="how long one change may retry its short lock attempts before exit 4 (default 60)")
+    p.add_argument(
+        "--lock-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long one change may retry its short lock attempts before exit 4 (default 60)",
+    )
     p.set_defaults(func=cmd_rebase)
 
     for name, func, text in [

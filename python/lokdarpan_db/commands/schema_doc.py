@@ -12,6 +12,7 @@ from . import logger, project_dir
 
 
 def cmd_schema_doc(args) -> int:
+    """Write (or with --check compare) the generated schema reference."""
     log = logger(args)
     root = project_dir(args)
     url = resolve_url(args.db, log=log)
@@ -19,8 +20,10 @@ def cmd_schema_doc(args) -> int:
         with connect(url) as conn:
             schemas = read_catalog(conn)
         if not schemas:
-            raise UserError(f"{redact(url)} holds no module schema: deploy the plan first "
-                            "(or leave out --deployed to document the plan)")
+            raise UserError(
+                f"{redact(url)} holds no module schema: deploy the plan first "
+                "(or leave out --deployed to document the plan)"
+            )
         text = render(schemas)
     else:
         text = generate_from_plan(url, root, log=log)
@@ -33,9 +36,11 @@ def cmd_schema_doc(args) -> int:
         diff = first_difference(target.read_text(encoding="utf-8"), text)
         if diff is not None:
             line, have, want = diff
-            print(f"lokdarpan-db schema-doc: {target} is out of date at line {line}: it has "
-                  f"{have!r}, the schema gives {want!r} (run {COMMAND} to regenerate it)",
-                  file=sys.stderr)
+            print(
+                f"lokdarpan-db schema-doc: {target} is out of date at line {line}: it has "
+                f"{have!r}, the schema gives {want!r} (run {COMMAND} to regenerate it)",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         log(f"{target} is up to date")
         return 0
@@ -52,16 +57,26 @@ def cmd_schema_doc(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the schema-doc command."""
     p = sub.add_parser(
-        "schema-doc", parents=[common],
+        "schema-doc",
+        parents=[common],
         help="write docs/schema.md, the reference of the live schema (--check: is it up to date?)",
         description="Deploy the plan into a scratch database on the server (--db, $DATABASE_URL, "
-                    "else the embedded one), write the reference of its schema from the catalog and "
-                    "the COMMENT ONs, and drop the scratch database.")
-    p.add_argument("--out", metavar="FILE",
-                   help="where to write it (default: docs/schema.md of the project; - for stdout)")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 naming the first differing line when FILE is out of date")
-    p.add_argument("--deployed", action="store_true",
-                   help="document the database --db names as it is, instead of a scratch deploy of the plan")
+        "else the embedded one), write the reference of its schema from the catalog and "
+        "the COMMENT ONs, and drop the scratch database.",
+    )
+    p.add_argument(
+        "--out", metavar="FILE", help="where to write it (default: docs/schema.md of the project; - for stdout)"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming the first differing line when FILE is out of date",
+    )
+    p.add_argument(
+        "--deployed",
+        action="store_true",
+        help="document the database --db names as it is, instead of a scratch deploy of the plan",
+    )
     p.set_defaults(func=cmd_schema_doc)

@@ -8,6 +8,7 @@ from . import out
 
 
 def cmd_server(args) -> int:
+    """Start, stop, describe or locate the embedded server."""
     cluster = Cluster.embedded()
     if args.action == "start":
         cluster.start()
@@ -18,8 +19,7 @@ def cmd_server(args) -> int:
         out(args, "stopped" if stopped else f"not running (data {cluster.pgdata})")
     elif args.action == "status":
         if cluster.running:
-            out(args, f"running, pid {cluster.pid_info()[0]}, port {cluster.port}, "
-                      f"data {cluster.pgdata}")
+            out(args, f"running, pid {cluster.pid_info()[0]}, port {cluster.port}, data {cluster.pgdata}")
         else:
             out(args, f"not running (data {cluster.pgdata})")
             return 1
@@ -29,8 +29,11 @@ def cmd_server(args) -> int:
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("server", parents=[common],
-                       help="manage the embedded PostgreSQL (data: $LOKDARPAN_PGDATA or "
-                            "/var/lib/lokdarpan-db/pgdata as root)")
+    """Add the server command."""
+    p = sub.add_parser(
+        "server",
+        parents=[common],
+        help="manage the embedded PostgreSQL (data: $LOKDARPAN_PGDATA or /var/lib/lokdarpan-db/pgdata as root)",
+    )
     p.add_argument("action", choices=["start", "stop", "status", "url"])
     p.set_defaults(func=cmd_server)

@@ -13,22 +13,29 @@ from . import logger, out
 
 
 def cmd_standby(args) -> int:
+    """Create, start, stop or describe a hot standby, or print replication lag."""
     if args.action == "lag":
         url = resolve_url(args.db, log=logger(args))
         with connect(url, autocommit=True) as conn:
             if conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
                 st = standby_status(conn)
-                out(args, f"standby: received {st.receive_lsn}, replayed {st.replay_lsn}, "
-                          f"last replayed transaction {st.replay_delay_s} s ago")
+                out(
+                    args,
+                    f"standby: received {st.receive_lsn}, replayed {st.replay_lsn}, "
+                    f"last replayed transaction {st.replay_delay_s} s ago",
+                )
                 return 0
             lags = replication_lag(conn)
         if not lags:
             out(args, "no standby is connected")
             return 1
         for lag in lags:
-            out(args, f"{lag.application_name}: {lag.state} ({lag.sync_state}), replay lag "
-                      f"{lag.replay_lag_bytes} bytes, {lag.replay_lag_s} s (write "
-                      f"{lag.write_lag_s} s, flush {lag.flush_lag_s} s)")
+            out(
+                args,
+                f"{lag.application_name}: {lag.state} ({lag.sync_state}), replay lag "
+                f"{lag.replay_lag_bytes} bytes, {lag.replay_lag_s} s (write "
+                f"{lag.write_lag_s} s, flush {lag.flush_lag_s} s)",
+            )
         return 0
     if not args.data:
         raise UserError(f"standby {args.action} needs --data DIR (the standby's data directory)")
@@ -53,9 +60,12 @@ def cmd_standby(args) -> int:
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("standby", parents=[common],
-                       help="hot standby of the embedded server (create/start/stop/status), "
-                            "or replication lag (lag)")
+    """Add the standby command."""
+    p = sub.add_parser(
+        "standby",
+        parents=[common],
+        help="hot standby of the embedded server (create/start/stop/status), or replication lag (lag)",
+    )
     p.add_argument("action", choices=["create", "start", "stop", "status", "lag"])
     p.add_argument("--data", metavar="DIR", help="the standby's data directory")
     p.set_defaults(func=cmd_standby)

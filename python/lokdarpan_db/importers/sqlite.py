@@ -42,6 +42,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 @dataclass
 class Column:
+    """One imported column: its name, its conversion, whether the source must have it."""
+
     name: str
     convert: Callable  # (value, counters) -> python value; raises t.BadValue
     required: bool = False  # must exist in the source table
@@ -73,6 +75,8 @@ TS, SCORE, BOOL = _plain(t.to_timestamp), _plain(t.to_score), _false_when_null
 
 @dataclass
 class TableSpec:
+    """One imported table: its key, its columns, the article it must reference."""
+
     name: str  # the same in SQLite and in schema content
     key: tuple[str, ...]
     columns: list[Column]
@@ -80,42 +84,98 @@ class TableSpec:
 
     @property
     def names(self) -> list[str]:
+        """The column names, in order."""
         return [c.name for c in self.columns]
 
 
-ARTICLE_TEXT = ["title", "news_source", "summary", "topic", "category", "sentiment",
-                "sentiment_explanation", "future_signal", "future_signal_explanation",
-                "time_to_impact", "time_to_impact_explanation", "driver_type",
-                "driver_type_explanation", "bias", "factual_reporting", "mbfc_credibility_rating",
-                "bias_source", "bias_country", "press_freedom", "media_type", "popularity",
-                "quality_issues"]
+ARTICLE_TEXT = [
+    "title",
+    "news_source",
+    "summary",
+    "topic",
+    "category",
+    "sentiment",
+    "sentiment_explanation",
+    "future_signal",
+    "future_signal_explanation",
+    "time_to_impact",
+    "time_to_impact_explanation",
+    "driver_type",
+    "driver_type_explanation",
+    "bias",
+    "factual_reporting",
+    "mbfc_credibility_rating",
+    "bias_source",
+    "bias_country",
+    "press_freedom",
+    "media_type",
+    "popularity",
+    "quality_issues",
+]
 
 SPECS = [
-    TableSpec("articles", ("uri",), [
-        Column("uri", _key, True), *[Column(n, _text) for n in ARTICLE_TEXT],
-        Column("publication_date", TS), Column("submission_date", TS),
-        Column("tags", t.to_tags), Column("credibility_score", SCORE),
-        Column("relevance_score", SCORE), Column("quality_score", SCORE),
-        Column("analyzed", BOOL), Column("auto_ingested", BOOL),
-        Column("ingest_status", t.to_ingest_status)]),
-    TableSpec("raw_articles", ("uri",), [
-        Column("uri", _key, True), Column("raw_markdown", _text),
-        Column("submission_date", TS), Column("last_updated", TS), Column("topic", _text)],
-        article_fk="uri"),
-    TableSpec("keyword_article_matches", ("article_uri", "keyword"), [
-        Column("article_uri", _key, True), Column("keyword", _key, True),
-        Column("group_id", _plain(t.to_int)), Column("detected_at", TS),
-        Column("is_read", BOOL)], article_fk="article_uri"),
-    TableSpec("article_analysis_cache", ("article_uri", "analysis_type", "model_used"), [
-        Column("article_uri", _key, True), Column("analysis_type", _key, True),
-        Column("model_used", lambda v, c: (t.to_text(v, c) or "").strip()),
-        Column("content", _text), Column("metadata", t.to_json),
-        Column("generated_at", TS), Column("expires_at", TS)], article_fk="article_uri"),
+    TableSpec(
+        "articles",
+        ("uri",),
+        [
+            Column("uri", _key, True),
+            *[Column(n, _text) for n in ARTICLE_TEXT],
+            Column("publication_date", TS),
+            Column("submission_date", TS),
+            Column("tags", t.to_tags),
+            Column("credibility_score", SCORE),
+            Column("relevance_score", SCORE),
+            Column("quality_score", SCORE),
+            Column("analyzed", BOOL),
+            Column("auto_ingested", BOOL),
+            Column("ingest_status", t.to_ingest_status),
+        ],
+    ),
+    TableSpec(
+        "raw_articles",
+        ("uri",),
+        [
+            Column("uri", _key, True),
+            Column("raw_markdown", _text),
+            Column("submission_date", TS),
+            Column("last_updated", TS),
+            Column("topic", _text),
+        ],
+        article_fk="uri",
+    ),
+    TableSpec(
+        "keyword_article_matches",
+        ("article_uri", "keyword"),
+        [
+            Column("article_uri", _key, True),
+            Column("keyword", _key, True),
+            Column("group_id", _plain(t.to_int)),
+            Column("detected_at", TS),
+            Column("is_read", BOOL),
+        ],
+        article_fk="article_uri",
+    ),
+    TableSpec(
+        "article_analysis_cache",
+        ("article_uri", "analysis_type", "model_used"),
+        [
+            Column("article_uri", _key, True),
+            Column("analysis_type", _key, True),
+            Column("model_used", lambda v, c: (t.to_text(v, c) or "").strip()),
+            Column("content", _text),
+            Column("metadata", t.to_json),
+            Column("generated_at", TS),
+            Column("expires_at", TS),
+        ],
+        article_fk="article_uri",
+    ),
 ]
 
 
 @dataclass
 class TableCounts:
+    """What happened to one table's rows."""
+
     read: int = 0
     inserted: int = 0
     existing: int = 0  # key already in PostgreSQL (an earlier run, or the application)
@@ -124,12 +184,20 @@ class TableCounts:
     missing_columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"read": self.read, "inserted": self.inserted, "existing": self.existing,
-                "duplicate": self.duplicate, "rejected": self.rejected}
+        """The counts as a JSON-ready dict."""
+        return {
+            "read": self.read,
+            "inserted": self.inserted,
+            "existing": self.existing,
+            "duplicate": self.duplicate,
+            "rejected": self.rejected,
+        }
 
 
 @dataclass
 class ImportReport:
+    """The result of one import: counts per table and what validation checked."""
+
     import_id: int
     source: Path
     sha256: str
@@ -142,6 +210,7 @@ class ImportReport:
 
 # -- reading SQLite -------------------------------------------------------------------------
 def open_sqlite(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only as a SQLite database (a UserError when it is not one)."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
@@ -158,8 +227,9 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
 
 
 def _source_columns(conn: sqlite3.Connection, path: Path, spec: TableSpec) -> list[str]:
-    have = [r[1].decode() if isinstance(r[1], bytes) else r[1]
-            for r in conn.execute(f'PRAGMA table_info("{spec.name}")')]
+    have = [
+        r[1].decode() if isinstance(r[1], bytes) else r[1] for r in conn.execute(f'PRAGMA table_info("{spec.name}")')
+    ]
     missing = [c.name for c in spec.columns if c.required and c.name not in have]
     if missing:
         raise UserError(f"{path}: table {spec.name} lacks column(s) {', '.join(missing)}")
@@ -193,46 +263,48 @@ def _key_text(v) -> str:
 
 def _raw_json(row: dict) -> tuple[str, str]:
     """The source row as canonical JSON text, and its sha256 (hex)."""
-    text = json.dumps({k: t.json_safe(v) for k, v in row.items()}, sort_keys=True,
-                      ensure_ascii=True)
+    text = json.dumps({k: t.json_safe(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=True)
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- the import -------------------------------------------------------------------------------
-def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 60.0,
-                  log: Callable[[str], None] = lambda m: None) -> ImportReport:
+def import_sqlite(
+    path: Path, url: str, *, sample: int = 50, lock_wait: float = 60.0, log: Callable[[str], None] = lambda m: None
+) -> ImportReport:
     """Import the SQLite file at ``path`` into schema content of ``url``; see the module doc.
     Waits up to ``lock_wait`` seconds for another import (and for any row lock) before giving
     up with LockTimeoutError (exit 4)."""
     path = Path(path)
     src = open_sqlite(path)
     try:
-        tables = {(r[0].decode() if isinstance(r[0], bytes) else r[0])
-                  for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            (r[0].decode() if isinstance(r[0], bytes) else r[0])
+            for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         for spec in SPECS:
             if spec.name not in tables:
-                raise UserError(f"{path} has no table {spec.name} (found: "
-                                f"{', '.join(sorted(tables)) or 'no tables'})")
+                raise UserError(f"{path} has no table {spec.name} (found: {', '.join(sorted(tables)) or 'no tables'})")
         have = {spec.name: _source_columns(src, path, spec) for spec in SPECS}
         digest = sha256_file(path)
         with connect(url, autocommit=True) as admin:
             if admin.execute("SELECT to_regclass('content.import_run') IS NULL").fetchone()[0]:
                 raise UserError("the content module is not deployed here (lokdarpan-db deploy)")
             import_id = admin.execute(
-                "INSERT INTO content.import_run (source_path, source_sha256) VALUES (%s, %s)"
-                " RETURNING import_id", [str(path.resolve()), digest]).fetchone()[0]
+                "INSERT INTO content.import_run (source_path, source_sha256) VALUES (%s, %s) RETURNING import_id",
+                [str(path.resolve()), digest],
+            ).fetchone()[0]
             report = ImportReport(import_id, path, digest, {s.name: TableCounts() for s in SPECS})
             try:
                 with connect(url) as conn:
                     conn.execute("SET TimeZone = 'UTC'")
-                    conn.execute(sql.SQL("SET lock_timeout = {}").format(
-                        sql.Literal(f"{int(lock_wait * 1000)}ms")))
+                    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(lock_wait * 1000)}ms")))
                     try:
                         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
                     except psycopg.errors.LockNotAvailable:
                         raise LockTimeoutError(
                             f"another import-sqlite is still running after {lock_wait:.0f} s "
-                            "(its advisory lock is held); try again later") from None
+                            "(its advisory lock is held); try again later"
+                        ) from None
                     counters = t.Counters()
                     for spec in SPECS:
                         log(f"importing {spec.name}")
@@ -241,21 +313,31 @@ def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 
                     _check_foreign_keys(conn, report)
                     if report.problems:
                         conn.rollback()
-                        raise ValidationFailed(f"import of {path} failed validation, nothing imported: "
-                                               f"{report.problems[0]}")
+                        raise ValidationFailed(
+                            f"import of {path} failed validation, nothing imported: {report.problems[0]}"
+                        )
                     conn.execute(
                         "UPDATE content.import_run SET status = 'completed', finished_at = now(),"
                         " counts = %s WHERE import_id = %s",
-                        [Jsonb({**{n: c.as_dict() for n, c in report.tables.items()},
-                                "sample_checked": report.sample_checked,
-                                "recoded_text": report.recoded,
-                                "nul_removed": report.nul_removed}), import_id])
+                        [
+                            Jsonb(
+                                {
+                                    **{n: c.as_dict() for n, c in report.tables.items()},
+                                    "sample_checked": report.sample_checked,
+                                    "recoded_text": report.recoded,
+                                    "nul_removed": report.nul_removed,
+                                }
+                            ),
+                            import_id,
+                        ],
+                    )
                     conn.commit()
             except BaseException as exc:
-                admin.execute("UPDATE content.import_run SET status = 'failed', finished_at = now(),"
-                              " counts = %s WHERE import_id = %s",
-                              [Jsonb({"error": str(exc).splitlines()[0] if str(exc) else
-                                      type(exc).__name__}), import_id])
+                admin.execute(
+                    "UPDATE content.import_run SET status = 'failed', finished_at = now(),"
+                    " counts = %s WHERE import_id = %s",
+                    [Jsonb({"error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}), import_id],
+                )
                 raise
     finally:
         src.close()
@@ -263,14 +345,20 @@ def import_sqlite(path: Path, url: str, *, sample: int = 50, lock_wait: float = 
 
 
 def _staging(conn: psycopg.Connection, spec: TableSpec) -> sql.Composable:
-    types = dict(conn.execute(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
-        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-        [f"content.{spec.name}"]).fetchall())
+    types: dict[str, str] = dict(
+        conn.execute(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [f"content.{spec.name}"],
+        ).fetchall()
+    )
     stg = sql.Identifier(f"stg_{spec.name}")
     cols = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(types[c])) for c in spec.names]
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}, src_key text, src_row jsonb, row_sha256 text)"
-                         " ON COMMIT DROP").format(stg, sql.SQL(", ").join(cols)))
+    conn.execute(
+        sql.SQL("CREATE TEMP TABLE {} ({}, src_key text, src_row jsonb, row_sha256 text) ON COMMIT DROP").format(
+            stg, sql.SQL(", ").join(cols)
+        )
+    )
     return stg
 
 
@@ -281,11 +369,13 @@ def _reject(conn, import_id: int, spec: TableSpec, rows: list[tuple[str, str, st
                 "INSERT INTO content.import_reject (import_id, source_table, source_key, reason,"
                 " raw_row, row_sha256) VALUES (%s, %s, %s, %s, %s::jsonb, %s)"
                 " ON CONFLICT (source_table, row_sha256) DO NOTHING",
-                [(import_id, spec.name, key, reason, raw, sha) for key, reason, raw, sha in rows])
+                [(import_id, spec.name, key, reason, raw, sha) for key, reason, raw, sha in rows],
+            )
 
 
-def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportReport,
-                counters: t.Counters, sample: int) -> None:
+def _load_table(
+    conn, src, spec: TableSpec, have: list[str], report: ImportReport, counters: t.Counters, sample: int
+) -> None:
     counts = report.tables[spec.name]
     counts.missing_columns = [c for c in spec.names if c not in have]
     accepted: dict[tuple, tuple] = {}  # key -> (mapped values, raw, sha)
@@ -301,8 +391,7 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
                 except t.BadValue as exc:
                     raise t.BadValue(f"{col.name}: {exc}") from None
         except t.BadValue as exc:
-            key = "|".join(_key_text(row.get(k)) for k in spec.key)
-            rejects.append((key, f"unmappable: {exc}", raw, sha))
+            rejects.append(("|".join(_key_text(row.get(k)) for k in spec.key), f"unmappable: {exc}", raw, sha))
             continue
         key = tuple(values[k] for k in spec.key)
         mapped = tuple(values[c] for c in spec.names)
@@ -310,8 +399,14 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
             if accepted[key][0] == mapped:
                 counts.duplicate += 1
             else:
-                rejects.append(("|".join(key), "duplicate: key appears earlier in the file with "
-                                "other values (the first row was imported)", raw, sha))
+                rejects.append(
+                    (
+                        "|".join(key),
+                        "duplicate: key appears earlier in the file with other values (the first row was imported)",
+                        raw,
+                        sha,
+                    )
+                )
             continue
         accepted[key] = (mapped, raw, sha)
     counts.rejected += len(rejects)
@@ -319,33 +414,39 @@ def _load_table(conn, src, spec: TableSpec, have: list[str], report: ImportRepor
 
     stg = _staging(conn, spec)
     cols = sql.SQL(", ").join(map(sql.Identifier, spec.names))
-    with conn.cursor().copy(sql.SQL("COPY {} ({}, src_key, src_row, row_sha256) FROM STDIN")
-                            .format(stg, cols)) as copy:
+    with conn.cursor().copy(sql.SQL("COPY {} ({}, src_key, src_row, row_sha256) FROM STDIN").format(stg, cols)) as copy:
         for key, (mapped, raw, sha) in accepted.items():
             copy.write_row([*_copy_row(spec, mapped), "|".join(key), raw, sha])
     table = sql.Identifier("content", spec.name)
     if spec.article_fk:
         fk = sql.Identifier(spec.article_fk)
-        orphan = sql.SQL("NOT EXISTS (SELECT 1 FROM content.articles a WHERE a.uri = s.{})"
-                         ).format(fk)
-        n = conn.execute(sql.SQL("SELECT count(*) FROM {} s WHERE {}").format(stg, orphan)
-                         ).fetchone()[0]
-        conn.execute(sql.SQL(
-            "INSERT INTO content.import_reject (import_id, source_table, source_key, reason,"
-            " raw_row, row_sha256) SELECT %s, %s, s.src_key, 'orphan: article ' || s.{}"
-            " || ' does not exist', s.src_row, s.row_sha256 FROM {} s WHERE {}"
-            " ON CONFLICT (source_table, row_sha256) DO NOTHING").format(fk, stg, orphan),
-            [report.import_id, spec.name])
+        orphan = sql.SQL("NOT EXISTS (SELECT 1 FROM content.articles a WHERE a.uri = s.{})").format(fk)
+        n = conn.execute(sql.SQL("SELECT count(*) FROM {} s WHERE {}").format(stg, orphan)).fetchone()[0]
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO content.import_reject (import_id, source_table, source_key, reason,"
+                " raw_row, row_sha256) SELECT %s, %s, s.src_key, 'orphan: article ' || s.{}"
+                " || ' does not exist', s.src_row, s.row_sha256 FROM {} s WHERE {}"
+                " ON CONFLICT (source_table, row_sha256) DO NOTHING"
+            ).format(fk, stg, orphan),
+            [report.import_id, spec.name],
+        )
         conn.execute(sql.SQL("DELETE FROM {} s WHERE {}").format(stg, orphan))
         counts.rejected += n
     # rows rejected by an earlier run (e.g. an orphan whose article has arrived since) are resolved
-    conn.execute(sql.SQL("DELETE FROM content.import_reject r USING {} s WHERE r.source_table = %s"
-                         " AND r.row_sha256 = s.row_sha256").format(stg), [spec.name])
+    conn.execute(
+        sql.SQL(
+            "DELETE FROM content.import_reject r USING {} s WHERE r.source_table = %s AND r.row_sha256 = s.row_sha256"
+        ).format(stg),
+        [spec.name],
+    )
     keys = sql.SQL(", ").join(map(sql.Identifier, spec.key))
-    inserted = conn.execute(sql.SQL(
-        "INSERT INTO {} ({}, import_id) SELECT {}, %s FROM {} ORDER BY src_key"
-        " ON CONFLICT DO NOTHING RETURNING {}").format(table, cols, cols, stg, keys),
-        [report.import_id]).fetchall()
+    inserted = conn.execute(
+        sql.SQL(
+            "INSERT INTO {} ({}, import_id) SELECT {}, %s FROM {} ORDER BY src_key ON CONFLICT DO NOTHING RETURNING {}"
+        ).format(table, cols, cols, stg, keys),
+        [report.import_id],
+    ).fetchall()
     staged = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(stg)).fetchone()[0]
     counts.inserted = len(inserted)
     counts.existing = staged - counts.inserted
@@ -369,18 +470,22 @@ def _copy_row(spec: TableSpec, mapped: tuple) -> list:
 def _validate_table(conn, spec, stg, staged, counts, accepted, inserted, report, sample) -> None:
     name = spec.name
     if counts.read != counts.inserted + counts.existing + counts.duplicate + counts.rejected:
-        report.problems.append(f"{name}: {counts.read} read but {counts.inserted} inserted + "
-                               f"{counts.existing} present + {counts.duplicate} duplicate + "
-                               f"{counts.rejected} rejected")
+        report.problems.append(
+            f"{name}: {counts.read} read but {counts.inserted} inserted + "
+            f"{counts.existing} present + {counts.duplicate} duplicate + "
+            f"{counts.rejected} rejected"
+        )
     on = sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k)) for k in spec.key)
-    present = conn.execute(sql.SQL("SELECT count(*) FROM {} s JOIN {} t ON {}").format(
-        stg, sql.Identifier("content", name), on)).fetchone()[0]
+    present = conn.execute(
+        sql.SQL("SELECT count(*) FROM {} s JOIN {} t ON {}").format(stg, sql.Identifier("content", name), on)
+    ).fetchone()[0]
     if present != staged:
         report.problems.append(f"{name}: {staged - present} accepted rows are not in content.{name}")
     picks = random.Random(report.sha256 + name).sample(inserted, min(sample, len(inserted)))
     where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in spec.key)
     q = sql.SQL("SELECT {} FROM {} WHERE {}").format(
-        sql.SQL(", ").join(map(sql.Identifier, spec.names)), sql.Identifier("content", name), where)
+        sql.SQL(", ").join(map(sql.Identifier, spec.names)), sql.Identifier("content", name), where
+    )
     for key in picks:
         got = conn.execute(q, list(key)).fetchone()
         want = accepted[tuple(key)][0]
@@ -401,10 +506,9 @@ def _same(got, want) -> bool:
 def _check_foreign_keys(conn, report: ImportReport) -> None:
     for spec in SPECS:
         if spec.article_fk:
-            q = sql.SQL("SELECT count(*) FROM {} x WHERE NOT EXISTS (SELECT 1 FROM content.articles"
-                        " a WHERE a.uri = x.{})").format(sql.Identifier("content", spec.name),
-                                                         sql.Identifier(spec.article_fk))
+            q = sql.SQL(
+                "SELECT count(*) FROM {} x WHERE NOT EXISTS (SELECT 1 FROM content.articles a WHERE a.uri = x.{})"
+            ).format(sql.Identifier("content", spec.name), sql.Identifier(spec.article_fk))
             n = conn.execute(q).fetchone()[0]
             if n:
                 report.problems.append(f"{spec.name}: {n} rows point at a missing article")
-

@@ -29,6 +29,8 @@ UTC = dt.UTC
 
 
 class BadValue(ValueError):
+    """A source value that cannot be mapped onto its column."""
+
     pass
 
 
@@ -37,12 +39,15 @@ class Blob(bytes):
 
 
 class Counters:
+    """How many text values were recoded or had NUL characters removed."""
+
     def __init__(self) -> None:
         self.recoded = 0  # text values that were not UTF-8
         self.nul_removed = 0  # text values that held NUL characters
 
 
 def decode(raw: bytes, counters: Counters | None = None) -> str:
+    """Bytes as text: UTF-8, else cp1252, else latin-1; NUL characters removed."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -60,6 +65,7 @@ def decode(raw: bytes, counters: Counters | None = None) -> str:
 
 
 def to_text(v, counters: Counters | None = None) -> str | None:
+    """A cell as text (None stays None)."""
     if v is None:
         return None
     if isinstance(v, Blob):
@@ -82,8 +88,19 @@ def _as_str(v) -> str | None:
 
 
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_WORDY = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y",
-          "%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%B %d, %Y %H:%M", "%b %d, %Y %H:%M"]
+_WORDY = [
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%B %d, %Y %H:%M",
+    "%b %d, %Y %H:%M",
+]
 
 
 def _epoch(x: float) -> dt.datetime:
@@ -95,6 +112,7 @@ def _epoch(x: float) -> dt.datetime:
 
 
 def to_timestamp(v) -> dt.datetime | None:
+    """A cell as an aware UTC timestamp: epoch seconds or milliseconds, ISO 8601, RFC 2822 and common date texts."""
     v = _as_str(v)
     if v is None:
         return None
@@ -151,6 +169,7 @@ _FALSE = {"0", "false", "f", "no", "n", "off"}
 
 
 def to_bool(v) -> bool | None:
+    """A cell as a boolean (1/0, true/false, yes/no, ...)."""
     v = _as_str(v)
     if v is None:
         return None
@@ -168,6 +187,7 @@ def to_bool(v) -> bool | None:
 
 
 def to_float(v) -> float | None:
+    """A cell as a finite number."""
     v = _as_str(v)
     if v is None:
         return None
@@ -192,6 +212,7 @@ def to_float(v) -> float | None:
 
 
 def to_score(v) -> float | None:
+    """A cell as a number from 0 to 100."""
     x = to_float(v)
     if x is not None and not 0 <= x <= 100:
         raise BadValue(f"score out of range 0-100: {v!r}")
@@ -199,6 +220,7 @@ def to_score(v) -> float | None:
 
 
 def to_int(v) -> int | None:
+    """A cell as a 64-bit integer."""
     x = to_float(v)
     if x is None:
         return None
@@ -208,6 +230,7 @@ def to_int(v) -> int | None:
 
 
 def to_tags(v, counters: Counters | None = None) -> list[str]:
+    """A cell as a list of tags (a JSON array or comma-separated text)."""
     s = to_text(v, counters)
     if s is None or not s.strip():
         return []
@@ -233,6 +256,7 @@ def _strip_nul(obj):
 
 
 def to_json(v, counters: Counters | None = None):
+    """A cell as parsed JSON (NaN and Infinity refused, NUL characters removed)."""
     s = to_text(v, counters)
     if s is None or not s.strip():
         return None
@@ -243,15 +267,30 @@ def to_json(v, counters: Counters | None = None):
     return _strip_nul(obj)
 
 
-_STATUS_ALIASES = {"": "pending", "new": "pending", "queued": "pending", "pending": "pending",
-                   "processing": "processing", "in_progress": "processing", "running": "processing",
-                   "completed": "completed", "complete": "completed", "done": "completed",
-                   "success": "completed", "ok": "completed", "failed": "failed",
-                   "error": "failed", "failure": "failed", "skipped": "skipped", "skip": "skipped",
-                   "ignored": "skipped"}
+_STATUS_ALIASES = {
+    "": "pending",
+    "new": "pending",
+    "queued": "pending",
+    "pending": "pending",
+    "processing": "processing",
+    "in_progress": "processing",
+    "running": "processing",
+    "completed": "completed",
+    "complete": "completed",
+    "done": "completed",
+    "success": "completed",
+    "ok": "completed",
+    "failed": "failed",
+    "error": "failed",
+    "failure": "failed",
+    "skipped": "skipped",
+    "skip": "skipped",
+    "ignored": "skipped",
+}
 
 
 def to_ingest_status(v, counters: Counters | None = None) -> str:
+    """A cell as one of pending, processing, completed, failed, skipped (aliases mapped)."""
     s = to_text(v, counters)
     key = (s or "").strip().lower().replace(" ", "_").replace("-", "_")
     if key not in _STATUS_ALIASES:

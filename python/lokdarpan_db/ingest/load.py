@@ -26,24 +26,31 @@ from psycopg.types.json import Jsonb
 
 from .. import console
 from ..errors import UserError
-from ..postgres.connect import connect
+from ..postgres.connect import connect, one
 from .read import Batch, Reject, file_sha256, read_batches
 
 # staging table, its columns, their types (COPY runs in binary: no text encoding of timestamps
 # and fingerprints on either side, about half the COPY cost), the merge function
 STAGING = {
-    "posts": ("ingest.staging_post", "(batch_id, line_no, text, author_name, city, emotion, party, "
-              "created_at, epaper_id, fingerprint)",
-              ["int8", "int8", "text", "text", "text", "text", "text", "timestamptz", "int8", "bytea"],
-              "ingest.merge_post_batch(%s, %s)"),
-    "epapers": ("ingest.staging_epaper", "(batch_id, line_no, publication_name, publication_date, "
-                "raw_text, city, party)", ["int8", "int8", "text", "date", "text", "text", "text"],
-                "ingest.merge_epaper_batch(%s)"),
+    "posts": (
+        "ingest.staging_post",
+        "(batch_id, line_no, text, author_name, city, emotion, party, created_at, epaper_id, fingerprint)",
+        ["int8", "int8", "text", "text", "text", "text", "text", "timestamptz", "int8", "bytea"],
+        "ingest.merge_post_batch(%s, %s)",
+    ),
+    "epapers": (
+        "ingest.staging_epaper",
+        "(batch_id, line_no, publication_name, publication_date, raw_text, city, party)",
+        ["int8", "int8", "text", "date", "text", "text", "text"],
+        "ingest.merge_epaper_batch(%s)",
+    ),
 }
 
 
 @dataclass
 class IngestReport:
+    """Counts and timings of one ingest run."""
+
     files: list[str] = field(default_factory=list)
     batches: int = 0
     lines: int = 0
@@ -56,6 +63,7 @@ class IngestReport:
     dry_run: bool = False
 
     def add(self, lines, inserted, duplicates, rejects: list[tuple[int, str]], timings):
+        """Count one merged batch."""
         self.batches += 1
         self.lines += lines
         self.inserted += inserted
@@ -65,13 +73,16 @@ class IngestReport:
         self.phase_ms.update(timings)
 
     def summary(self) -> str:
+        """The run as a one-screen summary."""
         rate = self.lines / self.seconds if self.seconds else 0.0
         head = "DRY RUN (nothing written): " if self.dry_run else ""
-        out = [f"{head}{len(self.files)} file(s), {self.batches} batch(es), {self.lines} lines in "
-               f"{self.seconds:.2f} s ({rate:,.0f} lines/s)",
-               f"  inserted   {self.inserted:>10,}",
-               f"  duplicates {self.duplicates:>10,}",
-               f"  rejected   {self.rejected:>10,}"]
+        out = [
+            f"{head}{len(self.files)} file(s), {self.batches} batch(es), {self.lines} lines in "
+            f"{self.seconds:.2f} s ({rate:,.0f} lines/s)",
+            f"  inserted   {self.inserted:>10,}",
+            f"  duplicates {self.duplicates:>10,}",
+            f"  rejected   {self.rejected:>10,}",
+        ]
         for reason, n in self.reasons.most_common(8):
             out.append(f"    {reason:<16} {n:>8,}")
         if self.phase_ms:
@@ -83,12 +94,15 @@ class IngestReport:
 
 
 def _status(report: IngestReport, seconds: float) -> str:
-    return (f"{report.lines:,} lines, {report.inserted:,} inserted, {report.rejected:,} rejected, "
-            f"{report.lines / max(seconds, 1e-9):,.0f} lines/s")
+    return (
+        f"{report.lines:,} lines, {report.inserted:,} inserted, {report.rejected:,} rejected, "
+        f"{report.lines / max(seconds, 1e-9):,.0f} lines/s"
+    )
 
 
-def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime | None,
-               dry_run: bool) -> tuple[int, int, list[tuple[int, str]], dict]:
+def _run_batch(
+    conn: psycopg.Connection, batch: Batch, sha: str, now: datetime | None, dry_run: bool
+) -> tuple[int, int, list[tuple[int, str]], dict]:
     table, columns, types, merge = STAGING[batch.kind]
     timings: dict[str, float] = {"parse": batch.parse_ms}
     if batch.kind == "posts" and not dry_run:
@@ -103,8 +117,18 @@ def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime |
             "insert into ingest.batch (kind, source_file, source_sha256, first_line, last_line,"
             " byte_from, byte_to, lines_read, dry_run) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " returning batch_id",
-            [batch.kind, batch.source, sha, batch.first_line, batch.last_line, batch.byte_from,
-             batch.byte_to, batch.lines, dry_run]).fetchone()[0]
+            [
+                batch.kind,
+                batch.source,
+                sha,
+                batch.first_line,
+                batch.last_line,
+                batch.byte_from,
+                batch.byte_to,
+                batch.lines,
+                dry_run,
+            ],
+        ).fetchone()[0]
         with conn.cursor() as cur, cur.copy(f"copy {table} {columns} from stdin (format binary)") as copy:
             copy.set_types(types)
             for row in batch.rows:
@@ -118,15 +142,21 @@ def _run_batch(conn: psycopg.Connection, batch: Batch, sha: str, now: datetime |
         rejects: list[Reject] = list(batch.rejects)
         rejects += [Reject(ln, reason, detail, batch.raw[ln]) for ln, reason, detail in sql_rejects]
         if rejects:
-            with conn.cursor() as cur, cur.copy(
-                    "copy ingest.reject (batch_id, line_no, reason_code, detail, raw_line, raw_bytes)"
-                    " from stdin") as copy:
+            with (
+                conn.cursor() as cur,
+                cur.copy(
+                    "copy ingest.reject (batch_id, line_no, reason_code, detail, raw_line, raw_bytes) from stdin"
+                ) as copy,
+            ):
                 for r in rejects:
                     copy.write_row((batch_id, r.line_no, r.reason, r.detail, r.raw_line, r.raw_bytes))
-        inserted, duplicates = conn.execute(
-            "update ingest.batch set rejected = %s, status = 'committed', finished_at = clock_timestamp(),"
-            " timings = %s where batch_id = %s returning inserted, duplicates",
-            [len(rejects), Jsonb({k: round(v, 1) for k, v in timings.items()}), batch_id]).fetchone()
+        inserted, duplicates = one(
+            conn.execute(
+                "update ingest.batch set rejected = %s, status = 'committed', finished_at = clock_timestamp(),"
+                " timings = %s where batch_id = %s returning inserted, duplicates",
+                [len(rejects), Jsonb({k: round(v, 1) for k, v in timings.items()}), batch_id],
+            )
+        )
         timings["reject"] = (time.perf_counter() - t) * 1000
     return inserted, duplicates, [(r.line_no, r.reason) for r in rejects], timings
 
@@ -138,15 +168,33 @@ def _record_failure(url: str, batch: Batch, sha: str, error: str) -> None:
                 "insert into ingest.batch (kind, source_file, source_sha256, first_line, last_line,"
                 " byte_from, byte_to, lines_read, status, finished_at, error) values"
                 " (%s, %s, %s, %s, %s, %s, %s, %s, 'failed', clock_timestamp(), %s)",
-                [batch.kind, batch.source, sha, batch.first_line, batch.last_line, batch.byte_from,
-                 batch.byte_to, batch.lines, error[:2000]])
+                [
+                    batch.kind,
+                    batch.source,
+                    sha,
+                    batch.first_line,
+                    batch.last_line,
+                    batch.byte_from,
+                    batch.byte_to,
+                    batch.lines,
+                    error[:2000],
+                ],
+            )
     except Exception:  # noqa: BLE001 - best effort: the server may be the thing that failed
         pass
 
 
-def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, workers: int | None = None,
-                 batch_size: int = 20_000, dry_run: bool = False, now: datetime | None = None,
-                 progress: bool | None = None) -> IngestReport:
+def ingest_files(
+    url: str,
+    paths: list[Path | str],
+    kind: str = "posts",
+    *,
+    workers: int | None = None,
+    batch_size: int = 20_000,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: bool | None = None,
+) -> IngestReport:
     """Ingest ``paths`` (posts or e-papers) into ``url`` in batches merged by ``workers``
     connections; returns the counts. ``progress``: None shows a live bar on a terminal only,
     True also prints plain progress lines elsewhere, False shows nothing."""
@@ -160,8 +208,9 @@ def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, work
         if not f.is_file():
             raise UserError(f"{f}: no such file")
     report = IngestReport(files=[str(f) for f in files], dry_run=dry_run)
-    bar = console.Progress(f"ingest {kind}", total=None,
-                           enabled=progress is not False and (progress is True or console.is_terminal()))
+    bar = console.Progress(
+        f"ingest {kind}", total=None, enabled=progress is not False and (progress is True or console.is_terminal())
+    )
     jobs: queue.Queue = queue.Queue(maxsize=workers)
     lock = threading.Lock()
     errors: list[BaseException] = []
@@ -210,6 +259,7 @@ def ingest_files(url: str, paths: list[Path | str], kind: str = "posts", *, work
     if errors:
         exc = errors[0]
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"ingest stopped: {msg} (committed batches stay; re-run to finish: "
-                        "what is already stored is skipped)") from exc
+        raise UserError(
+            f"ingest stopped: {msg} (committed batches stay; re-run to finish: what is already stored is skipped)"
+        ) from exc
     return report

@@ -33,6 +33,8 @@ MAX_FIELD = 1_000_000  # characters; longer strings are rejected before reaching
 
 @dataclass
 class Reject:
+    """A line that will not be stored, with its reason code and raw text or bytes."""
+
     line_no: int
     reason: str
     detail: str | None
@@ -42,6 +44,8 @@ class Reject:
 
 @dataclass
 class Batch:
+    """Consecutive lines of one file, parsed into staging rows and rejects."""
+
     kind: str
     source: str
     first_line: int
@@ -55,10 +59,13 @@ class Batch:
 
     @property
     def lines(self) -> int:
+        """Lines read into this batch (staged plus rejected)."""
         return len(self.rows) + len(self.rejects)
 
 
 class LineError(Exception):
+    """Why one line is rejected: a reason code and a detail."""
+
     def __init__(self, reason: str, detail: str | None = None):
         super().__init__(detail or reason)
         self.reason = reason
@@ -66,6 +73,7 @@ class LineError(Exception):
 
 
 def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -74,6 +82,7 @@ def file_sha256(path: Path) -> str:
 
 
 def open_binary(path: Path):
+    """Open a file for reading, decompressing gzip (recognised by its magic bytes)."""
     fh = open(path, "rb")
     magic = fh.read(2)
     fh.seek(0)
@@ -83,6 +92,7 @@ def open_binary(path: Path):
 
 
 def is_csv(path: Path) -> bool:
+    """True when the file name says CSV (.csv or .csv.gz)."""
     name = path.name.lower()
     return name.endswith(".csv") or name.endswith(".csv.gz")
 
@@ -92,6 +102,7 @@ def _show(raw: bytes) -> str:
 
 
 def parse_timestamp(value) -> datetime:
+    """A timestamp field as an aware datetime (naive times are Hyderabad time)."""
     if isinstance(value, bool) or value is None:
         raise LineError("bad_timestamp", f"created_at {value!r}")
     if isinstance(value, (int, float)):
@@ -114,6 +125,7 @@ def parse_timestamp(value) -> datetime:
 
 
 def parse_date(value) -> date:
+    """A date field (YYYY-MM-DD) as a date."""
     if not isinstance(value, str):
         raise LineError("bad_type", f"publication_date is {type(value).__name__}")
     try:
@@ -126,11 +138,9 @@ def _text(obj: dict, key: str, required: bool = False) -> str | None:
     value = obj.get(key)
     if value is None or (value == "" and not required):
         if required:
-            raise LineError("missing_text" if key in ("text", "raw_text") else "missing_field",
-                            f"{key} is missing")
+            raise LineError("missing_text" if key in ("text", "raw_text") else "missing_field", f"{key} is missing")
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("city", "party",
-                                                                                   "author_name"):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("city", "party", "author_name"):
         value = str(value)
     if not isinstance(value, str):
         raise LineError("bad_type", f"{key} is {type(value).__name__}, not a string")
@@ -169,6 +179,7 @@ def fingerprint(city: str | None, author: str | None, created_at: datetime, text
 
 
 def post_row(obj: dict) -> tuple:
+    """A post record as its staging row (raises LineError)."""
     text = obj.get("text")
     if type(text) is not str or "\x00" in text or len(text) > MAX_FIELD:
         text = _text(obj, "text", required=True)
@@ -190,17 +201,26 @@ def post_row(obj: dict) -> tuple:
             raise LineError("bad_type", "epaper_id is out of range")
     author = _opt(obj, "author_name")
     city = _opt(obj, "city")
-    return (text, author, city, _opt(obj, "emotion"), _opt(obj, "party"), ts, epaper,
-            fingerprint(city, author, ts, text))
+    assert text is not None  # required=True
+    return (
+        text,
+        author,
+        city,
+        _opt(obj, "emotion"),
+        _opt(obj, "party"),
+        ts,
+        epaper,
+        fingerprint(city, author, ts, text),
+    )
 
 
 def epaper_row(obj: dict) -> tuple:
+    """An e-paper record as its staging row (raises LineError)."""
     name = _text(obj, "publication_name", required=True)
     pub = obj.get("publication_date")
     if pub in (None, ""):
         raise LineError("bad_timestamp", "publication_date is missing")
-    return (name, parse_date(pub), _text(obj, "raw_text", required=True), _text(obj, "city"),
-            _text(obj, "party"))
+    return (name, parse_date(pub), _text(obj, "raw_text", required=True), _text(obj, "city"), _text(obj, "party"))
 
 
 def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str, dict | None, LineError | None]]:
@@ -221,14 +241,19 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
             if not body.strip():
                 continue
             if b"\x00" in body:
-                yield line_no, offset, body, "", None, LineError(
-                    "nul_byte", f"NUL byte at column {body.index(0) + 1}")
+                yield line_no, offset, body, "", None, LineError("nul_byte", f"NUL byte at column {body.index(0) + 1}")
                 continue
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield line_no, offset, body, "", None, LineError(
-                    "invalid_utf8", f"invalid UTF-8 at byte {exc.start + 1}")
+                yield (
+                    line_no,
+                    offset,
+                    body,
+                    "",
+                    None,
+                    LineError("invalid_utf8", f"invalid UTF-8 at byte {exc.start + 1}"),
+                )
                 continue
             if csv_mode:
                 try:
@@ -240,8 +265,14 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
                     header = [h.strip().lower() for h in values]
                     continue
                 if len(values) != len(header):
-                    yield line_no, offset, body, text, None, LineError(
-                        "malformed_csv", f"{len(values)} fields, header has {len(header)}")
+                    yield (
+                        line_no,
+                        offset,
+                        body,
+                        text,
+                        None,
+                        LineError("malformed_csv", f"{len(values)} fields, header has {len(header)}"),
+                    )
                     continue
                 yield line_no, offset, body, text, dict(zip(header, values, strict=True)), None
                 continue
@@ -252,8 +283,14 @@ def _records(path: Path, csv_mode: bool) -> Iterator[tuple[int, int, bytes, str,
                 yield line_no, offset, body, text, None, LineError(reason, str(exc)[:200])
                 continue
             if type(obj) is not dict:
-                yield line_no, offset, body, text, None, LineError(
-                    "not_an_object", f"a JSON {type(obj).__name__}, not an object")
+                yield (
+                    line_no,
+                    offset,
+                    body,
+                    text,
+                    None,
+                    LineError("not_an_object", f"a JSON {type(obj).__name__}, not an object"),
+                )
                 continue
             yield line_no, offset, body, text, obj, None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -278,14 +315,14 @@ def check_header(path: Path, kind: str) -> None:
     if not first:
         return
     header = {h.strip().lower() for h in next(csv.reader([first.decode("utf-8", "replace")]))}
-    need = {"text", "city", "created_at"} if kind == "posts" else {
-        "publication_name", "publication_date", "raw_text"}
+    need = {"text", "city", "created_at"} if kind == "posts" else {"publication_name", "publication_date", "raw_text"}
     missing = sorted(need - header)
     if missing:
         raise UserError(f"{path}: not a {kind} CSV file: its header lacks {', '.join(missing)}")
 
 
 def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[Batch]:
+    """Stream ``path`` as batches of ``batch_size`` lines of ``kind`` (posts or epapers)."""
     import time
 
     check_header(path, kind)
@@ -298,6 +335,7 @@ def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[Batch]:
             batch = Batch(kind, str(path), first_line=line_no, byte_from=last_offset)
             t0 = time.perf_counter()
         if error is None:
+            assert obj is not None  # parsed when there is no error
             try:
                 row = make_row(obj)
             except LineError as exc:

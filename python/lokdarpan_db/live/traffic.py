@@ -65,6 +65,8 @@ UNDEFINED = {"42883", "42P01", "3F000"}
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of application statement: its name, the objects it needs, its share of the mix."""
+
     name: str
     requires: tuple[str, ...]  # "proc:schema.name" or "rel:schema.name": the kind's entry points
     run: Callable  # (traffic, client, conn, rng) -> list of acks
@@ -72,6 +74,8 @@ class Kind:
 
 @dataclass(frozen=True)
 class StatementError:
+    """One failed application statement: kind, when, SQLSTATE and message."""
+
     kind: str
     at: float  # seconds since the traffic started
     wall: str  # UTC wall-clock time, ISO
@@ -83,6 +87,8 @@ class StatementError:
 
 @dataclass
 class KindStats:
+    """Latency and error counts of one statement kind."""
+
     kind: str
     count: int = 0
     errors: int = 0
@@ -95,6 +101,8 @@ class KindStats:
 
 @dataclass
 class TrafficResult:
+    """What a traffic run saw: per-kind statistics, every error, every acknowledged write."""
+
     seconds: float
     clients: int
     kinds: dict[str, KindStats]
@@ -104,6 +112,7 @@ class TrafficResult:
 
     @property
     def app_errors(self) -> list[StatementError]:
+        """The errors the application would see (not those of a statement that raced a revert)."""
         return [e for e in self.errors if not e.vanished]
 
     @property
@@ -113,12 +122,17 @@ class TrafficResult:
         return (best.max_ms, best.kind, best.max_at) if best else (0.0, None, None)
 
     def table(self) -> str:
-        rows = ["| statement | count | errors | raced a revert | p50 ms | p99 ms | max ms | max at s |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        """The per-kind statistics as a Markdown table."""
+        rows = [
+            "| statement | count | errors | raced a revert | p50 ms | p99 ms | max ms | max at s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for k in sorted(self.kinds.values(), key=lambda k: k.kind):
             at = f"{k.max_at:.1f}" if k.max_at is not None else ""
-            rows.append(f"| {k.kind} | {k.count:,} | {k.errors} | {k.vanished} | {k.p50_ms:.1f} | "
-                        f"{k.p99_ms:.1f} | {k.max_ms:.1f} | {at} |")
+            rows.append(
+                f"| {k.kind} | {k.count:,} | {k.errors} | {k.vanished} | {k.p50_ms:.1f} | "
+                f"{k.p99_ms:.1f} | {k.max_ms:.1f} | {at} |"
+            )
         return "\n".join(rows)
 
 
@@ -129,8 +143,9 @@ def _quantile(sorted_values: list[float], q: float) -> float:
 
 
 def check_loopback(url: str) -> None:
+    """Refuse a server that is not on this machine (loopback or a unix socket)."""
     params = conninfo_to_dict(url)
-    for host in (params.get("host") or "").split(","):
+    for host in str(params.get("host") or "").split(","):
         host = host.strip()
         if not host or host.startswith("/") or host == "localhost":
             continue
@@ -139,8 +154,10 @@ def check_loopback(url: str) -> None:
                 continue
         except ValueError:
             pass
-        raise UserError(f"live traffic goes to loopback servers only; host {host!r} is not "
-                        "(pass allow_remote=True to send it elsewhere)")
+        raise UserError(
+            f"live traffic goes to loopback servers only; host {host!r} is not "
+            "(pass allow_remote=True to send it elsewhere)"
+        )
 
 
 # -- the statements --------------------------------------------------------------------------
@@ -150,14 +167,18 @@ def _ward_call(sql: str, with_words: bool = False):
         args = [rng.choice(WORDS), ward] if with_words else [ward]
         conn.execute(sql, args).fetchall()
         return []
+
     return run
 
 
 def _post_select(traffic, client, conn, rng):
     since = datetime.now(UTC) - timedelta(days=1)
-    conn.execute("SELECT post_id, created_at, city, author_id, epaper_id, text, emotion, party"
-                 " FROM core.post WHERE city = %s AND created_at >= %s"
-                 " ORDER BY created_at DESC LIMIT 800", [rng.choice(traffic.wards), since]).fetchall()
+    conn.execute(
+        "SELECT post_id, created_at, city, author_id, epaper_id, text, emotion, party"
+        " FROM core.post WHERE city = %s AND created_at >= %s"
+        " ORDER BY created_at DESC LIMIT 800",
+        [rng.choice(traffic.wards), since],
+    ).fetchall()
     return []
 
 
@@ -174,7 +195,9 @@ def _post_insert(traffic, client, conn, rng):
     pid = conn.execute(
         "INSERT INTO core.post (text, author_id, city, emotion, party, created_at, epaper_id, fingerprint)"
         " VALUES (%s, NULL, %s, %s, %s, %s, NULL, core.post_fingerprint(%s, NULL, %s, %s))"
-        " RETURNING post_id", [text, ward, emotion, party, at, ward, at, text]).fetchone()[0]
+        " RETURNING post_id",
+        [text, ward, emotion, party, at, ward, at, text],
+    ).fetchone()[0]
     return [("post", pid)]
 
 
@@ -187,7 +210,9 @@ def _post_batch(traffic, client, conn, rng, n: int = 20):
         " SELECT p0::text, NULL::bigint, p2::text, p3::text, p4::text, p5::timestamptz, NULL::bigint,"
         " core.post_fingerprint(p2, NULL, p5, p0)"
         f" FROM (VALUES {values}) AS imp_sen(p0, p2, p3, p4, p5, sen_counter) ORDER BY sen_counter"
-        " RETURNING post_id", params).fetchall()
+        " RETURNING post_id",
+        params,
+    ).fetchall()
     if len(ids) != n:
         raise _AppError(f"batched insert returned {len(ids)} ids for {n} rows")
     return [("post", r[0]) for r in ids]
@@ -202,8 +227,7 @@ def _ingest_batch(traffic, client, conn, rng, n: int = 50):
     for line in range(1, n + 1):
         text, ward, emotion, party, at = _new_post(traffic, client, rng)
         author = f"live author {client} {seq % 7}"
-        batch.rows.append((line, text, author, ward, emotion, party, at, None,
-                           fingerprint(ward, author, at, text)))
+        batch.rows.append((line, text, author, ward, emotion, party, at, None, fingerprint(ward, author, at, text)))
         batch.raw[line] = text
     sha = f"{seq:064x}"[-64:]
     inserted, _dups, rejects, _ = _run_batch(conn, batch, sha, None, False)
@@ -219,8 +243,10 @@ def _alert_update(traffic, client, conn, rng):
         return []
     alert_id = rng.choice(mine)
     desc = f"live alert {client} update {traffic.next_seq()}"
-    cur = conn.execute("UPDATE core.alert SET description = %s, severity = %s, updated_at = now()"
-                       " WHERE alert_id = %s", [desc, rng.choice(("low", "medium", "high")), alert_id])
+    cur = conn.execute(
+        "UPDATE core.alert SET description = %s, severity = %s, updated_at = now() WHERE alert_id = %s",
+        [desc, rng.choice(("low", "medium", "high")), alert_id],
+    )
     if cur.rowcount != 1:
         raise _AppError(f"UPDATE core.alert by id updated {cur.rowcount} rows")
     return [("alert", (alert_id, desc))]
@@ -231,25 +257,57 @@ class _AppError(Exception):
 
 
 API = "proc:analytics."
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("get_ward_intelligence_fast", (API + "get_ward_intelligence_fast",),
-         _ward_call("SELECT * FROM analytics.get_ward_intelligence_fast(%s, 30)")),
-    Kind("get_ward_competitive_analysis", (API + "get_ward_competitive_analysis",),
-         _ward_call("SELECT * FROM analytics.get_ward_competitive_analysis(%s, 30)")),
-    Kind("get_ward_sentiment_timeline", (API + "get_ward_sentiment_timeline",),
-         _ward_call("SELECT * FROM analytics.get_ward_sentiment_timeline(%s, 30)")),
-    Kind("search_posts", (API + "search_posts",),
-         _ward_call("SELECT * FROM analytics.search_posts(%s, %s, 20, 30)", with_words=True)),
-    Kind("post_select", ("rel:core.post",), _post_select),
-    Kind("post_insert", ("rel:core.post", "proc:core.post_fingerprint"), _post_insert),
-    Kind("post_batch", ("rel:core.post", "proc:core.post_fingerprint"), _post_batch),
-    Kind("ingest_batch", ("rel:core.post", "rel:ingest.batch", "rel:ingest.staging_post",
-                          "proc:ingest.merge_post_batch", "proc:ingest.register_authors"), _ingest_batch),
-    Kind("alert_update", ("rel:core.alert",), _alert_update),
-)}
-DEFAULT_MIX = {"get_ward_intelligence_fast": 3, "get_ward_competitive_analysis": 1,
-               "get_ward_sentiment_timeline": 1, "search_posts": 1, "post_select": 2,
-               "post_insert": 2, "post_batch": 0.5, "ingest_batch": 0.25, "alert_update": 1}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "get_ward_intelligence_fast",
+            (API + "get_ward_intelligence_fast",),
+            _ward_call("SELECT * FROM analytics.get_ward_intelligence_fast(%s, 30)"),
+        ),
+        Kind(
+            "get_ward_competitive_analysis",
+            (API + "get_ward_competitive_analysis",),
+            _ward_call("SELECT * FROM analytics.get_ward_competitive_analysis(%s, 30)"),
+        ),
+        Kind(
+            "get_ward_sentiment_timeline",
+            (API + "get_ward_sentiment_timeline",),
+            _ward_call("SELECT * FROM analytics.get_ward_sentiment_timeline(%s, 30)"),
+        ),
+        Kind(
+            "search_posts",
+            (API + "search_posts",),
+            _ward_call("SELECT * FROM analytics.search_posts(%s, %s, 20, 30)", with_words=True),
+        ),
+        Kind("post_select", ("rel:core.post",), _post_select),
+        Kind("post_insert", ("rel:core.post", "proc:core.post_fingerprint"), _post_insert),
+        Kind("post_batch", ("rel:core.post", "proc:core.post_fingerprint"), _post_batch),
+        Kind(
+            "ingest_batch",
+            (
+                "rel:core.post",
+                "rel:ingest.batch",
+                "rel:ingest.staging_post",
+                "proc:ingest.merge_post_batch",
+                "proc:ingest.register_authors",
+            ),
+            _ingest_batch,
+        ),
+        Kind("alert_update", ("rel:core.alert",), _alert_update),
+    )
+}
+DEFAULT_MIX = {
+    "get_ward_intelligence_fast": 3,
+    "get_ward_competitive_analysis": 1,
+    "get_ward_sentiment_timeline": 1,
+    "search_posts": 1,
+    "post_select": 2,
+    "post_insert": 2,
+    "post_batch": 0.5,
+    "ingest_batch": 0.25,
+    "alert_update": 1,
+}
 
 _DETECT = """
 select r.req, case when split_part(r.req, ':', 1) = 'rel'
@@ -266,11 +324,23 @@ class Traffic:
     ``stop()`` returns the ``TrafficResult``; ``missing_writes()`` afterwards lists every
     acknowledged write no longer in the database."""
 
-    def __init__(self, url: str, *, clients: int = 4, rate: float = 5.0, mix: dict[str, float] | None = None,
-                 duration: float = 60.0, max_statements: int | None = None,
-                 statement_timeout_ms: int = 30_000, redetect_s: float = 1.0, alerts_per_client: int = 3,
-                 prefix: str = PREFIX, seed: int | None = None, allow_remote: bool = False,
-                 spare_wards: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        url: str,
+        *,
+        clients: int = 4,
+        rate: float = 5.0,
+        mix: dict[str, float] | None = None,
+        duration: float = 60.0,
+        max_statements: int | None = None,
+        statement_timeout_ms: int = 30_000,
+        redetect_s: float = 1.0,
+        alerts_per_client: int = 3,
+        prefix: str = PREFIX,
+        seed: int | None = None,
+        allow_remote: bool = False,
+        spare_wards: tuple[str, ...] = (),
+    ):
         if not allow_remote:
             check_loopback(url)
         if clients < 1 or rate <= 0 or duration <= 0:
@@ -304,15 +374,18 @@ class Traffic:
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _connect(self, name: str) -> psycopg.Connection:
-        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                               application_name=f"{self.prefix}-{name}")
+        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name=f"{self.prefix}-{name}")
         conn.execute(f"SET statement_timeout = {int(self.statement_timeout_ms)}")
         return conn
 
     def start(self) -> Traffic:
+        """Start the clients; returns at once."""
         with self._connect("setup") as conn:
-            self.wards = [r[0] for r in conn.execute("SELECT ward_name FROM core.ward ORDER BY ward_name")
-                          if r[0].lower() not in self.spare_wards]
+            self.wards = [
+                r[0]
+                for r in conn.execute("SELECT ward_name FROM core.ward ORDER BY ward_name")
+                if r[0].lower() not in self.spare_wards
+            ]
             if not self.wards:
                 raise UserError("core.ward is empty (or every ward spared): live traffic needs the ward registry")
             self.available = self._detect(conn)
@@ -327,14 +400,16 @@ class Traffic:
                             " actionable_alerts, source_articles, created_at, updated_at) VALUES"
                             " (%s, %s, 'medium', '[]', '[]', '[]', '[]', now(), now())"
                             " RETURNING alert_id, created_at, updated_at",
-                            [self.wards[client % len(self.wards)], desc]).fetchone()[0]
+                            [self.wards[client % len(self.wards)], desc],
+                        ).fetchone()[0]
                         self.alerts[client].append(aid)
                         self._alert_state[aid] = desc
         self.t0 = time.monotonic()
         self._deadline = self.t0 + self.duration
         self._threads = [threading.Thread(target=self._detector, name="live-detect", daemon=True)]
-        self._threads += [threading.Thread(target=self._client, args=(i,), name=f"live-{i}", daemon=True)
-                          for i in range(self.clients)]
+        self._threads += [
+            threading.Thread(target=self._client, args=(i,), name=f"live-{i}", daemon=True) for i in range(self.clients)
+        ]
         for t in self._threads:
             t.start()
         return self
@@ -346,6 +421,7 @@ class Traffic:
         self.stop()
 
     def stop(self) -> TrafficResult:
+        """Stop the clients and return what they saw."""
         self._stop.set()
         for t in self._threads:
             t.join(self.statement_timeout_ms / 1000 + 15)
@@ -355,9 +431,11 @@ class Traffic:
 
     @property
     def running(self) -> bool:
+        """Whether any client is still running."""
         return any(t.is_alive() for t in self._threads[1:])
 
     def next_seq(self) -> int:
+        """The next sequence number for an acknowledged write."""
         with self._lock:
             self._seq += 1
             return self._seq
@@ -443,12 +521,21 @@ class Traffic:
         text = str(exc).strip()
         wall = datetime.now(UTC) - timedelta(seconds=time.monotonic() - start)
         with self._lock:
-            self._errors.append(StatementError(kind, start - self.t0, wall.isoformat(timespec="milliseconds"),
-                                               client, sqlstate, text.splitlines()[0] if text else type(exc).__name__,
-                                               vanished))
+            self._errors.append(
+                StatementError(
+                    kind,
+                    start - self.t0,
+                    wall.isoformat(timespec="milliseconds"),
+                    client,
+                    sqlstate,
+                    text.splitlines()[0] if text else type(exc).__name__,
+                    vanished,
+                )
+            )
 
     # -- results ---------------------------------------------------------------------------------
     def errors_between(self, t0: float, t1: float) -> list[StatementError]:
+        """The errors of statements that ended between two monotonic instants."""
         with self._lock:
             return [e for e in self._errors if t0 <= e.at + self.t0 <= t1]
 
@@ -468,13 +555,20 @@ class Traffic:
             values = by_kind.get(kind, [])
             ms_sorted = sorted(v for v, _ in values)
             worst = max(values, default=(0.0, None))
-            out[kind] = KindStats(kind, len(values), sum(1 for e in errors if e.kind == kind and not e.vanished),
-                                  sum(1 for e in errors if e.kind == kind and e.vanished),
-                                  _quantile(ms_sorted, 0.5), _quantile(ms_sorted, 0.99), worst[0],
-                                  None if worst[1] is None else worst[1] - self.t0)
+            out[kind] = KindStats(
+                kind,
+                len(values),
+                sum(1 for e in errors if e.kind == kind and not e.vanished),
+                sum(1 for e in errors if e.kind == kind and e.vanished),
+                _quantile(ms_sorted, 0.5),
+                _quantile(ms_sorted, 0.99),
+                worst[0],
+                None if worst[1] is None else worst[1] - self.t0,
+            )
         return out
 
     def result(self) -> TrafficResult:
+        """What the clients saw so far."""
         end = time.monotonic()
         with self._lock:
             errors = list(self._errors)
@@ -488,17 +582,25 @@ class Traffic:
         with psycopg.connect(url or self.url, autocommit=True, application_name=f"{self.prefix}-check") as conn:
             ids = sorted(self._post_ids)
             if ids:
-                found = {r[0] for r in conn.execute(
-                    "SELECT post_id FROM core.post WHERE post_id = ANY(%s)", [ids])}
+                found = {r[0] for r in conn.execute("SELECT post_id FROM core.post WHERE post_id = ANY(%s)", [ids])}
                 missing += [f"core.post post_id {i}" for i in ids if i not in found]
             fps = list(self._fingerprints)
             if fps:
-                found = {bytes(r[0]) for r in conn.execute(
-                    "SELECT fingerprint FROM core.post WHERE fingerprint = ANY(%s)", [fps])}
+                found = {
+                    bytes(r[0])
+                    for r in conn.execute("SELECT fingerprint FROM core.post WHERE fingerprint = ANY(%s)", [fps])
+                }
                 missing += [f"core.post fingerprint {f.hex()[:16]}... (ingest)" for f in fps if f not in found]
             if self._alert_state:
-                rows = dict(conn.execute("SELECT alert_id, description FROM core.alert WHERE alert_id = ANY(%s)",
-                                         [list(self._alert_state)]).fetchall())
-                missing += [f"core.alert {a}: expected {d!r}, found {rows.get(a)!r}"
-                            for a, d in self._alert_state.items() if rows.get(a) != d]
+                rows: dict[int, str] = dict(
+                    conn.execute(
+                        "SELECT alert_id, description FROM core.alert WHERE alert_id = ANY(%s)",
+                        [list(self._alert_state)],
+                    ).fetchall()
+                )
+                missing += [
+                    f"core.alert {a}: expected {d!r}, found {rows.get(a)!r}"
+                    for a, d in self._alert_state.items()
+                    if rows.get(a) != d
+                ]
         return missing

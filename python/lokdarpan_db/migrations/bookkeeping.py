@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.event (
 
 @dataclass
 class Deployed:
+    """One deployed change as recorded: its scripts' checksums, when and by whom."""
+
     change_id: str
     name: str
     checksums: dict[str, str]
@@ -53,16 +55,19 @@ class Deployed:
 
 
 def exists(conn: psycopg.Connection) -> bool:
+    """True when the bookkeeping tables exist in the database."""
     return conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f"{SCHEMA}.change"]).fetchone()[0]
 
 
 def ensure(conn: psycopg.Connection) -> None:
+    """Create the bookkeeping schema and tables when missing."""
     if not exists(conn):
         with conn.transaction():
             conn.execute(DDL)
 
 
 def deployed(conn: psycopg.Connection) -> list[Deployed]:
+    """The deployed changes in deploy order."""
     if not exists(conn):
         return []
     rows = conn.execute(
@@ -73,23 +78,32 @@ def deployed(conn: psycopg.Connection) -> list[Deployed]:
 
 
 def record_deploy(conn: psycopg.Connection, plan: Plan, change: Change, sums: dict[str, str]):
+    """Record a deployed change and its checksums (in the change's own transaction)."""
     conn.execute(
         f"INSERT INTO {SCHEMA}.change (change_id, name, project, deploy_sha256, revert_sha256,"
         " verify_sha256, planned_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [change.change_id, change.name, plan.project, sums["deploy"], sums["revert"],
-         sums["verify"], change.planned_at],
+        [
+            change.change_id,
+            change.name,
+            plan.project,
+            sums["deploy"],
+            sums["revert"],
+            sums["verify"],
+            change.planned_at,
+        ],
     )
-    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('deploy', %s)",
-                 [change.change_id])
+    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('deploy', %s)", [change.change_id])
 
 
 def record_revert(conn: psycopg.Connection, change: Change) -> None:
+    """Forget a reverted change and log the revert."""
     conn.execute(f"DELETE FROM {SCHEMA}.change WHERE change_id = %s", [change.change_id])
-    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('revert', %s)",
-                 [change.change_id])
+    conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id) VALUES ('revert', %s)", [change.change_id])
 
 
 def record_failure(conn: psycopg.Connection, change: Change, detail: str) -> None:
+    """Log a change that failed to deploy."""
     if exists(conn):
-        conn.execute(f"INSERT INTO {SCHEMA}.event (event, change_id, detail) VALUES"
-                     " ('fail', %s, %s)", [change.change_id, detail])
+        conn.execute(
+            f"INSERT INTO {SCHEMA}.event (event, change_id, detail) VALUES ('fail', %s, %s)", [change.change_id, detail]
+        )

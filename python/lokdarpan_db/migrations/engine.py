@@ -86,7 +86,8 @@ LOCK_RAMP = LockRamp()
 # rolls back to its savepoint and tries again (the other session keeps its locks and goes on)
 RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
 _REPLACE_FN_RE = re.compile(
-    r"create\s+or\s+replace\s+function\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?\s*\(", re.I)
+    r"create\s+or\s+replace\s+function\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?\s*\(", re.I
+)
 _TRIGGER_TABLES = """
 select distinct c.oid::regclass::text
   from pg_trigger t
@@ -97,11 +98,15 @@ select distinct c.oid::regclass::text
  order by 1
 """
 _ALTER_RE = re.compile(
-    r"\s*(?:alter|drop)\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.I)
+    r"\s*(?:alter|drop)\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.I
+)
 # ALTER TABLE forms that take less than ACCESS EXCLUSIVE: left to the statement itself
-_WEAK_ALTER_RE = re.compile(r"validate\s+constraint|not\s+valid|set\s+statistics|foreign\s+key|references|"
-                            r"\b(?:attach|detach)\s+partition|cluster\s+on|set\s+without\s+cluster|"
-                            r"(?:enable|disable)\s+(?:always\s+|replica\s+)?trigger|\b(?:re)?set\s*\(", re.I)
+_WEAK_ALTER_RE = re.compile(
+    r"validate\s+constraint|not\s+valid|set\s+statistics|foreign\s+key|references|"
+    r"\b(?:attach|detach)\s+partition|cluster\s+on|set\s+without\s+cluster|"
+    r"(?:enable|disable)\s+(?:always\s+|replica\s+)?trigger|\b(?:re)?set\s*\(",
+    re.I,
+)
 
 
 def _strip_sql_comments(sql: str) -> str:
@@ -152,8 +157,15 @@ class Problem:
 class Deployer:
     """Deploys, reverts, verifies and checks the plan of one project against one database."""
 
-    def __init__(self, url: str, project_dir=".", *, log: Callable[[str], None] | None = None,
-                 lock_wait: float = 60.0, lock_ramp=None):
+    def __init__(
+        self,
+        url: str,
+        project_dir=".",
+        *,
+        log: Callable[[str], None] | None = None,
+        lock_wait: float = 60.0,
+        lock_ramp=None,
+    ):
         self.url = url
         self.plan: Plan = load_plan(project_dir)
         self.log = log or (lambda msg: None)
@@ -167,18 +179,24 @@ class Deployer:
         """A connection holding the deploy advisory lock, polled for up to ``lock_wait`` s."""
         conn = connect(self.url, autocommit=True)
         try:
-            got = poll(lambda: conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [LOCK_KEY]).fetchone()[0],
-                       timeout=self.lock_wait, interval=0.2,
-                       on_wait=lambda: self.log("waiting for another lokdarpan-db run to release the deploy lock"))
+            got = poll(
+                lambda: conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [LOCK_KEY]).fetchone()[0],
+                timeout=self.lock_wait,
+                interval=0.2,
+                on_wait=lambda: self.log("waiting for another lokdarpan-db run to release the deploy lock"),
+            )
             if not got:
                 holder = conn.execute(
                     "SELECT string_agg(a.pid::text || ' (' || a.application_name || ')', ', ')"
                     " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
                     " WHERE l.locktype = 'advisory' AND l.objid = hashtext(%s)::oid"
-                    " AND l.granted", [LOCK_KEY]).fetchone()[0]
+                    " AND l.granted",
+                    [LOCK_KEY],
+                ).fetchone()[0]
                 raise LockTimeoutError(
                     f"another lokdarpan-db run holds the deploy lock (backend {holder}); "
-                    f"gave up after {self.lock_wait:g} s (--lock-wait)")
+                    f"gave up after {self.lock_wait:g} s (--lock-wait)"
+                )
             yield conn
         finally:
             conn.close()
@@ -209,6 +227,7 @@ class Deployer:
             backend.unmark_migrations(unmark)
 
     def deployed_ids(self, conn) -> list[str]:
+        """The deployed change ids, in deploy order."""
         return [d.change_id for d in bookkeeping.deployed(conn)]
 
     # -- checks --------------------------------------------------------------------------------
@@ -221,34 +240,54 @@ class Deployer:
         for d in deployed:
             change = by_id.get(d.change_id)
             if change is None:
-                problems.append(Problem(ProblemKind.UNKNOWN_CHANGE,
-                                        f"deployed change {d.change_id} is not in {self.plan.plan_file}",
-                                        d.change_id))
+                problems.append(
+                    Problem(
+                        ProblemKind.UNKNOWN_CHANGE,
+                        f"deployed change {d.change_id} is not in {self.plan.plan_file}",
+                        d.change_id,
+                    )
+                )
                 continue
             for kind in KINDS:
                 path = change.script(kind)
                 if not path.exists():
-                    problems.append(Problem(ProblemKind.SCRIPT_GONE,
-                                            f"change {d.change_id}: deployed {kind} script {path} is gone",
-                                            d.change_id, kind))
+                    problems.append(
+                        Problem(
+                            ProblemKind.SCRIPT_GONE,
+                            f"change {d.change_id}: deployed {kind} script {path} is gone",
+                            d.change_id,
+                            kind,
+                        )
+                    )
                 elif change.checksum(kind) != d.checksums[kind]:
-                    problems.append(Problem(ProblemKind.SCRIPT_EDITED,
-                                            f"change {d.change_id}: {kind} script {path} was edited "
-                                            "after it was deployed (rework the change instead)",
-                                            d.change_id, kind))
+                    problems.append(
+                        Problem(
+                            ProblemKind.SCRIPT_EDITED,
+                            f"change {d.change_id}: {kind} script {path} was edited "
+                            "after it was deployed (rework the change instead)",
+                            d.change_id,
+                            kind,
+                        )
+                    )
         ids = [d.change_id for d in deployed if d.change_id in by_id]
         expected = [c.change_id for c in self.plan.changes[: len(ids)]]
         if ids != expected and not problems:
-            problems.append(Problem(ProblemKind.NOT_A_PREFIX,
-                                    "deployed changes are not a prefix of the plan: deployed "
-                                    f"{', '.join(ids[-3:])}; the plan expects {', '.join(expected[-3:])}"))
+            problems.append(
+                Problem(
+                    ProblemKind.NOT_A_PREFIX,
+                    "deployed changes are not a prefix of the plan: deployed "
+                    f"{', '.join(ids[-3:])}; the plan expects {', '.join(expected[-3:])}",
+                )
+            )
         return problems
 
     def _refuse_if_tampered(self, conn) -> None:
         problems = self.tampered(conn)
         if problems:
-            raise TamperedError(problems[0].message + (f" (and {len(problems) - 1} more problems; "
-                                "run lokdarpan-db check)" if len(problems) > 1 else ""))
+            raise TamperedError(
+                problems[0].message
+                + (f" (and {len(problems) - 1} more problems; run lokdarpan-db check)" if len(problems) > 1 else "")
+            )
 
     def _check_extensions(self, conn, changes: list[Change]) -> None:
         available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
@@ -260,21 +299,23 @@ class Deployer:
                         f"change {change.change_id} needs the extension '{ext}', which is not "
                         f"available on this server (PostgreSQL {version}); install it "
                         "(e.g. Debian package postgresql-NN-pgvector for 'vector') — "
-                        "nothing was changed")
+                        "nothing was changed"
+                    )
 
     def _target_index(self, to: str | None) -> int:
         return len(self.plan.changes) - 1 if to is None else self.plan.index_of(to)
 
     # -- commands ------------------------------------------------------------------------------
     def status(self) -> list[StatusRow]:
+        """Every plan change with its deploy, then deployed changes the plan no longer has."""
         with connect(self.url, autocommit=True) as conn:
             deployed = {d.change_id: d for d in bookkeeping.deployed(conn)}
-        rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None))
-                for c in self.plan.changes]
+        rows = [StatusRow(c, c.change_id, deployed.pop(c.change_id, None)) for c in self.plan.changes]
         rows += [StatusRow(None, cid, d) for cid, d in deployed.items()]
         return rows
 
     def pending(self, to: str | None = None) -> list[Change]:
+        """The plan changes up to ``to`` that are not deployed."""
         with connect(self.url, autocommit=True) as conn:
             done = set(self.deployed_ids(conn))
         last = self._target_index(to)
@@ -292,13 +333,16 @@ class Deployer:
         return [(c, c.read("deploy")) for c in todo]
 
     def deploy(self, to: str | None = None) -> list[Change]:
+        """Deploy the pending changes up to ``to`` (all without it); returns them."""
         with self._locked() as conn:
             self._refuse_if_tampered(conn)
             done = self.deployed_ids(conn)
             last = self._target_index(to)
             if len(done) > last + 1:
-                raise UserError(f"{self.plan.changes[last].change_id} is already deployed with "
-                                f"{len(done) - last - 1} change(s) after it; use revert --to")
+                raise UserError(
+                    f"{self.plan.changes[last].change_id} is already deployed with "
+                    f"{len(done) - last - 1} change(s) after it; use revert --to"
+                )
             todo = [c for c in self.plan.changes[: last + 1] if c.change_id not in set(done)]
             if not todo:
                 self.log("nothing to deploy")
@@ -326,12 +370,13 @@ class Deployer:
             done = self.deployed_ids(conn)
             keep = -1 if to is None else self.plan.index_of(to)
             by_id = self.plan.by_id()
-            todo = [by_id[cid] for cid in reversed(done)
-                    if cid in by_id and self.plan.changes.index(by_id[cid]) > keep]
+            todo = [by_id[cid] for cid in reversed(done) if cid in by_id and self.plan.changes.index(by_id[cid]) > keep]
             reverting = {c.change_id for c in todo}
-            problems = [p for p in self.tampered(conn)
-                        if p.kind is ProblemKind.UNKNOWN_CHANGE
-                        or (p.change_id in reverting and p.script == "revert")]
+            problems = [
+                p
+                for p in self.tampered(conn)
+                if p.kind is ProblemKind.UNKNOWN_CHANGE or (p.change_id in reverting and p.script == "revert")
+            ]
             if problems:
                 raise TamperedError(problems[0].message)
             if not todo:
@@ -352,7 +397,7 @@ class Deployer:
 
         As sqitch does, a change reworked later verifies only through its newest deployed
         occurrence: the earlier occurrence's verify checks a shape the rework replaced."""
-        results = []
+        results: list[tuple[Change, str | None]] = []
         with connect(self.url, autocommit=True) as conn:
             if changes is None:
                 by_id = self.plan.by_id()
@@ -371,10 +416,12 @@ class Deployer:
         return results
 
     def check(self) -> list[Problem]:
+        """Every problem with what is deployed (edited or missing scripts, unknown changes, order)."""
         with connect(self.url, autocommit=True) as conn:
             return self.tampered(conn)
 
     def rebase(self, onto: str | None, to: str | None = None) -> tuple[list, list]:
+        """Revert to ``onto``, then deploy to ``to``: (reverted, deployed)."""
         return self.revert(onto), self.deploy(to)
 
     # -- running one change --------------------------------------------------------------------
@@ -412,16 +459,26 @@ class Deployer:
             m = _ALTER_RE.match(stmt)
             if m and not _WEAK_ALTER_RE.search(stmt):
                 altered.append(m.group(1))
-        altered = [r[0] for r in conn.execute(
-            "select distinct on (c) c::text from unnest(%s::text[]) with ordinality u(n, o),"
-            " to_regclass(u.n) c where c is not null", [altered])] if altered else []
+        altered = (
+            [
+                r[0]
+                for r in conn.execute(
+                    "select distinct on (c) c::text from unnest(%s::text[]) with ordinality u(n, o),"
+                    " to_regclass(u.n) c where c is not null",
+                    [altered],
+                )
+            ]
+            if altered
+            else []
+        )
         writers = [t for t in writers if t not in altered]
         if not writers and not altered:
             return None
         parts = []
         if writers:
-            self.log(f"  {change.change_id}: replaces trigger functions of {', '.join(writers)}: "
-                     "writers wait for the change")
+            self.log(
+                f"  {change.change_id}: replaces trigger functions of {', '.join(writers)}: writers wait for the change"
+            )
             parts.append(f"LOCK TABLE {', '.join(writers)} IN SHARE ROW EXCLUSIVE MODE")
         if altered:
             parts.append(f"LOCK TABLE {', '.join(altered)} IN ACCESS EXCLUSIVE MODE")
@@ -442,13 +499,17 @@ class Deployer:
                 conn.execute(body)
             except RETRYABLE as exc:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                what = ("deadlock" if isinstance(exc, psycopg.errors.DeadlockDetected)
-                        else f"lock not granted in {timeout_ms} ms")
+                what = (
+                    "deadlock"
+                    if isinstance(exc, psycopg.errors.DeadlockDetected)
+                    else f"lock not granted in {timeout_ms} ms"
+                )
                 if pause is None:
                     raise ChangeLockTimeout(
                         f"change {change.change_id}: {kind} could not take its locks after "
                         f"{attempt} attempts in {time.monotonic() - t0:.1f} s "
-                        f"({_first_line(exc)})") from None
+                        f"({_first_line(exc)})"
+                    ) from None
                 self.log(f"  {change.change_id}: {what}, retrying")
                 self.lock_retries += 1
                 time.sleep(pause)
@@ -459,6 +520,7 @@ class Deployer:
             return
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
+        """Deploy one change on ``conn``: its script, its verify, its bookkeeping row."""
         sums = change.checksums()
         body = parse_script(change.read("deploy"), str(change.script("deploy"))).body
         verify = parse_script(change.read("verify"), str(change.script("verify"))).body
@@ -468,8 +530,9 @@ class Deployer:
             try:
                 conn.execute(verify)
             except psycopg.Error as exc:
-                raise VerifyError(f"change {change.change_id}: verify failed: "
-                                  f"{_first_line(exc)}; the change was rolled back") from None
+                raise VerifyError(
+                    f"change {change.change_id}: verify failed: {_first_line(exc)}; the change was rolled back"
+                ) from None
             conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_verify")
             bookkeeping.record_deploy(conn, self.plan, change, sums)
             return
@@ -477,19 +540,20 @@ class Deployer:
         try:
             conn.execute(body)
         except psycopg.Error as exc:
-            raise ChangeFailed(f"change {change.change_id}: deploy failed: "
-                               f"{_first_line(exc)}") from None
+            raise ChangeFailed(f"change {change.change_id}: deploy failed: {_first_line(exc)}") from None
         try:
             with conn.transaction(force_rollback=True):
                 conn.execute(verify)
         except psycopg.Error as exc:
             conn.execute(parse_script(change.read("revert")).body)
-            raise VerifyError(f"change {change.change_id}: verify failed: {_first_line(exc)}; "
-                              "the change was reverted") from None
+            raise VerifyError(
+                f"change {change.change_id}: verify failed: {_first_line(exc)}; the change was reverted"
+            ) from None
         with conn.transaction():
             bookkeeping.record_deploy(conn, self.plan, change, sums)
 
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
+        """Revert one change on ``conn`` and forget it."""
         body = parse_script(change.read("revert"), str(change.script("revert"))).body
         if transactional:
             self.run_with_ramp(conn, change, "revert", body)
@@ -498,8 +562,7 @@ class Deployer:
         try:
             conn.execute(body)
         except psycopg.Error as exc:
-            raise ChangeFailed(f"change {change.change_id}: revert failed: "
-                               f"{_first_line(exc)}") from None
+            raise ChangeFailed(f"change {change.change_id}: revert failed: {_first_line(exc)}") from None
         with conn.transaction():
             bookkeeping.record_revert(conn, change)
 
@@ -524,6 +587,8 @@ class _PlanMigration(Migration):
         self.use_transactions = script.transactional
         collector = StepCollector(migration=self)
         tx = script.transactional
-        collector.add_step(lambda conn: self.deployer.apply_change(conn, self.change, tx),
-                           lambda conn: self.deployer.revert_change(conn, self.change, tx))
+        collector.add_step(
+            lambda conn: self.deployer.apply_change(conn, self.change, tx),
+            lambda conn: self.deployer.revert_change(conn, self.change, tx),
+        )
         self.steps = collector.create_steps(self.use_transactions)

@@ -15,9 +15,11 @@ import psycopg
 _OURS = """n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast', 'lokdarpan_meta',
                           'sqitch')
        and n.nspname not like 'pg_temp%%' and n.nspname not like 'pg_toast_temp%%'"""
-_NOT_TOOLS = "c.relname not in ('_yoyo_migration', '_yoyo_log', '_yoyo_version', 'yoyo_lock'," \
-             " '_yoyo_migration_id_seq', '_yoyo_log_pkey', '_yoyo_migration_pkey'," \
-             " '_yoyo_version_pkey', 'yoyo_lock_pkey')"
+_NOT_TOOLS = (
+    "c.relname not in ('_yoyo_migration', '_yoyo_log', '_yoyo_version', 'yoyo_lock',"
+    " '_yoyo_migration_id_seq', '_yoyo_log_pkey', '_yoyo_migration_pkey',"
+    " '_yoyo_version_pkey', 'yoyo_lock_pkey')"
+)
 # objects that belong to an extension are the extension's, not ours
 _NOT_EXT = "not exists (select 1 from pg_depend d where d.objid = {oid} and d.deptype = 'e')"
 
@@ -57,7 +59,7 @@ SECTIONS: dict[str, str] = {
                     join pg_class p on p.oid = i.inhparent join pg_namespace pn
                     on pn.oid = p.relnamespace where i.inhrelid = c.oid limit 1), '')
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
-         where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid='c.oid')}""",
+         where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid="c.oid")}""",
     "columns": f"""
         select n.nspname || '.' || c.relname || '.' || a.attname || ' ' ||
                format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull ||
@@ -65,7 +67,7 @@ SECTIONS: dict[str, str] = {
                || a.attidentity::text || ' generated=' || a.attgenerated::text || ' collation='
                || coalesce((select collname from pg_collation where oid = a.attcollation
                             and a.attcollation <> 100), '')
-               || ' acl=' || {_acl('a.attacl')} || ' comment='
+               || ' acl=' || {_acl("a.attacl")} || ' comment='
                || coalesce(col_description(c.oid, a.attnum), '') || ' pos='
                -- the position among live columns (as pg_dump orders them): a column a change
                -- drops and its revert adds back lands where it was, at the end, on a new attnum
@@ -75,7 +77,7 @@ SECTIONS: dict[str, str] = {
           join pg_namespace n on n.oid = c.relnamespace
           left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
          where a.attnum > 0 and not a.attisdropped and {_OURS} and {_NOT_TOOLS}
-           and {_NOT_EXT.format(oid='c.oid')}""",
+           and {_NOT_EXT.format(oid="c.oid")}""",
     "constraints": f"""
         select n.nspname || '.' || coalesce(c.relname, t.typname) || ' ' || k.conname || ' '
                || pg_get_constraintdef(k.oid) || ' deferrable=' || k.condeferrable || '/'
@@ -89,17 +91,17 @@ SECTIONS: dict[str, str] = {
                || coalesce(obj_description(i.indexrelid, 'pg_class'), '')
           from pg_index i join pg_class c on c.oid = i.indrelid
           join pg_namespace n on n.oid = c.relnamespace
-         where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid='c.oid')}""",
+         where {_OURS} and {_NOT_TOOLS} and {_NOT_EXT.format(oid="c.oid")}""",
     "functions": f"""
         select pg_get_functiondef(p.oid) || ' owner=' || pg_get_userbyid(p.proowner) || ' acl='
                || {_acl("nullif(p.proacl, acldefault('f', p.proowner))")} || ' comment='
                || coalesce(obj_description(p.oid, 'pg_proc'), '')
           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-         where {_OURS} and p.prokind <> 'a' and {_NOT_EXT.format(oid='p.oid')}""",
+         where {_OURS} and p.prokind <> 'a' and {_NOT_EXT.format(oid="p.oid")}""",
     "aggregates": f"""
         select n.nspname || '.' || p.proname || '(' || pg_get_function_arguments(p.oid) || ')'
           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-         where {_OURS} and p.prokind = 'a' and {_NOT_EXT.format(oid='p.oid')}""",
+         where {_OURS} and p.prokind = 'a' and {_NOT_EXT.format(oid="p.oid")}""",
     "triggers": f"""
         select pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled::text || ' comment='
                || coalesce(obj_description(t.oid, 'pg_trigger'), '')
@@ -135,10 +137,10 @@ SECTIONS: dict[str, str] = {
           from pg_type t join pg_namespace n on n.oid = t.typnamespace
          where {_OURS} and t.typtype in ('e', 'd', 'c', 'r', 'm')
            and (t.typtype <> 'c' or (select relkind from pg_class where oid = t.typrelid) = 'c')
-           and {_NOT_EXT.format(oid='t.oid')}""",
+           and {_NOT_EXT.format(oid="t.oid")}""",
     "default_privileges": f"""
         select pg_get_userbyid(d.defaclrole) || ' ' || coalesce(n.nspname, '*') || ' '
-               || d.defaclobjtype::text || ' ' || {_acl('d.defaclacl')}
+               || d.defaclobjtype::text || ' ' || {_acl("d.defaclacl")}
           from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace""",
     "roles": """
         select r.rolname || ' login=' || r.rolcanlogin || ' inherit=' || r.rolinherit

@@ -58,12 +58,15 @@ class Change:
 
     @property
     def module(self) -> str:
+        """The module (schema) the change belongs to: the part before the slash."""
         return self.name.split("/", 1)[0] if "/" in self.name else ""
 
     def script(self, kind: str) -> Path:
+        """The path of the change's deploy, revert or verify script."""
         return self.top_dir / kind / f"{self.name}{self.script_suffix}.sql"
 
     def read(self, kind: str) -> str:
+        """The text of one of the change's scripts."""
         path = self.script(kind)
         try:
             return path.read_text(encoding="utf-8")
@@ -71,14 +74,18 @@ class Change:
             raise UserError(f"change {self.change_id}: {kind} script {path} is missing") from None
 
     def checksum(self, kind: str) -> str:
+        """The sha256 of one of the change's scripts."""
         return hashlib.sha256(self.script(kind).read_bytes()).hexdigest()
 
     def checksums(self) -> dict[str, str]:
+        """The sha256 of each of the change's three scripts."""
         return {kind: self.checksum(kind) for kind in KINDS}
 
 
 @dataclass
 class Plan:
+    """The parsed sqitch.plan: project name, changes in order, tags."""
+
     project: str
     uri: str | None
     changes: list[Change]
@@ -112,6 +119,7 @@ class Plan:
         raise UserError(f"unknown change {target!r} (plan {self.plan_file})")
 
     def by_id(self) -> dict[str, Change]:
+        """The changes by change id."""
         return {c.change_id: c for c in self.changes}
 
 
@@ -136,6 +144,7 @@ def read_config(project_dir: Path) -> tuple[Path, Path, str]:
 
 
 def load_plan(project_dir: Path | str) -> Plan:
+    """Read the plan of the project in ``project_dir`` (sqitch.conf names the plan file and top_dir)."""
     project_dir = Path(project_dir)
     top_dir, plan_file, engine = read_config(project_dir)
     if engine != "pg":
@@ -146,6 +155,7 @@ def load_plan(project_dir: Path | str) -> Plan:
 
 
 def parse_plan(text: str, plan_file: Path, top_dir: Path) -> Plan:
+    """Parse the text of a sqitch.plan."""
     project, uri = None, None
     changes: list[Change] = []
     tag_index: dict[str, int] = {}

@@ -54,7 +54,7 @@ _RELATIONS_SQL = f"""
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'p', 'v', 'm', 'f') and n.nspname = any(%(schemas)s)
        and not (n.nspname = 'public' and c.relname = any(%(tools)s))
-       and {_NOT_EXT.format(oid='c.oid')}"""
+       and {_NOT_EXT.format(oid="c.oid")}"""
 
 _COLUMNS_SQL = f"""
     select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
@@ -65,7 +65,7 @@ _COLUMNS_SQL = f"""
       left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
      where a.attnum > 0 and not a.attisdropped and not c.relispartition
        and c.relkind in ('r', 'p', 'v', 'm', 'f', 'c') and n.nspname = any(%(schemas)s)
-       and {_NOT_EXT.format(oid='c.oid')}"""
+       and {_NOT_EXT.format(oid="c.oid")}"""
 
 _FUNCTIONS_SQL = f"""
     select n.nspname, p.proname, p.prokind::text, pg_get_function_identity_arguments(p.oid),
@@ -83,7 +83,7 @@ _FUNCTIONS_SQL = f"""
              where t.oid = p.prorettype and t.typrelid <> 0)
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       join pg_language l on l.oid = p.prolang
-     where n.nspname = any(%(schemas)s) and {_NOT_EXT.format(oid='p.oid')}"""
+     where n.nspname = any(%(schemas)s) and {_NOT_EXT.format(oid="p.oid")}"""
 
 _TYPES_SQL = f"""
     select n.nspname, t.typname, t.typtype::text,
@@ -94,10 +94,9 @@ _TYPES_SQL = f"""
       from pg_type t join pg_namespace n on n.oid = t.typnamespace
      where n.nspname = any(%(schemas)s) and t.typtype in ('e', 'd', 'c')
        and (t.typtype <> 'c' or (select relkind from pg_class where oid = t.typrelid) = 'c')
-       and {_NOT_EXT.format(oid='t.oid')}"""
+       and {_NOT_EXT.format(oid="t.oid")}"""
 
-_KIND = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view",
-         "f": "foreign table"}
+_KIND = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 _FUNC_KIND = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window function"}
 _VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
 _PARALLEL = {"s": "parallel safe", "r": "parallel restricted", "u": "parallel unsafe"}
@@ -105,6 +104,8 @@ _PARALLEL = {"s": "parallel safe", "r": "parallel restricted", "u": "parallel un
 
 @dataclass
 class Column:
+    """A column of a table, view or composite type, as the reference shows it."""
+
     name: str
     type: str
     not_null: bool
@@ -114,6 +115,8 @@ class Column:
 
 @dataclass
 class Relation:
+    """A table, partitioned table, view or materialized view with its columns."""
+
     schema: str
     name: str
     kind: str
@@ -126,11 +129,14 @@ class Relation:
 
     @property
     def qualified(self) -> str:
+        """The schema-qualified name."""
         return f"{self.schema}.{self.name}"
 
 
 @dataclass
 class Function:
+    """A function or procedure with its signature, result and properties."""
+
     schema: str
     name: str
     kind: str
@@ -149,6 +155,8 @@ class Function:
 
 @dataclass
 class Type:
+    """A composite, enum or domain type."""
+
     schema: str
     name: str
     kind: str  # e, d, c
@@ -160,6 +168,8 @@ class Type:
 
 @dataclass
 class Schema:
+    """One module schema: its comment and objects."""
+
     name: str
     comment: str
     relations: list[Relation] = field(default_factory=list)
@@ -168,6 +178,7 @@ class Schema:
 
     @property
     def empty(self) -> bool:
+        """Whether the schema holds nothing to document."""
         return not (self.relations or self.functions or self.types)
 
 
@@ -183,20 +194,22 @@ def partition_pattern(name: str) -> str:
 def read_catalog(conn: psycopg.Connection, schemas: list[str] | None = None) -> list[Schema]:
     """Every module schema of the database ``conn`` is connected to (or only ``schemas``), with
     its objects, sorted by name; schemas holding nothing of ours are left out."""
-    found = {name: Schema(name, comment) for name, comment in
-             conn.execute(_SCHEMAS_SQL, {"excluded": list(EXCLUDED_SCHEMAS)})}
+    found = {
+        name: Schema(name, comment)
+        for name, comment in conn.execute(_SCHEMAS_SQL, {"excluded": list(EXCLUDED_SCHEMAS)})
+    }
     if schemas is not None:
         found = {k: v for k, v in found.items() if k in schemas}
     params = {"schemas": sorted(found), "tools": list(TOOL_TABLES)}
     relations: dict[str, Relation] = {}
     children: list[tuple[str, str, str, str]] = []  # parent, schema, name, bound
-    for (nsp, rel, kind, is_part, persistence, comment, partkey, bound, parent, pk) in conn.execute(
-            _RELATIONS_SQL, params):
+    for nsp, rel, kind, is_part, persistence, comment, partkey, bound, parent, pk in conn.execute(
+        _RELATIONS_SQL, params
+    ):
         if is_part and parent:
             children.append((parent, nsp, rel, bound))
             continue
-        relations[f"{nsp}.{rel}"] = Relation(nsp, rel, kind, persistence == "u", comment, partkey,
-                                             list(pk or []))
+        relations[f"{nsp}.{rel}"] = Relation(nsp, rel, kind, persistence == "u", comment, partkey, list(pk or []))
     for parent, nsp, rel, bound in children:
         # a partition of a partition folds into the top of its tree
         top = parent
@@ -213,7 +226,8 @@ def read_catalog(conn: psycopg.Connection, schemas: list[str] | None = None) -> 
     for nsp, name, kind, labels, base, comment in conn.execute(_TYPES_SQL, params):
         types[f"{nsp}.{name}"] = Type(nsp, name, kind, labels, base, comment)
     for nsp, rel, att, typ, not_null, default, identity, generated, comment, _ in sorted(
-            conn.execute(_COLUMNS_SQL, params), key=lambda r: (r[0], r[1], r[9])):
+        conn.execute(_COLUMNS_SQL, params), key=lambda r: (r[0], r[1], r[9])
+    ):
         if identity:
             default = "generated " + ("always" if identity == "a" else "by default") + " as identity"
         elif generated:
@@ -223,11 +237,25 @@ def read_catalog(conn: psycopg.Connection, schemas: list[str] | None = None) -> 
         if owner is not None:
             owner.columns.append(col)
     for r in conn.execute(_FUNCTIONS_SQL, params):
-        (nsp, name, kind, identity, args, result, vol, secdef, parallel, lang, settings, comment,
-         outs, row_of) = r
-        found[nsp].functions.append(Function(
-            nsp, name, kind, identity, args, result, vol, secdef, parallel, lang, settings, comment,
-            [(o[0], o[1]) for o in (outs or [])], row_of))
+        (nsp, name, kind, identity, args, result, vol, secdef, parallel, lang, settings, comment, outs, row_of) = r
+        found[nsp].functions.append(
+            Function(
+                nsp,
+                name,
+                kind,
+                identity,
+                args,
+                result,
+                vol,
+                secdef,
+                parallel,
+                lang,
+                settings,
+                comment,
+                [(o[0], o[1]) for o in (outs or [])],
+                row_of,
+            )
+        )
     for rel in relations.values():
         rel.partitions.sort()
         found[rel.schema].relations.append(rel)
@@ -330,8 +358,10 @@ def render(schemas: list[Schema]) -> str:
     anchors = {}
     for s in schemas:
         anchors[s.name] = _anchors(s)
-        counts = [_plural(len(s.relations), "table or view").replace("table or views", "tables and views"),
-                  _plural(len(s.functions), "function")]
+        counts = [
+            _plural(len(s.relations), "table or view").replace("table or views", "tables and views"),
+            _plural(len(s.functions), "function"),
+        ]
         if s.types:
             counts.append(_plural(len(s.types), "type"))
         lines.append(f"- [{s.name}](#{s.name}) ({', '.join(counts)}){' — ' + _summary(s.comment) if s.comment else ''}")
@@ -341,26 +371,38 @@ def render(schemas: list[Schema]) -> str:
         lines += [f'<a id="{s.name}"></a>', "", f"## {s.name}", ""] + _paragraph(s.comment)
         if s.relations:
             lines += ["| table or view | kind | summary |", "|---|---|---|"]
-            lines += [f"| [{r.qualified}](#{rel_a[id(r)]}) | {_KIND[r.kind]} | {_summary(r.comment)} |"
-                      for r in s.relations]
+            lines += [
+                f"| [{r.qualified}](#{rel_a[id(r)]}) | {_KIND[r.kind]} | {_summary(r.comment)} |" for r in s.relations
+            ]
             lines.append("")
         if s.types:
             lines += ["| type | kind | summary |", "|---|---|---|"]
-            lines += [f"| [{t.schema}.{t.name}](#{typ_a[id(t)]}) | "
-                      f"{ {'e': 'enum', 'd': 'domain', 'c': 'composite'}[t.kind]} | {_summary(t.comment)} |"
-                      for t in s.types]
+            lines += [
+                f"| [{t.schema}.{t.name}](#{typ_a[id(t)]}) | "
+                f"{ {'e': 'enum', 'd': 'domain', 'c': 'composite'}[t.kind] } | {_summary(t.comment)} |"
+                for t in s.types
+            ]
             lines.append("")
         if s.functions:
             lines += ["| function | returns | summary |", "|---|---|---|"]
-            lines += [f"| [{f.schema}.{f.name}({_cell(f.identity)})](#{fn_a[id(f)]}) | {_cell(f.result)} | "
-                      f"{_summary(f.comment)} |" for f in s.functions]
+            lines += [
+                f"| [{f.schema}.{f.name}({_cell(f.identity)})](#{fn_a[id(f)]}) | {_cell(f.result)} | "
+                f"{_summary(f.comment)} |"
+                for f in s.functions
+            ]
             lines.append("")
         if s.relations:
             lines += [f"### {s.name}: tables and views", ""]
         for r in s.relations:
             kind = _KIND[r.kind] + (" (unlogged)" if r.unlogged else "")
-            lines += [f'<a id="{rel_a[id(r)]}"></a>', "", f"#### {r.qualified}", "", f"*{kind}*"
-                      + (f" — partitioned by {_code(r.partition_key)}" if r.partition_key else ""), ""]
+            lines += [
+                f'<a id="{rel_a[id(r)]}"></a>',
+                "",
+                f"#### {r.qualified}",
+                "",
+                f"*{kind}*" + (f" — partitioned by {_code(r.partition_key)}" if r.partition_key else ""),
+                "",
+            ]
             lines += _paragraph(r.comment)
             if r.partitions:
                 lines += ["Partitions (omitted below): " + ", ".join(r.partitions) + ".", ""]
@@ -387,12 +429,23 @@ def render(schemas: list[Schema]) -> str:
         for f in s.functions:
             traits = [_FUNC_KIND[f.kind], f"language {f.language}"]
             if f.kind in ("f", "w", "p"):
-                traits += [_VOLATILITY[f.volatility], "security definer" if f.security_definer
-                           else "security invoker", _PARALLEL[f.parallel]]
-            lines += [f'<a id="{fn_a[id(f)]}"></a>', "", f"#### {f.schema}.{f.name}({_cell(f.identity)})", "",
-                      "```sql", f"{f.schema}.{f.name}({f.arguments})"
-                      + (f"\n  returns {f.result}" if f.result else ""), "```", "",
-                      "*" + ", ".join(traits) + "*" + (f" — set {_code(f.settings)}" if f.settings else ""), ""]
+                traits += [
+                    _VOLATILITY[f.volatility],
+                    "security definer" if f.security_definer else "security invoker",
+                    _PARALLEL[f.parallel],
+                ]
+            lines += [
+                f'<a id="{fn_a[id(f)]}"></a>',
+                "",
+                f"#### {f.schema}.{f.name}({_cell(f.identity)})",
+                "",
+                "```sql",
+                f"{f.schema}.{f.name}({f.arguments})" + (f"\n  returns {f.result}" if f.result else ""),
+                "```",
+                "",
+                "*" + ", ".join(traits) + "*" + (f" — set {_code(f.settings)}" if f.settings else ""),
+                "",
+            ]
             lines += _paragraph(f.comment)
             if f.out_columns:
                 lines += ["| result column | type |", "|---|---|"]
@@ -401,8 +454,11 @@ def render(schemas: list[Schema]) -> str:
                 target = f.returns_row_of
                 sch = target.split(".", 1)[0]
                 if sch in anchors:
-                    link = f"#{target}" if any(r.qualified == target for r in next(
-                        x for x in schemas if x.name == sch).relations) else f"#type-{target}"
+                    link = (
+                        f"#{target}"
+                        if any(r.qualified == target for r in next(x for x in schemas if x.name == sch).relations)
+                        else f"#type-{target}"
+                    )
                     lines += [f"Result columns: those of [{target}]({link}).", ""]
                 else:
                     lines += [f"Result columns: those of {_code(target)}.", ""]
@@ -423,13 +479,15 @@ def generate_from_plan(url: str, project_dir: Path, *, log: Callable[[str], None
 
     name = f"lokdarpan_schema_doc_{uuid.uuid4().hex[:10]}"
     params = conninfo_to_dict(url)
-    scratch = make_conninfo(**{**params, "dbname": name})
+    scratch = make_conninfo("", **{**params, "dbname": name})
     with connect(url, autocommit=True) as conn:
         try:
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
         except psycopg.errors.InsufficientPrivilege as exc:
-            raise UserError(f"cannot create a scratch database to deploy the plan into: "
-                            f"{exc.diag.message_primary} (pass --deployed to document a deployed database)") from None
+            raise UserError(
+                f"cannot create a scratch database to deploy the plan into: "
+                f"{exc.diag.message_primary} (pass --deployed to document a deployed database)"
+            ) from None
     try:
         if log:
             log(f"deploying the plan of {project_dir} into scratch database {name}")

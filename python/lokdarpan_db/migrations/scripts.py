@@ -21,6 +21,8 @@ _NONTX_RE = re.compile(r"\A--\s*transactional\s*:\s*false\s*$", re.IGNORECASE | 
 
 @dataclass
 class Script:
+    """A parsed script: the body that runs, whether it is transactional, its header and requires."""
+
     text: str
     body: str  # what runs inside the managed transaction
     transactional: bool
@@ -29,15 +31,14 @@ class Script:
 
 
 def parse_script(text: str, where: str = "script") -> Script:
+    """Parse a deploy, revert or verify script (a ValueError naming ``where`` when its shape is wrong)."""
     header = []
     for line in text.splitlines():
         if line.startswith("--"):
             header.append(line)
         elif line.strip():
             break
-    requires = [
-        h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)
-    ]
+    requires = [h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)]
     transactional = not _NONTX_RE.match(text)
     if not transactional:
         return Script(text, text, False, header, requires)

@@ -34,7 +34,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..errors import DamagedBackupError, RestoreVerifyError, UserError
-from ..postgres.connect import connect, redact, server_version_num
+from ..postgres.connect import connect, one, redact, server_version_num
 
 MANIFEST_FORMAT = "lokdarpan-db backup manifest"
 MANIFEST_VERSION = 1
@@ -45,8 +45,7 @@ SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 # -- client binaries ----------------------------------------------------------------------------
 def _client_major(path: Path) -> int | None:
     try:
-        out = subprocess.run([str(path), "--version"], capture_output=True, text=True,
-                             timeout=30).stdout
+        out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     m = re.search(r"\)\s+(\d+)(?:\.\d+)?", out) or re.search(r"(\d+)\.\d+", out)
@@ -86,7 +85,8 @@ def find_client(exe: str, major: int) -> Path:
             return path
     raise UserError(
         f"no {exe} for PostgreSQL {major} found (tried: {', '.join(tried) or 'nothing'}); "
-        f"install postgresql-client-{major} or set LOKDARPAN_PG_BINDIR to its bin directory")
+        f"install postgresql-client-{major} or set LOKDARPAN_PG_BINDIR to its bin directory"
+    )
 
 
 def _run(cmd: list[str], timeout: float = 3600) -> subprocess.CompletedProcess:
@@ -103,19 +103,25 @@ def _last_line(proc: subprocess.CompletedProcess) -> str:
 # -- inventory ------------------------------------------------------------------------------------
 def tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
     """Every table holding rows (leaf tables and partitions, not partitioned parents or views)."""
-    return [tuple(r) for r in conn.execute(
-        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND n.nspname <> ALL(%s)"
-        " AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast%%'"
-        " ORDER BY 1, 2", [list(SYSTEM_SCHEMAS)]).fetchall()]
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND n.nspname <> ALL(%s)"
+            " AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast%%'"
+            " ORDER BY 1, 2",
+            [list(SYSTEM_SCHEMAS)],
+        ).fetchall()
+    ]
 
 
 def table_stats(conn: psycopg.Connection, schema: str, table: str) -> dict:
+    """Row count and an order-independent checksum of one table."""
     q = sql.SQL(
         "SELECT count(*), coalesce(sum(('x' || left(md5(lokdarpan_row::text), 16))::bit(64)"
-        "::bigint::numeric), 0)::text FROM {} AS lokdarpan_row").format(
-        sql.Identifier(schema, table))
-    rows, checksum = conn.execute(q).fetchone()
+        "::bigint::numeric), 0)::text FROM {} AS lokdarpan_row"
+    ).format(sql.Identifier(schema, table))
+    rows, checksum = one(conn.execute(q))
     return {"rows": rows, "checksum": checksum}
 
 
@@ -128,24 +134,28 @@ def inventory(conn: psycopg.Connection) -> dict:
     for schema, table in tables(conn):
         result["tables"][f"{schema}.{table}"] = table_stats(conn, schema, table)
     for schema, seq, last, called in conn.execute(
-            "SELECT schemaname, sequencename, last_value, last_value IS NOT NULL"
-            " FROM pg_sequences WHERE schemaname <> ALL(%s) ORDER BY 1, 2",
-            [list(SYSTEM_SCHEMAS)]).fetchall():
+        "SELECT schemaname, sequencename, last_value, last_value IS NOT NULL"
+        " FROM pg_sequences WHERE schemaname <> ALL(%s) ORDER BY 1, 2",
+        [list(SYSTEM_SCHEMAS)],
+    ).fetchall():
         result["sequences"][f"{schema}.{seq}"] = last if called else None
     if conn.execute("SELECT to_regclass('lokdarpan_meta.change') IS NOT NULL").fetchone()[0]:
         result["deployed_changes"] = [
-            {"change_id": r[0], "deploy_sha256": r[1]} for r in conn.execute(
-                "SELECT change_id, deploy_sha256 FROM lokdarpan_meta.change ORDER BY seq")]
-    if conn.execute("SELECT to_regprocedure('ops.validate_data_integrity()') IS NOT NULL"
-                    ).fetchone()[0]:
+            {"change_id": r[0], "deploy_sha256": r[1]}
+            for r in conn.execute("SELECT change_id, deploy_sha256 FROM lokdarpan_meta.change ORDER BY seq")
+        ]
+    if conn.execute("SELECT to_regprocedure('ops.validate_data_integrity()') IS NOT NULL").fetchone()[0]:
         result["integrity"] = integrity(conn)
     # per-database role settings (ALTER ROLE ... IN DATABASE ... SET): pg_dump without --create
     # does not carry them, so the restore re-applies them to the new database
     result["db_role_settings"] = [
-        [r[0], list(r[1])] for r in conn.execute(
+        [r[0], list(r[1])]
+        for r in conn.execute(
             "SELECT pg_get_userbyid(setrole), setconfig FROM pg_db_role_setting"
             " WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            " AND setrole <> 0 ORDER BY 1")]
+            " AND setrole <> 0 ORDER BY 1"
+        )
+    ]
     return result
 
 
@@ -162,18 +172,28 @@ def apply_db_role_settings(url: str, settings: list, log=lambda msg: None) -> No
                 key, _, value = item.partition("=")
                 name = sql.SQL(".").join(sql.Identifier(part) for part in key.split("."))
                 # search_path is stored as the list it was set to; every other value as a literal
-                conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} TO {}").format(
-                    sql.Identifier(role), sql.Identifier(dbname), name,
-                    sql.SQL(value) if key == "search_path" else sql.Literal(value)))
+                conn.execute(
+                    sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} TO {}").format(
+                        sql.Identifier(role),
+                        sql.Identifier(dbname),
+                        name,
+                        sql.SQL(value) if key == "search_path" else sql.Literal(value),
+                    )
+                )
 
 
 def integrity(conn: psycopg.Connection) -> list[dict]:
-    return [{"check_name": r[0], "status": r[1], "record_count": r[2], "issue": r[3]}
-            for r in conn.execute("SELECT check_name, status, record_count, issue_description"
-                                  " FROM ops.validate_data_integrity()")]
+    """The rows of ops.validate_data_integrity(), as dicts."""
+    return [
+        {"check_name": r[0], "status": r[1], "record_count": r[2], "issue": r[3]}
+        for r in conn.execute(
+            "SELECT check_name, status, record_count, issue_description FROM ops.validate_data_integrity()"
+        )
+    ]
 
 
 def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -182,18 +202,22 @@ def sha256_file(path: Path) -> str:
 
 
 def manifest_path_for(dump: Path) -> Path:
+    """Where the manifest of a dump lives (beside it, .manifest.json)."""
     return dump.with_name(dump.name + ".manifest.json")
 
 
 # -- backup ---------------------------------------------------------------------------------------
 @dataclass
 class Backup:
+    """A written backup: the dump, its manifest and the manifest's path."""
+
     dump: Path
     manifest_path: Path
     manifest: dict
 
 
 def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
+    """pg_dump the database at ``url`` into ``out_dir`` with a manifest of counts and checksums."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(url) as conn:
@@ -207,15 +231,22 @@ def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         dump = out_dir / f"{dbname}-{stamp}.dump"
         log(f"dumping {redact(url)} with {pg_dump} into {dump}")
-        proc = _run([str(pg_dump), "--format=custom", "--no-password", f"--snapshot={snapshot}",
-                     f"--file={dump}", f"--dbname={url}"])
+        proc = _run(
+            [
+                str(pg_dump),
+                "--format=custom",
+                "--no-password",
+                f"--snapshot={snapshot}",
+                f"--file={dump}",
+                f"--dbname={url}",
+            ]
+        )
         if proc.returncode != 0:
             dump.unlink(missing_ok=True)
             raise UserError(f"pg_dump failed: {_last_line(proc)}")
         listed = _run([str(find_client("pg_restore", major)), "--list", str(dump)], timeout=600)
         if listed.returncode != 0:  # a dump we cannot read back is no backup
-            raise UserError(f"pg_restore --list cannot read the new dump {dump}: "
-                            f"{_last_line(listed)}")
+            raise UserError(f"pg_restore --list cannot read the new dump {dump}: {_last_line(listed)}")
         log("counting rows and checksumming tables in the same snapshot")
         inv = inventory(conn)
         conn.rollback()
@@ -243,6 +274,8 @@ def backup(url: str, out_dir: Path, *, log=lambda msg: None) -> Backup:
 # -- restore --------------------------------------------------------------------------------------
 @dataclass
 class RestoreReport:
+    """What a restore produced and what its verification found."""
+
     database: str
     url: str
     kept: bool
@@ -253,10 +286,12 @@ class RestoreReport:
 
     @property
     def ok(self) -> bool:
+        """True when verification found no problem."""
         return not self.problems
 
 
 def load_manifest(dump: Path, manifest: Path | None = None) -> dict:
+    """Read and check the manifest of ``dump`` (a DamagedBackupError when missing or not one)."""
     mpath = Path(manifest) if manifest else manifest_path_for(dump)
     try:
         data = json.loads(mpath.read_text())
@@ -276,13 +311,14 @@ def check_file(dump: Path, manifest: dict, pg_restore: Path) -> None:
     size = dump.stat().st_size
     if size != manifest.get("dump_bytes", size):
         raise DamagedBackupError(
-            f"backup file {dump} is damaged or truncated: {size} bytes, the manifest says "
-            f"{manifest['dump_bytes']}")
+            f"backup file {dump} is damaged or truncated: {size} bytes, the manifest says {manifest['dump_bytes']}"
+        )
     digest = sha256_file(dump)
     if digest != manifest["dump_sha256"]:
         raise DamagedBackupError(
             f"backup file {dump} is damaged: sha256 {digest[:12]}... does not match the "
-            f"manifest's {manifest['dump_sha256'][:12]}...")
+            f"manifest's {manifest['dump_sha256'][:12]}..."
+        )
     proc = _run([str(pg_restore), "--list", str(dump)], timeout=600)
     if proc.returncode != 0:
         raise DamagedBackupError(f"backup file {dump} is not a readable dump: {_last_line(proc)}")
@@ -291,18 +327,25 @@ def check_file(dump: Path, manifest: dict, pg_restore: Path) -> None:
 def _with_dbname(url: str, name: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = name
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def _drop_database(admin_url: str, name: str) -> None:
     with connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def restore(dump: Path, url: str, *, verify: bool = True, into: str | None = None,
-            manifest_path: Path | None = None, project_dir=None, keep_on_failure: bool = False,
-            log=lambda msg: None) -> RestoreReport:
+def restore(
+    dump: Path,
+    url: str,
+    *,
+    verify: bool = True,
+    into: str | None = None,
+    manifest_path: Path | None = None,
+    project_dir=None,
+    keep_on_failure: bool = False,
+    log=lambda msg: None,
+) -> RestoreReport:
     """Restore ``dump`` into a new database on the server of ``url`` (whose database is only used
     to connect) and, with ``verify``, prove it equals the manifest. Raises DamagedBackupError when
     the file is damaged (nothing is created, or the new database is dropped), RestoreVerifyError
@@ -313,13 +356,18 @@ def restore(dump: Path, url: str, *, verify: bool = True, into: str | None = Non
     with connect(url, autocommit=True) as conn:
         major = server_version_num(conn) // 10000
     if int(manifest.get("server_major", major)) > major:
-        raise UserError(f"the backup comes from PostgreSQL {manifest['server_major']}; this server "
-                        f"is {major}: restore it on a server of that version or newer")
+        raise UserError(
+            f"the backup comes from PostgreSQL {manifest['server_major']}; this server "
+            f"is {major}: restore it on a server of that version or newer"
+        )
     pg_restore = find_client("pg_restore", major)
     log(f"checking {dump} against its manifest")
     check_file(dump, manifest, pg_restore)
-    name = into or f"{manifest.get('database', 'lokdarpan')}_restore_" \
-                   f"{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:4]}"
+    name = (
+        into
+        or f"{manifest.get('database', 'lokdarpan')}_restore_"
+        f"{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:4]}"
+    )
     new_url = _with_dbname(url, name)
     with connect(url, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
@@ -328,19 +376,20 @@ def restore(dump: Path, url: str, *, verify: bool = True, into: str | None = Non
     report = RestoreReport(name, new_url, kept=True)
     try:
         log(f"restoring into new database {name}")
-        proc = _run([str(pg_restore), "--exit-on-error", "--no-password", f"--dbname={new_url}",
-                     str(dump)])
+        proc = _run([str(pg_restore), "--exit-on-error", "--no-password", f"--dbname={new_url}", str(dump)])
         if proc.returncode != 0:
             raise DamagedBackupError(
                 f"restore of {dump} failed (a damaged archive, or a role or extension this "
-                f"server lacks), database {name} dropped: {_last_line(proc)}")
+                f"server lacks), database {name} dropped: {_last_line(proc)}"
+            )
         apply_db_role_settings(new_url, manifest.get("db_role_settings", []), log)
         if verify:
             _verify(report, manifest, new_url, project_dir, log)
             if report.problems and not keep_on_failure:
                 raise RestoreVerifyError(
                     f"restored copy differs from the manifest ({len(report.problems)} problem(s), "
-                    f"first: {report.problems[0]}); database {name} dropped")
+                    f"first: {report.problems[0]}); database {name} dropped"
+                )
     except BaseException:
         if not keep_on_failure or not report.problems:
             report.kept = False
@@ -382,15 +431,17 @@ def _verify(report: RestoreReport, manifest: dict, url: str, project_dir, log) -
         known = {c.change_id for c in Deployer(url, project_dir).plan.changes}
         unknown = [c["change_id"] for c in got["deployed_changes"] if c["change_id"] not in known]
         if unknown:
-            report.notes.append(f"{len(unknown)} deployed change(s) not in this project's plan, "
-                                f"not verified: {', '.join(unknown[:5])}")
+            report.notes.append(
+                f"{len(unknown)} deployed change(s) not in this project's plan, not verified: {', '.join(unknown[:5])}"
+            )
     before = {c["check_name"]: c["status"] for c in manifest.get("integrity", [])}
     for check in got["integrity"]:
         status = check["status"]
         if status == "FAIL" and before.get(check["check_name"]) != "FAIL":
-            report.problems.append(f"integrity check {check['check_name']} FAILs after restore: "
-                                   f"{check['issue']}")
+            report.problems.append(f"integrity check {check['check_name']} FAILs after restore: {check['issue']}")
         elif status != "PASS":
-            report.notes.append(f"integrity check {check['check_name']}: {status} "
-                                f"(at backup: {before.get(check['check_name'], 'absent')}) "
-                                f"{check['issue']}")
+            report.notes.append(
+                f"integrity check {check['check_name']}: {status} "
+                f"(at backup: {before.get(check['check_name'], 'absent')}) "
+                f"{check['issue']}"
+            )

@@ -49,13 +49,10 @@ def collect(conn: psycopg.Connection, slow_ms: float = 1000.0) -> list[Row]:
     ).fetchall():
         rows.append(Row("integrity", name, status, "" if count is None else str(count), detail or ""))
     for name, value, threshold, status in conn.execute(
-        "select metric_name, current_value, threshold, status "
-        "from ops.check_performance_thresholds(%s::numeric)",
+        "select metric_name, current_value, threshold, status from ops.check_performance_thresholds(%s::numeric)",
         [slow_ms],
     ).fetchall():
-        rows.append(
-            Row("performance", name, status, "" if value is None else str(value), f"threshold {threshold}")
-        )
+        rows.append(Row("performance", name, status, "" if value is None else str(value), f"threshold {threshold}"))
     for view, what in ADVICE_VIEWS.items():
         found = conn.execute(sql.SQL("select count(*) from ops.{}").format(sql.Identifier(view))).fetchone()
         count = found[0] if found else 0

