@@ -11,6 +11,10 @@ EXIT_CONNECT = 5  # no server / bad URL / authentication failure
 EXIT_MISSING_EXTENSION = 6  # the server lacks an extension the plan needs
 EXIT_ABORTED = 7  # the user declined a confirmation
 EXIT_HEALTH = 8  # a health or integrity check reported FAIL/CRITICAL
+# 9 (a backup is missing, damaged or truncated) is EXIT_DAMAGED in backup.py
+EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
+EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
+EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
 
 
 class UserError(Exception):
@@ -42,3 +46,17 @@ class MissingExtensionError(UserError):
 
 class VerifyError(UserError):
     exit_code = EXIT_ERROR
+
+
+class WalGapError(UserError):
+    exit_code = EXIT_WAL_GAP
+
+
+class NoSpaceError(UserError):
+    exit_code = EXIT_NO_SPACE
+
+
+class BackupKeyError(UserError):
+    """The key file of an encrypted repository is missing, unreadable or the wrong one."""
+
+    exit_code = EXIT_KEY

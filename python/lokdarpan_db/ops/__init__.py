@@ -1,0 +1,1 @@
+"""Operations: backup/restore, point-in-time recovery, health, maintenance."""
