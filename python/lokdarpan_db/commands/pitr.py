@@ -116,8 +116,8 @@ def _status(args, repo: Repo, url: str) -> int:
         out(args, f"server: {st['server_error']}")
     stream = st.get("stream")
     if stream:
-        out(args, f"stream: {stream[0]} {stream[1]} ({stream[2]}), flushed {stream[3]}, "
-                  f"{stream[4]} bytes behind")
+        out(args, f"stream: {stream[0]} {stream[1]} ({stream[2]}), written {stream[3]}, "
+                  f"fsynced {stream[4]}, {stream[5]} bytes behind the server")
     elif st["receiver_pid"]:
         out(args, f"stream: receiver running (pid {st['receiver_pid']}), not connected")
     if chain is not None and chain.gap is not None:

@@ -283,7 +283,7 @@ def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None 
     params["application_name"] = "lokdarpan_pitr_backup"
     params.pop("dbname", None)
     cmd = [str(bindir / "pg_basebackup"), "-D", str(staging), "-d", make_conninfo(**params),
-           "-Fp", "-X", "stream", "-c", "fast", "--no-password", "-l", f"lokdarpan pitr {label}"]
+           "-Fp", "-X", "stream", "-c", "fast", "--no-sync", "--no-password", "-l", f"lokdarpan pitr {label}"]
     if parent:
         cmd += ["--incremental", str(parent["dir"] / "backup_manifest")]
     try:
@@ -425,8 +425,8 @@ def status(repo: Repo, url: str | None) -> dict:
                         " extract(epoch FROM now() - last_archived_time)::float8"
                         " FROM pg_stat_archiver").fetchone(), strict=True))
                 st["stream"] = conn.execute(
-                    "SELECT application_name, state, sync_state, flush_lsn::text,"
-                    " pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint"
+                    "SELECT application_name, state, sync_state, write_lsn::text, flush_lsn::text,"
+                    " pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)::bigint"
                     " FROM pg_stat_replication WHERE application_name = %s", [SLOT]).fetchone()
         except UserError as exc:
             st["server_error"] = str(exc)

@@ -152,7 +152,7 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
                 parts.append(str(work / meta["label"]))
             log(f"pg_combinebackup of {len(parts)} backups")
             into.rmdir()
-            proc = subprocess.run([str(bindir / "pg_combinebackup"), "-o", str(into), *parts],
+            proc = subprocess.run([str(bindir / "pg_combinebackup"), "-N", "-o", str(into), *parts],
                                   capture_output=True, text=True, timeout=6 * 3600)
             if proc.returncode != 0:
                 raise DamagedBackupError("pg_combinebackup failed on "
