@@ -156,6 +156,7 @@ def setup(repo_dir: Path, *, cluster: Cluster | None, url: str, compression: str
         return report
     if stream or synchronous:
         start_receiver(repo, cluster.os_user if cluster else None)
+        wait_receiver(url, "sync" if synchronous else None)
         report.notes.append(f"pg_receivewal streams into {repo.stream_dir} (slot {SLOT}"
                             f"{', synchronous' if synchronous else ''})")
     elif stream is False:
@@ -215,6 +216,13 @@ def start_receiver(repo: Repo, os_user: str | None) -> int:
     pid = _receiver_pid(repo)
     if pid:
         stop_receiver(repo)  # the script may have changed
+    # pg_receivewal resumes after the newest file in its directory; an old open segment (or
+    # complete ones the archive already holds) may point it at WAL the slot no longer keeps.
+    # Without them it starts at the slot's position: the server keeps everything from there
+    # (the slot), and the archive gets the old open segment once the server finishes it.
+    prune_stream(repo)
+    for p in repo.stream_dir.glob("*.partial"):
+        p.unlink()
     cmd = ["/bin/sh", str(repo.bin_dir / "receive-wal")]
     if os_user:
         cmd = ["setpriv", f"--reuid={os_user}", f"--regid={os_user}", "--init-groups", *cmd]
@@ -222,6 +230,22 @@ def start_receiver(repo: Repo, os_user: str | None) -> int:
                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
     (repo.stream_dir / ".receive-wal.pid").write_text(str(proc.pid))
     return proc.pid
+
+
+def wait_receiver(url: str, sync_state: str | None = None, timeout: float = 60) -> None:
+    """Wait until pg_receivewal streams (as a synchronous standby when ``sync_state``)."""
+    deadline = time.monotonic() + timeout
+    with connect(url, autocommit=True) as conn:
+        while True:
+            row = conn.execute("SELECT state, sync_state FROM pg_stat_replication"
+                               " WHERE application_name = %s", [SLOT]).fetchone()
+            if row and row[0] == "streaming" and (sync_state is None or row[1] == sync_state):
+                return
+            if time.monotonic() > deadline:
+                raise UserError(f"pg_receivewal is not streaming after {timeout:.0f} s"
+                                f"{' as a synchronous standby (commits wait!)' if sync_state else ''}"
+                                f": see {Path('stream') / '.receive-wal.log'} in the repository")
+            time.sleep(0.2)
 
 
 def stop_receiver(repo: Repo) -> bool:

@@ -57,6 +57,7 @@ class RestoreResult:
     recovered_lsn: str | None
     seconds_to_open: float
     seconds_total: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
     proofs: list[DatabaseProof] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -106,6 +107,14 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
             key_file: Path | None = None, source_pgdata: Path | None = None, prove: bool = True,
             log=lambda m: None) -> RestoreResult:
     t_start = time.perf_counter()
+    phases: dict[str, float] = {}
+    mark = [t_start]
+
+    def phase(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - mark[0]
+        mark[0] = now
+
     into = Path(into).resolve()
     _check_into(into, repo, source_pgdata)
     if repo.recipient:
@@ -135,6 +144,7 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
     need = chain[0]["plain_bytes"] * (2 if len(chain) > 1 else 1) + \
         sum(m["plain_bytes"] for m in chain[1:]) + (wal.last - wal.first + 1) * repo.seg_size
     need_space(into.parent, need, f"the restore into {into}")
+    phase("check")
     into.mkdir(parents=True, exist_ok=True)
     work = into.parent / f".{into.name}.pitr-work"
     try:
@@ -163,6 +173,7 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    phase("unpack and combine")
     stage = into / STAGE
     stage.mkdir()
     log(f"decoding WAL {segment_name(wal.tli, wal.first, repo.seg_size)} .. "
@@ -172,10 +183,15 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
         src = wal.paths.get(segno) or (wal.partial if segno == wal.last else None)
         if src is None:  # inside the backup's own pg_wal
             continue
-        repo.decode_file(src, stage / name, key_file)
+        try:
+            repo.decode_file(src, stage / name, key_file)
+        except FileNotFoundError:  # pg_receivewal finished the segment meanwhile: renamed
+            repo.decode_file(src.with_name(src.name.removesuffix(".partial")), stage / name,
+                             key_file)
     for name, path in repo.wal_files().items():
         if name.endswith(".history"):
             repo.decode_file(path, stage / name, key_file)
+    phase("decode WAL")
     _write_recovery_conf(into, target, stage)
     (into / "server.log").unlink(missing_ok=True)
     for stale in ("postmaster.pid", "postmaster.opts", "standby.signal"):
@@ -202,6 +218,7 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
             "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate"
             " ORDER BY datname")]
     seconds_open = time.perf_counter() - t_start
+    phase("recover and open")
     shutil.rmtree(stage, ignore_errors=True)
     dbname = "lokdarpan" if "lokdarpan" in dbs else "postgres"
     result = RestoreResult(cluster, cluster.url(dbname), [m["label"] for m in chain],
@@ -214,6 +231,8 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
                 if check["status"] == "FAIL":
                     result.problems.append(f"{p.name}: integrity check {check['check_name']} "
                                            f"FAILs: {check['issue']}")
+        phase("prove")
+    result.phases = phases
     result.seconds_total = time.perf_counter() - t_start
     return result
 
