@@ -407,6 +407,21 @@ def test_encrypted_repository_needs_the_right_key(small_server, monkeypatch, cap
     assert sql(restored_url(out), "select count(*) from secret")[0][0] == 1010
 
 
+def test_no_space_left_is_reported_before_anything_is_written(server, monkeypatch, capsys):
+    from lokdarpan_db.ops import pitr_store
+
+    before = [b["label"] for b in Repo.open(server.repo).backups()]
+    monkeypatch.setattr(pitr_store, "free_bytes", lambda path: 1000)
+    assert pitr("backup", "--repo", str(server.repo)) == 11
+    err = capsys.readouterr().err
+    assert "no space left for the base backup: it needs about" in err
+    assert f"in {server.repo / 'backups'}, 0.00 GB are free" in err
+    assert [b["label"] for b in Repo.open(server.repo).backups()] == before
+    code, _, err = server.restore(capsys, "--to-latest")
+    assert code == 11 and "no space left for the restore into" in err
+    assert not server.restored[-1].exists()
+
+
 def test_restore_refuses_a_target_before_the_oldest_backup_and_a_used_directory(server, capsys):
     first = Repo.open(server.repo).backups()[0]
     from datetime import datetime

@@ -139,10 +139,9 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
             instant = _gap_instant(str(err))
             if instant is None or parse_time(target.value) > instant:
                 raise err
-    # space: the unpacked chain (the last backup's full size is what the data directory becomes,
-    # plus each incremental unpacked beside it while combining) and the decoded WAL
-    need = chain[0]["plain_bytes"] * (2 if len(chain) > 1 else 1) + \
-        sum(m["plain_bytes"] for m in chain[1:]) + (wal.last - wal.first + 1) * repo.seg_size
+    # space: the unpacked chain and the decoded WAL
+    # (pg_combinebackup --link: the combined directory hard-links the unpacked files)
+    need = sum(m["plain_bytes"] for m in chain) + (wal.last - wal.first + 1) * repo.seg_size
     need_space(into.parent, need, f"the restore into {into}")
     phase("check")
     into.mkdir(parents=True, exist_ok=True)
@@ -162,7 +161,8 @@ def restore(repo: Repo, target: Target, into: Path, *, bindir: Path, os_user: st
                 parts.append(str(work / meta["label"]))
             log(f"pg_combinebackup of {len(parts)} backups")
             into.rmdir()
-            proc = subprocess.run([str(bindir / "pg_combinebackup"), "-N", "-o", str(into), *parts],
+            proc = subprocess.run([str(bindir / "pg_combinebackup"), "-N", "--link", "-o", str(into),
+                                   *parts],
                                   capture_output=True, text=True, timeout=6 * 3600)
             if proc.returncode != 0:
                 raise DamagedBackupError("pg_combinebackup failed on "
