@@ -50,6 +50,9 @@ def cmd_pitr(args) -> int:
     if action in ("verify", "prune"):
         repo = Repo.open(_repo_dir(args, None if args.db else Cluster.embedded()))
         return _verify(args, repo, log) if action == "verify" else _prune(args, repo)
+    if action == "status" and not args.db and not Cluster.embedded().running:
+        repo = Repo.open(_repo_dir(args, Cluster.embedded()))  # a stopped server stays stopped
+        return _status(args, repo, None)
     cluster, url = _server(args)
     repo_dir = _repo_dir(args, cluster)
     if action == "setup":
@@ -87,7 +90,7 @@ def cmd_pitr(args) -> int:
     raise UserError(f"unknown action {action}")
 
 
-def _status(args, repo: Repo, url: str) -> int:
+def _status(args, repo: Repo, url: str | None) -> int:
     st = pitr.status(repo, url)
     out(args, f"repository {st['repo']}: compression {st['compression']}, "
               f"{'encrypted to ' + st['recipient'] if st['recipient'] else 'not encrypted'}")
@@ -114,6 +117,8 @@ def _status(args, repo: Repo, url: str) -> int:
                   f"{' (last ' + str(srv['last_failed_wal']) + ')' if srv['failed_count'] else ''}")
     elif st.get("server_error"):
         out(args, f"server: {st['server_error']}")
+    elif url is None:
+        out(args, "server: the embedded server is not running")
     stream = st.get("stream")
     if stream:
         out(args, f"stream: {stream[0]} {stream[1]} ({stream[2]}), written {stream[3]}, "
