@@ -50,6 +50,8 @@ perl -MDBD::Pg -e1 >/dev/null 2>&1 || apt_need+=(libdbd-pg-perl)
 command -v pg_prove >/dev/null 2>&1 || apt_need+=(pgtap)
 command -v setpriv >/dev/null 2>&1 || apt_need+=(util-linux)
 [ "$mode" = plain ] || command -v faketime >/dev/null 2>&1 || apt_need+=(faketime)
+command -v zstd >/dev/null 2>&1 || apt_need+=(zstd)   # pitr: compression of backups and WAL
+command -v age >/dev/null 2>&1 || apt_need+=(age)     # pitr: encrypted repositories
 if [ ${#apt_need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

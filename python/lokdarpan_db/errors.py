@@ -16,6 +16,9 @@ EXIT_MISSING_EXTENSION = 6  # the server lacks an extension the plan needs
 EXIT_ABORTED = 7  # the user declined a confirmation (or it could not be asked)
 EXIT_HEALTH = 8  # a health or integrity check reported FAIL/CRITICAL; a restore or import failed validation
 EXIT_BACKUP = 9  # a backup file or its manifest is missing, damaged or truncated, or pg_restore failed
+EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
+EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
+EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
 
 
 class UserError(Exception):
@@ -91,3 +94,8 @@ class DamagedBackupError(UserError):
     """A backup file or its manifest is missing, damaged or truncated, or pg_restore failed part-way."""
 
     exit_code = EXIT_BACKUP
+
+
+EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
+EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
+EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match

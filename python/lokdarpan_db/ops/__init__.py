@@ -1,1 +1,1 @@
-"""Operations: backup and restore, health checks, partition maintenance."""
+"""Operations: backup and restore, point-in-time recovery, health checks, partition maintenance."""

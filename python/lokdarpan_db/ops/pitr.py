@@ -1,0 +1,762 @@
+"""Point-in-time recovery: a continuous WAL archive and base backups (full and incremental) in a
+repository directory, verification, pruning; restores are in ``pitr_restore``.
+
+The server side is PostgreSQL 18's own machinery: ``archive_command`` (``bin/archive-wal``,
+written by ``setup``) copies every finished WAL segment into ``wal/``; optionally
+``pg_receivewal`` streams WAL into ``stream/`` through a replication slot as it is written
+(RPO of seconds, or 0 with ``synchronous_standby_names``); ``summarize_wal = on`` lets
+``pg_basebackup --incremental`` copy only the blocks changed since the previous backup. Every
+backup is plain format with its WAL (``-X stream``), so each restores on its own to the instant it
+ended; the archive carries it forward to any later second. See ``pitr_store`` for the layout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DamagedBackupError, UserError, WalGapError
+from ..postgres.connect import connect
+from ..postgres.embedded import Cluster, embedded_bindir
+from .pitr_store import (
+    CODECS,
+    Repo,
+    chown_tree,
+    fsync_path,
+    lsn_int,
+    make_key,
+    need_space,
+    need_tool,
+    now_utc,
+    parse_segment,
+    pipeline,
+    segment_name,
+    sha256_file,
+    write_scripts,
+)
+
+SLOT = "lokdarpan_pitr"
+ARCHIVE_TIMEOUT = "60s"
+
+
+def default_repo(cluster: Cluster | None) -> Path:
+    if cluster is None:
+        raise UserError("an external server (--db) needs --repo DIR: the repository directory")
+    return cluster.pgdata.parent / "pitr"
+
+
+def _server_facts(url: str) -> dict:
+    with connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT system_identifier::text, current_setting('wal_segment_size'),"
+            " current_setting('server_version'), now(), pg_is_in_recovery()"
+            " FROM pg_control_system()"
+        ).fetchone()
+    size = row[1]
+    mult = {"MB": 1 << 20, "GB": 1 << 30, "kB": 1 << 10}
+    seg = int(size[:-2]) * mult[size[-2:]] if size[-2:] in mult else int(size)
+    return {
+        "system_identifier": row[0],
+        "wal_segment_size": seg,
+        "server_version": row[2],
+        "now": row[3],
+        "in_recovery": row[4],
+    }
+
+
+# -- setup --------------------------------------------------------------------------------------
+@dataclass
+class SetupReport:
+    repo: Path
+    settings: dict[str, str]
+    applied: bool  # False for an external server: the DBA sets them
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def wanted_settings(archive_script: Path, synchronous: bool) -> dict[str, str]:
+    s = {
+        "wal_level": "replica",
+        "archive_mode": "on",
+        "archive_command": f'{archive_script} "%p" "%f"',
+        "archive_timeout": ARCHIVE_TIMEOUT,
+        "summarize_wal": "on",
+    }
+    if synchronous:
+        s["synchronous_standby_names"] = SLOT
+    return s
+
+
+def _show(conn, name: str) -> str:
+    return conn.execute("SELECT current_setting(%s)", [name]).fetchone()[0]
+
+
+def _same(name: str, have: str, want: str) -> bool:
+    if name == "archive_timeout":
+        return have in (want, "1min")
+    return have == want
+
+
+def setup(
+    repo_dir: Path,
+    *,
+    cluster: Cluster | None,
+    url: str,
+    compression: str | None,
+    key_file: Path | None,
+    stream: bool | None,
+    synchronous: bool = False,
+    log=lambda m: None,
+) -> SetupReport:
+    """Create (or re-check) the repository and turn on archiving into it. ``cluster`` is the
+    embedded server (settings applied with ALTER SYSTEM, restarted through Cluster.stop/start when
+    archive_mode changes), or None for an external server at ``url`` (settings printed and
+    checked, never changed)."""
+    facts = _server_facts(url)
+    if facts["in_recovery"]:
+        raise UserError("the server is a standby (in recovery): set up PITR on the primary")
+    compression = compression or _existing(repo_dir, "compression") or _default_compression()
+    if compression not in CODECS:
+        raise UserError(f"unknown compression {compression!r} (zstd, lz4, gzip, none)")
+    if CODECS[compression][3]:
+        need_tool(CODECS[compression][3])
+    recipient = make_key(key_file) if key_file else _existing(repo_dir, "recipient")
+    repo = Repo.create(
+        repo_dir,
+        compression=compression,
+        recipient=recipient,
+        system_identifier=facts["system_identifier"],
+        seg_size=facts["wal_segment_size"],
+        server_user=cluster.os_user if cluster else None,
+    )
+    bindir = cluster.bindir if cluster else embedded_bindir()
+    conninfo = f"user={cluster.superuser if cluster else 'postgres'} application_name={SLOT}"
+    if cluster is None:
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        params = conninfo_to_dict(url)
+        params["application_name"] = SLOT
+        params.pop("dbname", None)
+        conninfo = make_conninfo(**params)
+    archive = write_scripts(
+        repo,
+        pgdata=cluster.pgdata if cluster else None,
+        conninfo=conninfo,
+        bindir=bindir,
+        slot=SLOT,
+        synchronous=synchronous,
+    )
+    want = wanted_settings(archive, synchronous)
+    report = SetupReport(repo.root, want, applied=cluster is not None)
+    if cluster is not None:
+        with connect(url, autocommit=True) as conn:
+            for name, value in want.items():
+                conn.execute(f"ALTER SYSTEM SET {name} = %s".replace("%s", _quote(value)))
+            if not synchronous and _show(conn, "synchronous_standby_names") == SLOT:
+                conn.execute("ALTER SYSTEM RESET synchronous_standby_names")
+            conn.execute("SELECT pg_reload_conf()")
+            time.sleep(0.3)
+            restart = any(not _same(n, _show(conn, n), v) for n, v in want.items())
+        if restart:
+            log(f"restarting the server in {cluster.pgdata} (archive_mode/wal_level need it)")
+            cluster.stop()
+            cluster.start()
+            url = cluster.url("postgres")
+    with connect(url, autocommit=True) as conn:
+        for name, value in want.items():
+            have = _show(conn, name)
+            if not _same(name, have, value):
+                report.missing.append(f"{name} = {value!r} (the server has {have!r})")
+        if stream is not None or synchronous:
+            if stream or synchronous:
+                conn.execute(
+                    "SELECT pg_create_physical_replication_slot(%s, true)"
+                    " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots"
+                    " WHERE slot_name = %s)",
+                    [SLOT, SLOT],
+                )
+    if report.missing:
+        return report
+    if stream or synchronous:
+        start_receiver(repo, cluster.os_user if cluster else None)
+        wait_receiver(url, "sync" if synchronous else None)
+        report.notes.append(
+            f"pg_receivewal streams into {repo.stream_dir} (slot {SLOT}{', synchronous' if synchronous else ''})"
+        )
+    elif stream is False:
+        stop_receiver(repo)
+        with connect(url, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                " WHERE slot_name = %s AND NOT active",
+                [SLOT],
+            )
+    seg = check_archiving(url, repo)
+    report.notes.append(f"archiving works: {seg} reached {repo.wal_dir}")
+    return report
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _existing(repo_dir: Path, key: str):
+    try:
+        return Repo.open(repo_dir).config.get(key)
+    except UserError:
+        return None
+
+
+def _default_compression() -> str:
+    from .pitr_store import default_compression
+
+    return default_compression()
+
+
+def check_archiving(url: str, repo: Repo, timeout: float = 60) -> str:
+    """Switch WAL and wait until the finished segment is in the archive; returns its name."""
+    with connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_create_restore_point('lokdarpan_pitr_check')")
+        name = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        while name not in repo.wal_files() or not (repo.wal_dir / (name + repo.suffix)).exists():
+            if time.monotonic() > deadline:
+                failed = conn.execute("SELECT last_failed_wal, last_failed_time FROM pg_stat_archiver").fetchone()
+                raise UserError(
+                    f"WAL segment {name} did not reach {repo.wal_dir} in {timeout:.0f} s"
+                    f" (last failed: {failed[0]} at {failed[1]}; see the server log)"
+                )
+            time.sleep(0.1)
+    return name
+
+
+# -- pg_receivewal ------------------------------------------------------------------------------
+def _receiver_pid(repo: Repo) -> int | None:
+    try:
+        pid = int((repo.stream_dir / ".receive-wal.pid").read_text())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def start_receiver(repo: Repo, os_user: str | None) -> int:
+    pid = _receiver_pid(repo)
+    if pid:
+        stop_receiver(repo)  # the script may have changed
+    # pg_receivewal resumes after the newest file in its directory; an old open segment (or
+    # complete ones the archive already holds) may point it at WAL the slot no longer keeps.
+    # Without them it starts at the slot's position: the server keeps everything from there
+    # (the slot), and the archive gets the old open segment once the server finishes it.
+    prune_stream(repo)
+    for p in repo.stream_dir.glob("*.partial"):
+        p.unlink()
+    cmd = ["/bin/sh", str(repo.bin_dir / "receive-wal")]
+    if os_user:
+        cmd = ["setpriv", f"--reuid={os_user}", f"--regid={os_user}", "--init-groups", *cmd]
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd="/",
+    )
+    (repo.stream_dir / ".receive-wal.pid").write_text(str(proc.pid))
+    return proc.pid
+
+
+def wait_receiver(url: str, sync_state: str | None = None, timeout: float = 60) -> None:
+    """Wait until pg_receivewal streams (as a synchronous standby when ``sync_state``)."""
+    deadline = time.monotonic() + timeout
+    with connect(url, autocommit=True) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = %s", [SLOT]
+            ).fetchone()
+            if row and row[0] == "streaming" and (sync_state is None or row[1] == sync_state):
+                return
+            if time.monotonic() > deadline:
+                raise UserError(
+                    f"pg_receivewal is not streaming after {timeout:.0f} s"
+                    f"{' as a synchronous standby (commits wait!)' if sync_state else ''}"
+                    f": see {Path('stream') / '.receive-wal.log'} in the repository"
+                )
+            time.sleep(0.2)
+
+
+def stop_receiver(repo: Repo) -> bool:
+    pid = _receiver_pid(repo)
+    if not pid:
+        return False
+    try:
+        os.killpg(pid, signal.SIGTERM)  # its own session: the loop and its pg_receivewal
+    except ProcessLookupError:
+        pass
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    (repo.stream_dir / ".receive-wal.pid").unlink(missing_ok=True)
+    return True
+
+
+# -- backup -------------------------------------------------------------------------------------
+def _manifest_range(manifest: Path) -> tuple[int, str, str]:
+    data = json.loads(manifest.read_text())
+    ranges = data["WAL-Ranges"]
+    return (int(ranges[-1]["Timeline"]), ranges[0]["Start-LSN"], ranges[-1]["End-LSN"])
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None = None, log=lambda m: None) -> dict:
+    """A base backup of the server at ``url`` into the repository; returns its meta.json."""
+    bindir = bindir or embedded_bindir()
+    facts = _server_facts(url)
+    if facts["system_identifier"] != repo.config["system_identifier"]:
+        raise UserError(
+            f"the server (system identifier {facts['system_identifier']}) is not the "
+            f"one the repository {repo.root} belongs to "
+            f"({repo.config['system_identifier']})"
+        )
+    backups = repo.backups()
+    parent = backups[-1] if incremental and backups else None
+    if incremental and parent is None:
+        raise UserError(f"no backup in {repo.backups_dir} to be incremental on: take a full backup first (pitr backup)")
+    with connect(url, autocommit=True) as conn:
+        size = conn.execute("SELECT sum(pg_database_size(oid))::bigint FROM pg_database").fetchone()[0]
+    # the staging copy, plus the compressed result (at most the same again)
+    need_space(repo.backups_dir, int(size * (0.3 if incremental else 1.2)) + (64 << 20), "the base backup")
+    started = now_utc()
+    label = started.strftime("%Y%m%dT%H%M%S%fZ")[:-4] + ("-I" if incremental else "-F")
+    staging = repo.backups_dir / f".staging-{label}"
+    final = repo.backups_dir / label
+    t0 = time.perf_counter()
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    params["application_name"] = "lokdarpan_pitr_backup"
+    params.pop("dbname", None)
+    cmd = [
+        str(bindir / "pg_basebackup"),
+        "-D",
+        str(staging),
+        "-d",
+        make_conninfo(**params),
+        "-Fp",
+        "-X",
+        "stream",
+        "-c",
+        "fast",
+        "--no-sync",
+        "--no-password",
+        "-l",
+        f"lokdarpan pitr {label}",
+    ]
+    if parent:
+        cmd += ["--incremental", str(parent["dir"] / "backup_manifest")]
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=6 * 3600, env=dict(os.environ, LC_ALL="C.UTF-8")
+        )
+        if proc.returncode != 0:
+            err = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+            if "No space left" in proc.stderr:
+                from ..errors import NoSpaceError
+
+                raise NoSpaceError(f"no space left in {repo.backups_dir} during pg_basebackup: {err}")
+            if parent and "WAL summar" in proc.stderr:
+                err += " (summarize_wal must have been on since the previous backup: take a full one)"
+            raise UserError(f"pg_basebackup failed: {err}")
+        with connect(url, autocommit=True) as conn:
+            ended = conn.execute("SELECT now()").fetchone()[0]
+        tli, start_lsn, end_lsn = _manifest_range(staging / "backup_manifest")
+        plain = _dir_bytes(staging)
+        final.mkdir()
+        data = final / ("data.tar" + repo.suffix)
+        pipeline(
+            [["tar", "-C", str(staging), "-cf", "-", "."], *repo.encode_cmds()],
+            stdout_path=data,
+            what=f"writing {data}",
+        )
+        shutil.copy2(staging / "backup_manifest", final / "backup_manifest")
+        meta = {
+            "label": label,
+            "kind": "incremental" if parent else "full",
+            "parent": parent["label"] if parent else None,
+            "timeline": tli,
+            "start_lsn": start_lsn,
+            "end_lsn": end_lsn,
+            "start_wal": segment_name(tli, lsn_int(start_lsn) // repo.seg_size, repo.seg_size),
+            "started_at": facts["now"].isoformat(),
+            "ended_at": ended.isoformat(),
+            "server_version": facts["server_version"],
+            "file": data.name,
+            "sha256": sha256_file(data),
+            "stored_bytes": data.stat().st_size,
+            "plain_bytes": plain,
+            "seconds": round(time.perf_counter() - t0, 2),
+            "compression": repo.compression,
+            "encrypted": bool(repo.recipient),
+        }
+        (final / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+        for f in final.iterdir():
+            fsync_path(f)
+        fsync_path(final)
+    except BaseException:
+        shutil.rmtree(final, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    meta["dir"] = final
+    log(f"backup {label}: {plain / 1e6:.1f} MB plain, {meta['stored_bytes'] / 1e6:.1f} MB stored")
+    return meta
+
+
+# -- WAL chain ------------------------------------------------------------------------------------
+@dataclass
+class WalChain:
+    tli: int
+    first: int  # segno
+    last: int  # last segno recovery can read without a gap (complete or the open .partial)
+    partial: Path | None  # pg_receivewal's open segment, when it is the last one
+    gap: int | None  # first missing segno, when later segments exist
+    after_gap: int | None  # the next segno present after the gap
+    paths: dict[int, Path]
+
+
+def wal_chain(repo: Repo, tli: int, start_wal: str, covered: int | None = None) -> WalChain:
+    """The WAL recovery can read from ``start_wal`` on; segments up to ``covered`` are inside the
+    backup itself (its pg_wal), so they need not be in the archive."""
+    first = parse_segment(start_wal, repo.seg_size)[1]
+    segs = repo.segments(tli)
+    partial = repo.partial(tli)
+    have = set(segs) | ({partial[0]} if partial else set())
+    if covered is not None:
+        have |= set(range(first, covered + 1))
+    n = first
+    while n in have:
+        n += 1
+    later = sorted(s for s in have if s > n)
+    last = n - 1
+    part = partial[1] if partial and partial[0] == last and last not in segs else None
+    return WalChain(tli, first, last, part, n if later else None, later[0] if later else None, segs)
+
+
+def last_commit_in(
+    repo: Repo, path: Path, name: str, key_file: Path | None, bindir: Path
+) -> tuple[str | None, str | None]:
+    """(time, LSN) of the last COMMIT record in one archived segment, read with pg_waldump."""
+    with tempfile.TemporaryDirectory(prefix="ldpitr-wal-") as tmp:
+        dest = Path(tmp) / name
+        repo.decode_file(path, dest, key_file)
+        proc = subprocess.run(
+            [str(bindir / "pg_waldump"), "-r", "Transaction", str(dest)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ, TZ="UTC", LC_ALL="C.UTF-8"),
+        )
+    when = lsn = None
+    for line in proc.stdout.splitlines():
+        if "desc: COMMIT " in line:
+            when = line.split("desc: COMMIT ", 1)[1].split(";")[0].strip()
+            lsn = line.split("lsn: ", 1)[1].split(",")[0] if "lsn: " in line else None
+    return when, lsn
+
+
+def gap_error(repo: Repo, chain: WalChain, key_file: Path | None, bindir: Path) -> WalGapError:
+    missing = segment_name(chain.tli, chain.gap, repo.seg_size)
+    nxt = segment_name(chain.tli, chain.after_gap, repo.seg_size)
+    when = lsn = None
+    for segno in range(chain.last, max(chain.first - 1, chain.last - 4), -1):
+        path = chain.paths.get(segno) or (chain.partial if segno == chain.last else None)
+        if path is None:
+            continue
+        try:
+            when, lsn = last_commit_in(repo, path, segment_name(chain.tli, segno, repo.seg_size), key_file, bindir)
+        except UserError:
+            break
+        if when:
+            break
+    end = segment_name(chain.tli, chain.last, repo.seg_size)
+    instant = (
+        f"nothing after {when} (the last commit before the gap, LSN {lsn}) can be recovered"
+        if when
+        else f"nothing after the end of segment {end} can be recovered"
+    )
+    return WalGapError(
+        f"WAL segment {missing} is missing from {repo.wal_dir} (the archive resumes at {nxt}): {instant}"
+    )
+
+
+# -- status, verify, prune ----------------------------------------------------------------------
+def status(repo: Repo, url: str | None) -> dict:
+    backups = repo.backups()
+    st: dict = {
+        "repo": str(repo.root),
+        "compression": repo.compression,
+        "recipient": repo.recipient,
+        "backups": backups,
+        "receiver_pid": _receiver_pid(repo),
+    }
+    st["oldest_restorable"] = backups[0]["ended_at"] if backups else None
+    files = sorted(n for n in repo.wal_files() if parse_segment(n, repo.seg_size))
+    st["newest_wal"] = files[-1] if files else None
+    if backups:
+        last = backups[-1]
+        first = backups[0]
+        st["wal_chain"] = wal_chain(
+            repo, last["timeline"], first["start_wal"], covered=lsn_int(first["end_lsn"]) // repo.seg_size
+        )
+    if url:
+        try:
+            with connect(url, autocommit=True) as conn:
+                st["server"] = dict(
+                    zip(
+                        [
+                            "archived_count",
+                            "last_archived_wal",
+                            "last_archived_time",
+                            "failed_count",
+                            "last_failed_wal",
+                            "last_failed_time",
+                            "now",
+                            "current_wal",
+                            "lag_s",
+                        ],
+                        conn.execute(
+                            "SELECT archived_count, last_archived_wal, last_archived_time, failed_count,"
+                            " last_failed_wal, last_failed_time, now(),"
+                            " pg_walfile_name(pg_current_wal_lsn()),"
+                            " extract(epoch FROM now() - last_archived_time)::float8"
+                            " FROM pg_stat_archiver"
+                        ).fetchone(),
+                        strict=True,
+                    )
+                )
+                st["stream"] = conn.execute(
+                    "SELECT application_name, state, sync_state, write_lsn::text, flush_lsn::text,"
+                    " pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)::bigint"
+                    " FROM pg_stat_replication WHERE application_name = %s",
+                    [SLOT],
+                ).fetchone()
+        except UserError as exc:
+            st["server_error"] = str(exc)
+    return st
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    damaged: bool = False
+    gap: bool = False
+    backups_checked: int = 0
+    wal_checked: int = 0
+
+
+def check_stored(meta: dict) -> str | None:
+    path = meta["dir"] / meta["file"]
+    if not path.is_file():
+        return f"backup {meta['label']}: {path} is missing"
+    if path.stat().st_size != meta["stored_bytes"]:
+        return (
+            f"backup {meta['label']}: {path} is damaged or truncated ({path.stat().st_size} "
+            f"bytes, {meta['stored_bytes']} when written)"
+        )
+    digest = sha256_file(path)
+    if digest != meta["sha256"]:
+        return (
+            f"backup {meta['label']}: {path} is damaged (sha256 {digest[:12]}..., "
+            f"{meta['sha256'][:12]}... when written)"
+        )
+    return None
+
+
+def extract(repo: Repo, meta: dict, dest: Path, key_file: Path | None) -> None:
+    """Unpack one backup into ``dest`` (created; must not exist)."""
+    dest.mkdir(parents=True)
+    dest.chmod(0o700)
+    src = meta["dir"] / meta["file"]
+    try:
+        pipeline(
+            [*repo.decode_cmds(key_file), ["tar", "-C", str(dest), "-xf", "-"]],
+            stdin_path=src,
+            what=f"unpacking backup {meta['label']}",
+        )
+    except UserError as exc:
+        if exc.exit_code != 1:
+            raise
+        raise DamagedBackupError(f"backup {meta['label']} ({src}) cannot be read: {exc}") from None
+
+
+def verify(repo: Repo, key_file: Path | None, *, bindir: Path | None = None, log=lambda m: None) -> VerifyReport:
+    bindir = bindir or embedded_bindir()
+    rep = VerifyReport()
+    backups = repo.backups()
+    can_read = not repo.recipient or key_file or os.environ.get("LOKDARPAN_PITR_KEY")
+    if repo.recipient and can_read:
+        repo.check_key(key_file)
+    if not can_read:
+        rep.notes.append(
+            "the repository is encrypted and no --key-file was given: backups and "
+            "WAL were checked against their sha256 only, not unpacked"
+        )
+    for meta in backups:
+        rep.backups_checked += 1
+        problem = check_stored(meta)
+        if problem:
+            rep.problems.append(problem)
+            rep.damaged = True
+            continue
+        if not can_read:
+            continue
+        log(f"pg_verifybackup {meta['label']}")
+        with tempfile.TemporaryDirectory(prefix=".verify-", dir=repo.backups_dir) as tmp:
+            try:
+                extract(repo, meta, Path(tmp) / "b", key_file)
+            except UserError as exc:
+                rep.problems.append(str(exc))
+                rep.damaged = True
+                continue
+            proc = subprocess.run(
+                [str(bindir / "pg_verifybackup"), "-q", str(Path(tmp) / "b")],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
+            if proc.returncode != 0:
+                lines = (proc.stderr or proc.stdout).strip().splitlines()
+                rep.problems.append(f"backup {meta['label']}: pg_verifybackup: " + "; ".join(lines[:3]))
+                rep.damaged = True
+    if backups:
+        oldest = backups[0]
+        chain = wal_chain(
+            repo, backups[-1]["timeline"], oldest["start_wal"], covered=lsn_int(oldest["end_lsn"]) // repo.seg_size
+        )
+        if chain.gap is not None:
+            rep.problems.append(
+                str(
+                    gap_error(repo, chain, key_file if can_read else None, bindir)
+                    if can_read
+                    else f"WAL segment {segment_name(chain.tli, chain.gap, repo.seg_size)}"
+                    f" is missing from {repo.wal_dir}"
+                )
+            )
+            rep.gap = True
+        sums = repo.wal_sums()
+        for segno in range(chain.first, chain.last + 1):
+            path = chain.paths.get(segno)
+            if path is None or path.parent != repo.wal_dir or not can_read:
+                continue
+            name = segment_name(chain.tli, segno, repo.seg_size)
+            rep.wal_checked += 1
+            with tempfile.TemporaryDirectory(prefix=".verify-wal-", dir=repo.root) as tmp:
+                try:
+                    repo.decode_file(path, Path(tmp) / name, key_file)
+                    digest = sha256_file(Path(tmp) / name)
+                except UserError as exc:
+                    rep.problems.append(f"WAL segment {path} cannot be read: {exc}")
+                    rep.damaged = True
+                    continue
+            if sums.get(name) and sums[name] != digest:
+                rep.problems.append(f"WAL segment {path} is damaged (sha256 differs from SHA256SUMS)")
+                rep.damaged = True
+    return rep
+
+
+def prune(repo: Repo, keep_full: int, *, dry_run: bool = False) -> dict:
+    """Keep the newest ``keep_full`` full backups, every incremental built on them, and the WAL
+    from the oldest kept backup's start on; delete the rest."""
+    if keep_full < 1:
+        raise UserError("--keep-full must be at least 1")
+    backups = repo.backups()
+    fulls = [b for b in backups if b["kind"] == "full"]
+    if len(fulls) <= keep_full:
+        return {
+            "deleted_backups": [],
+            "deleted_wal": [],
+            "kept": [b["label"] for b in backups],
+            "freed": 0,
+            "oldest_kept": backups[0]["label"] if backups else None,
+        }
+    oldest = fulls[-keep_full]
+    keep = [b for b in backups if repo.chain(b, backups)[0]["ended_at"] >= oldest["ended_at"]]
+    kept_labels = {b["label"] for b in keep}
+    drop = [b for b in backups if b["label"] not in kept_labels]
+    tli, first = parse_segment(oldest["start_wal"], repo.seg_size)
+    dead_wal = []
+    for name, path in repo.wal_files().items():
+        parsed = parse_segment(name.split(".")[0], repo.seg_size)
+        if name.endswith(".history") or parsed is None:
+            continue
+        if parsed[0] < tli or (parsed[0] == tli and parsed[1] < first):
+            dead_wal.append(path)
+    freed = sum(p.stat().st_size for p in dead_wal) + sum(b["stored_bytes"] for b in drop)
+    if not dry_run:
+        for b in drop:
+            shutil.rmtree(b["dir"])
+        for p in dead_wal:
+            p.unlink()
+        dead_names = {
+            p.name[: len(p.name) - len(repo.suffix)] if p.parent == repo.wal_dir else p.name for p in dead_wal
+        }
+        sums = repo.wal_dir / "SHA256SUMS"
+        if sums.exists():
+            lines = [ln for ln in sums.read_text().splitlines() if ln.partition(" ")[0] not in dead_names]
+            tmp = repo.wal_dir / ".SHA256SUMS.tmp"
+            tmp.write_text("".join(ln + "\n" for ln in lines))
+            chown_tree_like(tmp, sums)
+            tmp.replace(sums)
+        prune_stream(repo)
+    return {
+        "deleted_backups": [b["label"] for b in drop],
+        "deleted_wal": sorted(p.name for p in dead_wal),
+        "kept": sorted(kept_labels),
+        "freed": freed,
+        "oldest_kept": oldest["label"],
+    }
+
+
+def chown_tree_like(path: Path, like: Path) -> None:
+    st = like.stat()
+    os.chown(path, st.st_uid, st.st_gid)
+
+
+def prune_stream(repo: Repo) -> int:
+    """Drop pg_receivewal's complete segments that the archive already holds."""
+    archived = {p.name[: len(p.name) - len(repo.suffix)] for p in repo.wal_dir.iterdir()}
+    n = 0
+    for p in repo.stream_dir.iterdir() if repo.stream_dir.exists() else []:
+        if p.name in archived:
+            p.unlink()
+            n += 1
+    return n
+
+
+__all__ = [
+    "SLOT",
+    "Repo",
+    "chown_tree",
+    "default_repo",
+    "extract",
+    "prune",
+    "setup",
+    "status",
+    "take_backup",
+    "verify",
+    "wal_chain",
+]
