@@ -16,6 +16,7 @@ EXIT_MISSING_EXTENSION = 6  # the server lacks an extension the plan needs
 EXIT_ABORTED = 7  # the user declined a confirmation (or it could not be asked)
 EXIT_HEALTH = 8  # a health or integrity check reported FAIL/CRITICAL; a restore or import failed validation
 EXIT_BACKUP = 9  # a backup file or its manifest is missing, damaged or truncated, or pg_restore failed
+EXIT_MISSING_PROGRAM = 10  # a program the command needs is not installed (pgbouncer)
 
 
 class UserError(Exception):
@@ -91,3 +92,9 @@ class DamagedBackupError(UserError):
     """A backup file or its manifest is missing, damaged or truncated, or pg_restore failed part-way."""
 
     exit_code = EXIT_BACKUP
+
+
+class MissingProgramError(UserError):
+    """A program the command needs (pgbouncer) is not installed."""
+
+    exit_code = EXIT_MISSING_PROGRAM
