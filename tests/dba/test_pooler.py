@@ -19,7 +19,7 @@ from lokdarpan_db import cli
 from lokdarpan_db.errors import EXIT_MISSING_PROGRAM, MissingProgramError
 from lokdarpan_db.postgres.connect import connect, is_pooler_url
 from lokdarpan_db.postgres.embedded import Cluster
-from lokdarpan_db.postgres.pooler import Pooler, pgbouncer_binary
+from lokdarpan_db.postgres.pooler import Pooler, default_pool_size, fd_limit, pgbouncer_binary
 
 from ..audit.helpers import Roles
 
@@ -71,7 +71,7 @@ def own_pgdata(monkeypatch) -> Iterator[Path]:
 
 @needs_pgbouncer
 def test_server_start_pooler_starts_it_on_a_free_port_and_server_stop_stops_it(own_pgdata, capsys):
-    assert cli.main(["server", "start", "--pooler"]) == 0
+    assert cli.main(["server", "start", "--pooler", "--pool-size", "4"]) == 0
     cluster = Cluster.embedded(own_pgdata)
     pooler = Pooler(cluster)
     assert pooler.dir == own_pgdata.with_name("pgdata-pooler")
@@ -82,7 +82,9 @@ def test_server_start_pooler_starts_it_on_a_free_port_and_server_stop_stops_it(o
     assert cli.main(["server", "url", "--pooler"]) == 0
     url = capsys.readouterr().out.strip()
     assert url == pooler.url("lokdarpan") and is_pooler_url(url)
-    assert "pool_mode = transaction" in (pooler.dir / "pgbouncer.ini").read_text()
+    ini = (pooler.dir / "pgbouncer.ini").read_text()
+    assert "pool_mode = transaction" in ini and "default_pool_size = 4" in ini and pooler.size == 4
+    assert f"listen_port = {pooler.port}" in ini and f"port={cluster.port}" in ini
     with connect(url) as conn:
         assert conn.execute("select current_database()").fetchone()[0] == "lokdarpan"
         assert conn.prepare_threshold is None
@@ -152,6 +154,11 @@ def test_the_same_statement_executed_many_times_survives_transaction_pooling(poo
             pids.add(row[1])
         holder.rollback()
         assert len(pids) >= 2  # the statement really ran on more than one server connection
+
+
+def test_pool_size_rule_and_file_descriptors():
+    assert [default_pool_size(c) for c in (1, 2, 8)] == [3, 5, 17]
+    assert fd_limit(2000, 62) > 2000 + 62
 
 
 def test_a_direct_connection_still_prepares(url):

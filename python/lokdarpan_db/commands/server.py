@@ -11,7 +11,7 @@ from . import out
 
 def cmd_server(args) -> int:
     cluster = Cluster.embedded()
-    pooler = Pooler(cluster)
+    pooler = Pooler(cluster, pool_size=getattr(args, "pool_size", 0) or 0)
     if args.action == "start":
         if args.pooler:
             pgbouncer_binary()  # a missing pgbouncer is reported before anything starts
@@ -62,5 +62,12 @@ def register(sub, common) -> None:
         help="start: also start PgBouncer (transaction pooling) in front of it; "
         "url: print the pooler's URL; status: fail when it is not running "
         "(stop always stops it)",
+    )
+    p.add_argument(
+        "--pool-size",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start --pooler: server connections per database and role (default 2 x cores + 1)",
     )
     p.set_defaults(func=cmd_server)

@@ -102,7 +102,18 @@ class Pooler:
 
     @property
     def size(self) -> int:
-        return self.pool_size or default_pool_size()
+        """Server connections per pool: as configured when given, else what the running
+        pooler's config says, else ``default_pool_size()``."""
+        if self.pool_size:
+            return self.pool_size
+        if self.running:
+            try:
+                for line in (self.dir / CONFIG).read_text().splitlines():
+                    if line.startswith("default_pool_size = "):
+                        return int(line.split("=", 1)[1])
+            except (OSError, ValueError):
+                pass
+        return default_pool_size()
 
     # -- state -----------------------------------------------------------------------------
     def pid_info(self) -> tuple[int, int] | None:
