@@ -133,8 +133,9 @@ def run_load(
         )
         text = proc.stdout + proc.stderr
         if proc.returncode != 0 and "number of transactions actually processed" not in text:
-            lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-            res.error = lines[-1] if lines else f"pgbench exit {proc.returncode}"
+            lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]
+            fatal = [ln for ln in lines if "FATAL" in ln or "too many clients" in ln]
+            res.error = (fatal or lines or [f"pgbench exit {proc.returncode}"])[-1]
             return res
         entries: list[tuple[float, str]] = []  # (completion time, latency in µs or "skipped"/"failed")
         for f in Path(tmp).glob("log*"):
@@ -283,8 +284,14 @@ def _direct_clients(admin: str, wanted: int) -> int:
     return max(1, min(wanted, maxc - reserved - 10))
 
 
-def _point(point: int | None, rates: list[int]) -> str:
-    return f"**{point:,} calls/s**" if point is not None else f"not reached up to {rates[-1]:,} calls/s"
+def _point(point: int | None, rates: list[int], runs: list[LoadResult]) -> str:
+    if point is None:
+        return f"not reached up to {rates[-1]:,} calls/s"
+    good = [r for r in runs if r.rate < point and not saturated(r)]
+    if not good:
+        return f"**below {point:,} calls/s** (the first step already crossed)"
+    last = good[-1]
+    return f"**between {last.rate:,} (p99 {last.p99:.0f} ms) and {point:,} calls/s**"
 
 
 def clients_report(
@@ -361,12 +368,12 @@ def clients_report(
     if pooler_url:
         rows.append(
             f"Saturation point (first rate whose p99 exceeds 100 ms, or that skips or fails calls): through the "
-            f"pooler ({clients:,} clients, {pool_size} server connections) {_point(point_pool, rates)}; direct "
-            f"({n_direct} clients, one backend each) {_point(point_direct, rates)}; {step_seconds} s per step."
+            f"pooler ({clients:,} clients, {pool_size} server connections) {_point(point_pool, rates, sat_pool)}; direct "
+            f"({n_direct} clients, one backend each) {_point(point_direct, rates, sat_direct)}; {step_seconds} s per step."
         )
     else:
         rows.append(
-            f"Saturation point direct ({n_direct} clients): {_point(point_direct, rates)}; {step_seconds} s per step."
+            f"Saturation point direct ({n_direct} clients): {_point(point_direct, rates, sat_direct)}; {step_seconds} s per step."
         )
     if mem.get("backend_anon_kb_median") is not None or direct_mem.get("backend_anon_kb_median") is not None:
         parts = []
