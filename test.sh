@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up everything the test suite needs on a fresh Debian machine (Debian packages for sqitch
-# and pgTAP, a Python venv with the package and its test dependencies) and runs the whole suite
+# Sets up everything the test suite needs on a fresh Debian machine (Debian packages for sqitch,
+# pgTAP and PgBouncer, a Python venv with the package and its test dependencies) and runs the whole suite
 # against an embedded PostgreSQL 18 + pgvector that the suite starts and stops itself.
 #
 #   ./test.sh [pytest args]          the whole suite, then the date-sensitive modules again with the
@@ -49,6 +49,7 @@ perl -MDBD::Pg -e1 >/dev/null 2>&1 || apt_need+=(libdbd-pg-perl)
 [ -f /usr/share/postgresql/15/extension/pgtap.control ] || apt_need+=(postgresql-15-pgtap)
 command -v pg_prove >/dev/null 2>&1 || apt_need+=(pgtap)
 command -v setpriv >/dev/null 2>&1 || apt_need+=(util-linux)
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || apt_need+=(pgbouncer)
 [ "$mode" = plain ] || command -v faketime >/dev/null 2>&1 || apt_need+=(faketime)
 command -v zstd >/dev/null 2>&1 || apt_need+=(zstd)   # pitr: compression of backups and WAL
 command -v age >/dev/null 2>&1 || apt_need+=(age)     # pitr: encrypted repositories

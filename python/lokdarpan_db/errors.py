@@ -19,6 +19,7 @@ EXIT_BACKUP = 9  # a backup file or its manifest is missing, damaged or truncate
 EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
 EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
 EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
+EXIT_MISSING_PROGRAM = 13  # a program the command needs is not installed (pgbouncer)
 
 
 class UserError(Exception):
@@ -99,3 +100,9 @@ class DamagedBackupError(UserError):
 EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
 EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
 EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
+
+
+class MissingProgramError(UserError):
+    """A program the command needs (pgbouncer) is not installed."""
+
+    exit_code = EXIT_MISSING_PROGRAM

@@ -10,7 +10,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import ConnectError
-from .embedded import Cluster
+from .embedded import Cluster, default_data_dir
+from .pooler import pooler_dir, pooler_port_of
 
 EMBEDDED_DB = "lokdarpan"
 
@@ -48,12 +49,33 @@ def ensure_database(admin_url: str, name: str) -> None:
                 pass
 
 
-def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connection:
-    """A psycopg connection to ``url``; a bad URL or an unreachable server is a ConnectError."""
+def is_pooler_url(url: str) -> bool:
+    """True when ``url`` leads to a PgBouncer this package started: its host is the pooler's
+    socket directory (the one holding ``pgbouncer.ini``, as ``server url --pooler`` prints), or
+    it is 127.0.0.1/localhost at the port the embedded server's pooler listens on."""
+    params = conninfo_to_dict(url)
+    host, port = str(params.get("host") or ""), str(params.get("port") or "5432")
+    if host.startswith("/"):
+        return pooler_port_of(host) is not None
+    if host in ("127.0.0.1", "localhost"):
+        local = pooler_port_of(str(pooler_dir(default_data_dir())))
+        return local is not None and str(local) == port
+    return False
+
+
+def connect(url: str, *, autocommit: bool = False, pooled: bool | None = None, **kwargs) -> psycopg.Connection:
+    """Connect to ``url``. Through a transaction pooler (``pooled=True``, or a URL
+    ``is_pooler_url`` recognises) psycopg never prepares statements (``prepare_threshold=None``):
+    PgBouncer 1.18 in transaction mode would hand the next transaction a server connection
+    that lacks them."""
     try:
         conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ConnectError(f"invalid database URL {redact(url)!r}: {exc}") from None
+    if pooled is None:
+        pooled = is_pooler_url(url)
+    if pooled:
+        kwargs["prepare_threshold"] = None
     try:
         return psycopg.connect(
             url, autocommit=autocommit, connect_timeout=10, application_name="lokdarpan-db", **kwargs
