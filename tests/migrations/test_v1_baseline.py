@@ -33,6 +33,11 @@ OLD_COMMIT = "2f9b5e3"
 # names by the convention (CONTRIBUTING.md: pk_/fk_/ck_/uq_/ix_). The only intended
 # difference: same definition, new name. Old name -> new name.
 RENAMES: dict[str, str] = {
+    # names over 63 bytes, which PostgreSQL had truncated
+    "uq_article_analysis_cache__article_uri__analysis_type__model_us": "uq_article_analysis_cache__uri__type__model",
+    "ix_real_time_notification__recipient_user_id__status__created_a":
+        "ix_real_time_notification__recipient__status__created_at",
+    # PostgreSQL's default names
     "alert_pkey": "pk_alert",
     "alert_ward_name_fkey": "fk_alert__ward",
     "app_user_pkey": "pk_app_user",

@@ -57,14 +57,6 @@ def _false_positive(line: str) -> bool:
 # new change, not edited). Each entry: (script, rule) -> why it is tolerated for now. A finding
 # not listed here fails the test.
 KNOWN = {
-    (
-        "sql/deploy/content/article_analysis_cache.sql",
-        "identifier-too-long",
-    ): "constraint name over 63 bytes is truncated by PostgreSQL; content owner to rename",
-    (
-        "sql/deploy/crisis/response.sql",
-        "identifier-too-long",
-    ): "index name over 63 bytes is truncated by PostgreSQL; crisis owner to rename",
 }
 
 

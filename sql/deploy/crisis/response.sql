@@ -77,7 +77,7 @@ create table crisis.real_time_notification (
         and (status not in ('delivered', 'read') or delivered_at is not null)
         and (status <> 'read' or read_at is not null))
 );
-create index ix_real_time_notification__recipient_user_id__status__created_at
+create index ix_real_time_notification__recipient__status__created_at
     on crisis.real_time_notification (recipient_user_id, status, created_at desc);
 create index ix_real_time_notification__crisis_id on crisis.real_time_notification (crisis_id);
 create index ix_real_time_notification__alert_id on crisis.real_time_notification (alert_id);
