@@ -154,6 +154,13 @@ RENAMES: dict[str, str] = {
 # in for a catalog one). The old plan's definitions are compared with pg_temp appended.
 _DEFINER_PATH = re.compile(r"^( SET search_path TO .*?)(?<!'pg_temp')$", re.M)
 
+# Comments inside function bodies (part of the definition) that named changes the baseline
+# removed: old text -> new text.
+BODY_EDITS = {
+    "-- closed months rewritten in their policy's order (core/partition_order)":
+        "-- closed months rewritten in their policy's order (core.order_closed_partitions)",
+}
+
 # Any other difference would be listed here with its reason; there is none.
 ALLOWED: set[str] = set()
 
@@ -209,11 +216,13 @@ def _definer_with_pg_temp(row: str) -> str:
 
 def _renamed(fp: dict[str, list[str]]) -> dict[str, list[str]]:
     """The old fingerprint as the baseline means it: renames applied, pg_temp appended to the
-    search_path of SECURITY DEFINER functions."""
+    search_path of SECURITY DEFINER functions, the body comments edited."""
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, RENAMES)) + r")\b")
     out = {section: [pattern.sub(lambda m: RENAMES[m.group(1)], row) for row in rows]
            for section, rows in fp.items()}
     out["functions"] = [_definer_with_pg_temp(row) for row in out["functions"]]
+    for old, new in BODY_EDITS.items():
+        out["functions"] = [row.replace(old, new) for row in out["functions"]]
     return {section: sorted(rows) for section, rows in out.items()}
 
 

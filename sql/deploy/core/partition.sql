@@ -606,7 +606,7 @@ begin
     end loop;
     return query select d.parent, d.partition_name, d.action, d.row_count
                    from core.detach_old_partitions(p_now) d;
-    -- closed months rewritten in their policy's order (core/partition_order)
+    -- closed months rewritten in their policy's order (core.order_closed_partitions)
     return query select o.parent, o.partition_name, o.action || ' in ' || o.seconds || ' s', o.row_count
                    from core.order_closed_partitions(p_now) o;
 end

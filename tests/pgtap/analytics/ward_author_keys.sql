@@ -1,11 +1,11 @@
--- Behaviour of analytics/ward_author_keys (its verify script checked this until v1.0.0; verifies now
--- check shape only, see README "Adding a change").
+-- Behaviour of analytics.ward_author keys (change analytics/ward_author). Until v1.0.0 the verify script of analytics/ward_author_unchecked
+-- checked this; verifies now check shape only (README "Adding a change").
 -- No foreign key on analytics.ward_author, and core.post still refuses an unknown ward.
 
 begin;
 select plan(2);
 
-select ok(count(*) = 0, 'analytics/ward_author_keys: check 1')
+select ok(count(*) = 0, 'analytics.ward_author keys: check 1')
   from pg_catalog.pg_constraint where contype = 'f' and conrelid = 'analytics.ward_author'::regclass;
 select lives_ok($tap$
 do $$
@@ -17,7 +17,7 @@ exception
     when foreign_key_violation then null;
 end
 $$;
-$tap$, 'analytics/ward_author_keys: check 2');
+$tap$, 'analytics.ward_author keys: check 2');
 
 select * from finish();
 rollback;

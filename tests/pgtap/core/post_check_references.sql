@@ -1,12 +1,12 @@
--- Behaviour of core/post_check_references (its verify script checked this until v1.0.0; verifies now
--- check shape only, see README "Adding a change").
+-- Behaviour of core.tg_post__check_references (change core/post). Until v1.0.0 the verify script of core/post_reference_check
+-- checked this; verifies now check shape only (README "Adding a change").
 -- The check still refuses an unknown ward and accepts a known one.
 
 begin;
 select plan(2);
 
 select ok(pg_catalog.pg_get_functiondef('core.tg_post__check_references()'::regprocedure)
-            like '%bool_or(w.ward_name is null)%', 'core/post_check_references: check 1');
+            like '%bool_or(w.ward_name is null)%', 'core.tg_post__check_references: check 1');
 insert into core.post (created_at, city, text, fingerprint)
 values ('2026-03-10 06:00+00', 'Kapra', 'verify reference check', sha256('verify reference check'::bytea));
 select lives_ok($tap$
@@ -19,7 +19,7 @@ exception
     when foreign_key_violation then null;
 end
 $$;
-$tap$, 'core/post_check_references: check 2');
+$tap$, 'core.tg_post__check_references: check 2');
 
 select * from finish();
 rollback;
