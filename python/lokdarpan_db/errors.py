@@ -97,9 +97,22 @@ class DamagedBackupError(UserError):
     exit_code = EXIT_BACKUP
 
 
-EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the requested instant
-EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
-EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
+class WalGapError(UserError):
+    """The WAL archive has a gap: recovery cannot reach the requested instant."""
+
+    exit_code = EXIT_WAL_GAP
+
+
+class NoSpaceError(UserError):
+    """Not enough free space for a backup or a restore."""
+
+    exit_code = EXIT_NO_SPACE
+
+
+class BackupKeyError(UserError):
+    """The key file of an encrypted repository is missing, unreadable or the wrong one."""
+
+    exit_code = EXIT_KEY
 
 
 class MissingProgramError(UserError):

@@ -27,7 +27,6 @@ import pytest
 
 from lokdarpan_db.bench.live import plan_target
 from lokdarpan_db.bench.query import generate
-from lokdarpan_db.errors import VerifyError
 from lokdarpan_db.live.traffic import Traffic
 from lokdarpan_db.migrations.engine import Deployer, LockRamp
 from lokdarpan_db.migrations.plan import load_plan
@@ -35,19 +34,16 @@ from lokdarpan_db.migrations.plan import load_plan
 from ..conftest import ROOT, db_url
 
 PLAN = load_plan(ROOT)
-# Today's plan cannot take its rollups onto existing posts (test_rollup_onto_existing_posts):
-# the data is loaded once analytics/rollup's first occurrence is deployed.
-LOAD_AT = "analytics/rollup@v0.2.0"
+# analytics/rollup does not fill its tables from posts already in core.post
+# (test_rollup_onto_existing_posts): the data is loaded once it is deployed.
+LOAD_AT = "analytics/rollup"
 LATER = [c.change_id for c in PLAN.changes[PLAN.index_of(LOAD_AT) + 1:]]
 INDEX = {c.change_id: i for i, c in enumerate(PLAN.changes)}
 FULL = os.environ.get("LOKDARPAN_LIVE_QUICK") != "1"
 ROUND_TRIP = {
-    "analytics/rollup", "analytics/ward_window", "analytics/ward_api", "analytics/dashboard",
-    "ingest/merge", "core/post_reference_check", "analytics/day_rollup", "analytics/ward_author",
-    "analytics/ward_author_day", "analytics/timeline_days", "audit/audit_triggers", "audit/ward_rls",
-    "ingest/register_authors", "core/post_ward_indexes", "analytics/window_authors",
-    "analytics/derived_checks#2", "analytics/rollup#2", "core/partition_order",
-    "analytics/rollup_covering",
+    "analytics/ward_author", "ingest/merge", "ingest/register_authors", "analytics/ward_window",
+    "analytics/ward_api", "analytics/dashboard", "analytics/integrity_check", "audit/ward_rls",
+    "audit/audit_triggers", "audit/analytics_ingest_access",
 }
 # Changes whose deploy or revert makes a concurrent application statement fail on today's plan
 # and whose fix is in SQL (a rework): strict xfail, so the test goes red once they are fixed.
@@ -65,9 +61,7 @@ def live(admin_url, server_has_vector, tmp_path_factory):
     engine = Deployer(url, ROOT, lock_ramp=LockRamp(budget_s=60))
     engine.deploy(LOAD_AT)
     generate(url, 3000, datetime.now(UTC), lambda m: None)
-    # Kapra is spared: the verify scripts' sentinel ward (test_verify_under_concurrent_sentinel_posts)
-    traffic = Traffic(url, clients=3, rate=8.0, duration=3600, statement_timeout_ms=30_000, seed=18,
-                      spare_wards=("Kapra",))
+    traffic = Traffic(url, clients=3, rate=8.0, duration=3600, statement_timeout_ms=30_000, seed=18)
     traffic.start()
     rows: list[tuple] = []
     try:
@@ -78,10 +72,11 @@ def live(admin_url, server_has_vector, tmp_path_factory):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.xfail(strict=True, raises=VerifyError, reason=(
-    "analytics/rollup@v0.2.0 creates empty rollup tables (no backfill of the posts already in "
-    "core.post) and its verify requires analytics.rollup_drift() to be empty for 2026-01-05: on a "
-    "database holding posts of that day the deploy fails its verify (division by zero)"))
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "analytics/rollup creates its hour and day rollups empty and keeps them by triggers from then "
+    "on: posts already in core.post when it is deployed are missing from the rollups (and so from "
+    "the ward API) until analytics.recompute_hours covers them; the fix is a batched backfill in "
+    "a new change (live-deploy work)"))
 def test_rollup_onto_existing_posts(empty_db):
     engine = Deployer(empty_db, ROOT)
     engine.deploy("core/post")
@@ -89,18 +84,19 @@ def test_rollup_onto_existing_posts(empty_db):
         conn.execute("insert into core.post (created_at, city, text, fingerprint) values "
                      "('2026-01-05 12:00+00', 'Kapra', 'an existing post', "
                      "core.post_fingerprint('Kapra', null, '2026-01-05 12:00+00', 'an existing post'))")
-    engine.deploy("analytics/rollup@v0.2.0")
+    engine.deploy("analytics/rollup")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        hour = conn.execute("select coalesce(sum(posts), 0) from analytics.ward_hour").fetchone()[0]
+    assert hour == 1, "the post that existed before analytics/rollup is not in its rollups"
 
 
-@pytest.mark.xfail(strict=True, raises=VerifyError, reason=(
-    "analytics/dashboard's verify (like most verify scripts, which use ward Kapra as a sentinel) "
-    "refreshes the dashboards, inserts one Kapra post, refreshes again and requires posts_30d to "
-    "have grown by exactly 1; it runs in READ COMMITTED inside the deploy, so Kapra posts the "
-    "application commits meanwhile make it fail (division by zero) and the deploy roll back"))
 def test_verify_under_concurrent_sentinel_posts(empty_db):
+    """Verify scripts check shape only, so posts the application commits while a change deploys
+    (here into Kapra, the ward the old verify scripts counted) cannot make a verify fail."""
     engine = Deployer(empty_db, ROOT)
     engine.deploy("analytics/ward_api")
     stop = threading.Event()
+    written: list[int] = []
 
     def write():
         with psycopg.connect(empty_db, autocommit=True) as conn:
@@ -108,6 +104,7 @@ def test_verify_under_concurrent_sentinel_posts(empty_db):
                 conn.execute("insert into core.post (created_at, city, text, fingerprint) select t, 'Kapra', x,"
                              " core.post_fingerprint('Kapra', null, t, x) from (select now() - interval '1 hour' t,"
                              " 'application post ' || clock_timestamp() x) v")
+                written.append(1)
                 time.sleep(0.003)
 
     writer = threading.Thread(target=write)
@@ -117,6 +114,7 @@ def test_verify_under_concurrent_sentinel_posts(empty_db):
     finally:
         stop.set()
         writer.join()
+    assert written
 
 
 def _params():

@@ -25,7 +25,7 @@ select is((select count(*)::int
                                where i.inhparent = pi.indexrelid and x.indrelid = p.partition_oid)),
           0, 'every parent index is present on every partition');
 select has_index('core', 'post', 'ix_post__city__created_at', array['city', 'created_at']::name[]);
--- party and emotion come from the rollups (core/post_ward_indexes dropped their ward indexes)
+-- party and emotion come from the rollups: core.post has no ward + party / ward + emotion index
 select hasnt_index('core', 'post', 'ix_post__city__party__created_at');
 select hasnt_index('core', 'post', 'ix_post__city__emotion__created_at');
 select has_index('core', 'post', 'ix_post__city__author_id__created_at', array['city', 'author_id', 'created_at']::name[]);
