@@ -48,3 +48,21 @@ def test_pgtap_file(pgtap_db, path):
     assert failures == [], "\n".join(lines)
     assert len(oks) == int(plan.split("..")[1]), "\n".join(lines)
     assert not any(ln.startswith("# Looks like") for ln in lines), "\n".join(lines)
+
+
+def test_style_refuses_default_names_and_a_definer_without_pg_temp(pgtap_db):
+    """The naming and pg_temp rules of style.sql fail on an offender (made in this database)."""
+    pgtap_db.autocommit = True
+    pgtap_db.execute("create table core.style_probe (probe_id bigint primary key, "
+                     "ward_name text references core.ward (ward_name))")
+    pgtap_db.execute("create index on core.style_probe (ward_name)")
+    pgtap_db.execute("comment on table core.style_probe is 'probe'")
+    pgtap_db.execute("create function core.style_probe_definer() returns int language sql stable "
+                     "security definer set search_path = pg_catalog, core as $$ select 1 $$")
+    lines = run_tap(pgtap_db, (HERE / "style" / "style.sql").read_text())
+    failed = "\n".join(ln for ln in lines if ln.startswith("not ok"))
+    assert "constraints are named" in failed
+    assert "indexes are named" in failed
+    assert "pg_temp last" in failed
+    detail = "\n".join(lines)
+    assert "style_probe_pkey" in detail and "style_probe_ward_name_fkey" in detail

@@ -12,7 +12,7 @@
 begin;
 
 create table ai.budget_tracker (
-    budget_id                bigint generated always as identity primary key,
+    budget_id                bigint generated always as identity constraint pk_budget_tracker primary key,
     period_type              text not null,
     period_identifier        text not null,
     period_start             timestamptz not null,

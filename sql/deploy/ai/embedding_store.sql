@@ -13,7 +13,7 @@
 begin;
 
 create table ai.embedding_model (
-    model_name        text primary key,
+    model_name        text constraint pk_embedding_model primary key,
     dimensions        integer not null,
     index_type        text not null,
     ef_search         integer not null default 100,
@@ -46,7 +46,7 @@ values ('all-MiniLM-L6-v2', 384, 'vector', 100, 'local',
         'OpenAI text-embedding-3-large (the seeds'' model); indexed as halfvec');
 
 create table ai.embedding_store (
-    embedding_id               bigint generated always as identity primary key,
+    embedding_id               bigint generated always as identity constraint pk_embedding_store primary key,
     content_chunk              text not null,
     content_hash               bytea generated always as (core.text_sha256(content_chunk)) stored,
     chunk_index                integer not null default 0,

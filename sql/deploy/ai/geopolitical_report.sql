@@ -10,7 +10,7 @@
 begin;
 
 create table ai.geopolitical_report (
-    report_id                 bigint generated always as identity primary key,
+    report_id                 bigint generated always as identity constraint pk_geopolitical_report primary key,
     report_uuid               uuid not null default gen_random_uuid(),
     user_id                   bigint not null,
     query_text                text not null,

@@ -7,7 +7,7 @@
 begin;
 
 create table ai.system_metrics (
-    metric_id           bigint generated always as identity primary key,
+    metric_id           bigint generated always as identity constraint pk_system_metrics primary key,
     metric_name         text not null,
     metric_category     text not null,
     metric_scope        text not null,

@@ -1,16 +1,17 @@
 -- Deploy lokdarpan:analytics/dashboard to pg
 -- requires: analytics/ward_api
--- requires: ops/integrity_check
+-- requires: analytics/ward_author
 -- The seeds' dashboards as materialized views built from the hour rollups (so a refresh costs
--- seconds, not a scan of every post), each with a unique index covering every row so
--- refresh_ward_analytics() can refresh them CONCURRENTLY (the seed's never could); plus
--- ward_performance_metrics(), which measures what it reports, and the rollup integrity check.
+-- seconds, not a scan of every post; distinct authors from analytics.window_authors), each with
+-- a unique index covering every row so refresh_ward_analytics() can refresh them CONCURRENTLY
+-- (the seed's never could); plus ward_performance_metrics(), which measures what it reports.
 
 begin;
 
 create materialized view analytics.ward_analytics_summary as
 with recent as (
-    select h.* from analytics.ward_hour h where h.bucket >= now() - interval '30 days'
+    select h.ward_name, h.bucket, h.posts, h.positive, h.negative, h.sentiment_sum, h.sentiment_n
+      from analytics.ward_hour h where h.bucket >= now() - interval '30 days'
 ), per_ward as (
     select r.ward_name, sum(r.posts) as posts_30d,
            sum(r.posts) filter (where r.bucket >= now() - interval '7 days') as posts_7d,
@@ -18,20 +19,23 @@ with recent as (
            sum(r.sentiment_sum) as sentiment_sum, sum(r.sentiment_n) as sentiment_n,
            max(r.bucket) as last_active_hour
       from recent r group by r.ward_name
-), authors as (
-    select r.ward_name, count(distinct a) as authors_30d
-      from recent r, unnest(r.author_ids) a group by r.ward_name
 ), top_party as (
     select distinct on (x.ward_name) x.ward_name, x.party, sum(x.mentions) as mentions
       from analytics.ward_hour_party x
      where x.bucket >= now() - interval '30 days'
      group by x.ward_name, x.party
      order by x.ward_name, sum(x.mentions) desc, x.party
+), first_hour as (
+    -- the first whole IST hour of the 30 days, as in recent
+    select case when analytics.bucket_start(now() - interval '30 days') = now() - interval '30 days'
+                then now() - interval '30 days'
+                else analytics.bucket_start(now() - interval '30 days') + interval '1 hour' end as lo
 )
 select w.ward_name, w.ward_no,
        coalesce(p.posts_30d, 0)::bigint as posts_30d,
        coalesce(p.posts_7d, 0)::bigint as posts_7d,
-       coalesce(a.authors_30d, 0)::bigint as unique_authors_30d,
+       case when p.ward_name is null then 0
+            else analytics.window_authors(w.ward_name, f.lo, 'infinity') end as unique_authors_30d,
        coalesce(p.positive_30d, 0)::bigint as positive_30d,
        coalesce(p.negative_30d, 0)::bigint as negative_30d,
        round(p.sentiment_sum::numeric / nullif(p.sentiment_n, 0), 3) as avg_sentiment_30d,
@@ -39,8 +43,8 @@ select w.ward_name, w.ward_no,
        p.last_active_hour,
        now() as refreshed_at
   from core.ward w
+  cross join first_hour f
   left join per_ward p on p.ward_name = w.ward_name
-  left join authors a on a.ward_name = w.ward_name
   left join top_party t on t.ward_name = w.ward_name;
 create unique index uq_ward_analytics_summary__ward_name on analytics.ward_analytics_summary (ward_name);
 comment on materialized view analytics.ward_analytics_summary is
@@ -153,25 +157,5 @@ comment on function analytics.ward_performance_metrics(text, timestamptz) is
     'of 5 calls in ms (fractional, end minus start) against the targets (5 ms, search 50 ms), '
     'status OK/SLOW/NO DATA; plus posts in the last 24 h, rows in the default post partition '
     '(target 0) and the age of ward_analytics_summary. VOLATILE because it reads the clock.';
-
-create function analytics.check_rollups()
-returns table (status text, record_count bigint, issue_description text)
-language sql
-stable
-set search_path = pg_catalog, analytics
-as $$
-    select case when count(*) = 0 then 'PASS' else 'FAIL' end, count(*),
-           case when count(*) = 0 then 'hour rollups of the last 7 days equal a recomputation from core.post'
-                else 'hour rollups disagree with core.post in ' || count(*) || ' ward-hours of the last 7 days '
-                     || '(repair: select analytics.recompute_hours(...) for them)' end
-      from analytics.rollup_drift(now() - interval '7 days', 'infinity')
-$$;
-comment on function analytics.check_rollups() is
-    'Integrity check "rollups_in_step": compares the hour rollups of the last 7 days with a '
-    'recomputation from core.post (scans those posts).';
-
-insert into ops.integrity_check (check_name, check_function, description)
-values ('rollups_in_step', 'analytics.check_rollups',
-        'analytics hour rollups equal a recomputation from core.post (last 7 days)');
 
 commit;

@@ -1,14 +1,17 @@
 -- Deploy lokdarpan:audit/analytics_ingest_access to pg
 -- requires: audit/grants
 -- requires: analytics/rollup
+-- requires: analytics/ward_author
 -- requires: analytics/ward_api
 -- requires: analytics/dashboard
 -- requires: ingest/batch
 -- requires: ingest/staging
 -- requires: ingest/merge
+-- requires: ingest/register_authors
 -- Extends grants and row-level security by ward to the analytics and ingest modules:
 --
--- * analytics.ward_hour and ward_hour_party (per-ward rollups) get the standard ward policy;
+-- * the per-ward rollups (analytics.ward_hour, ward_hour_party, ward_day, ward_day_party) and
+--   the distinct-author tables (ward_author, ward_author_day) get the standard ward policy;
 --   the ward API functions are SECURITY INVOKER and read the rollups and core.post, so an
 --   analyst's call for another ward sees nothing of it.
 -- * The seeds' materialized views ward_analytics_summary and daily_ward_trends cannot carry
@@ -29,11 +32,20 @@ insert into audit.ward_rls_exemption (table_schema, table_name, reason) values
     ('ingest', 'staging_epaper', 'transient COPY staging of unvalidated input (COPY FROM refuses row-level '
                                  'security); granted to lokdarpan_ingest and lokdarpan_admin only');
 
--- analytics: rollups by ward
+-- analytics: rollups and distinct authors by ward
 select audit.enable_ward_rls('analytics.ward_hour'::regclass, 'ward_name');
 select audit.enable_ward_rls('analytics.ward_hour_party'::regclass, 'ward_name');
-grant select on analytics.ward_hour, analytics.ward_hour_party to lokdarpan_readonly, lokdarpan_app;
-grant select, insert, update, delete on analytics.ward_hour, analytics.ward_hour_party to lokdarpan_ingest;
+select audit.enable_ward_rls('analytics.ward_day'::regclass, 'ward_name');
+select audit.enable_ward_rls('analytics.ward_day_party'::regclass, 'ward_name');
+select audit.enable_ward_rls('analytics.ward_author'::regclass, 'ward_name');
+select audit.enable_ward_rls('analytics.ward_author_day'::regclass, 'ward_name');
+grant select on analytics.ward_hour, analytics.ward_hour_party, analytics.ward_day, analytics.ward_day_party,
+                analytics.ward_author, analytics.ward_author_day
+   to lokdarpan_readonly, lokdarpan_app;
+grant select, insert, update, delete
+   on analytics.ward_hour, analytics.ward_hour_party, analytics.ward_day, analytics.ward_day_party,
+      analytics.ward_author, analytics.ward_author_day
+   to lokdarpan_ingest;
 
 -- analytics: dashboards
 select audit.protect_ward_matview('analytics.ward_analytics_summary'::regclass, 'ward_name');

@@ -96,7 +96,7 @@ create function audit.tg__log_change()
 returns trigger
 language plpgsql
 security definer
-set search_path = pg_catalog, audit
+set search_path = pg_catalog, audit, pg_temp
 as $$
 declare
     v_redact  text[] := coalesce(tg_argv, '{}');

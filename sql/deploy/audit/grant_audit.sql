@@ -13,7 +13,7 @@ create function audit.tg__log_privilege_change()
 returns event_trigger
 language plpgsql
 security definer
-set search_path = pg_catalog, audit
+set search_path = pg_catalog, audit, pg_temp
 as $$
 declare
     v_cmd record;

@@ -23,7 +23,7 @@ begin;
 
 create table audit.ward_assignment (
     role_name    text not null,
-    ward_name    text not null references core.ward (ward_name) on update cascade,
+    ward_name    text not null constraint fk_ward_assignment__ward_name references core.ward (ward_name) on update cascade,
     assigned_at  timestamptz not null default now(),
     assigned_by  text not null default session_user,
     constraint pk_ward_assignment primary key (role_name, ward_name),
@@ -88,7 +88,7 @@ language sql
 stable
 security definer
 parallel safe
-set search_path = pg_catalog, audit
+set search_path = pg_catalog, audit, pg_temp
 as $$
     select coalesce(array_agg(distinct a.ward_name order by a.ward_name), '{}')
       from audit.ward_assignment a

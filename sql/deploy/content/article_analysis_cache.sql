@@ -17,7 +17,7 @@ create table content.article_analysis_cache (
     expires_at     timestamptz,
     import_id      bigint,
     constraint pk_article_analysis_cache primary key (cache_id),
-    constraint uq_article_analysis_cache__article_uri__analysis_type__model_used
+    constraint uq_article_analysis_cache__uri__type__model
         unique (article_uri, analysis_type, model_used),
     constraint fk_article_analysis_cache__article_uri foreign key (article_uri)
         references content.articles (uri) on delete cascade,

@@ -6,7 +6,7 @@
 begin;
 
 create table core.app_user (
-    user_id             bigint generated always as identity primary key,
+    user_id             bigint generated always as identity constraint pk_app_user primary key,
     username            text not null,
     email               text not null,
     password_hash       text not null,

@@ -6,7 +6,7 @@
 begin;
 
 create table core.author (
-    author_id   bigint generated always as identity primary key,
+    author_id   bigint generated always as identity constraint pk_author primary key,
     name        text not null,
     created_at  timestamptz not null default now(),
     constraint uq_author__name unique (name),

@@ -8,13 +8,13 @@
 begin;
 
 create table core.epaper (
-    epaper_id         bigint generated always as identity primary key,
+    epaper_id         bigint generated always as identity constraint pk_epaper primary key,
     publication_name  text not null,
     publication_date  date not null,
     raw_text          text not null,
     raw_text_sha256   bytea not null generated always as (core.text_sha256(raw_text)) stored,
-    city              text references core.ward (ward_name),
-    party             text references core.party (party),
+    city              text constraint fk_epaper__city references core.ward (ward_name),
+    party             text constraint fk_epaper__party references core.party (party),
     created_at        timestamptz not null default now(),
     constraint uq_epaper__raw_text_sha256 unique (raw_text_sha256),
     constraint ck_epaper__publication check (btrim(publication_name) <> '')

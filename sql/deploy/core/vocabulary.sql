@@ -7,7 +7,7 @@
 begin;
 
 create table core.emotion (
-    emotion          text primary key,
+    emotion          text constraint pk_emotion primary key,
     sentiment_score  smallint,
     constraint ck_emotion__lower check (emotion = lower(emotion)),
     constraint ck_emotion__score check (sentiment_score between -1 and 1)
@@ -19,8 +19,8 @@ insert into core.emotion (emotion, sentiment_score) values
     ('positive', 1), ('negative', -1), ('neutral', 0), ('mixed', 0), ('unknown', null);
 
 create table core.emotion_label (
-    label    text primary key,
-    emotion  text not null references core.emotion (emotion),
+    label    text constraint pk_emotion_label primary key,
+    emotion  text not null constraint fk_emotion_label__emotion references core.emotion (emotion),
     constraint ck_emotion_label__lower check (label = lower(label))
 );
 create index ix_emotion_label__emotion on core.emotion_label (emotion);
@@ -44,7 +44,7 @@ insert into core.emotion_label (label, emotion) values
     ('indifferent', 'neutral'), ('informative', 'neutral'), ('ambivalent', 'mixed');
 
 create table core.party (
-    party      text primary key,
+    party      text constraint pk_party primary key,
     full_name  text not null
 );
 comment on table core.party is 'Canonical party labels (as printed, e.g. BJP, INC, BRS).';
@@ -56,8 +56,8 @@ insert into core.party (party, full_name) values
     ('Independent', 'Independent candidate'), ('Other', 'Any other party');
 
 create table core.party_alias (
-    alias  text primary key,
-    party  text not null references core.party (party),
+    alias  text constraint pk_party_alias primary key,
+    party  text not null constraint fk_party_alias__party references core.party (party),
     constraint ck_party_alias__lower check (alias = lower(alias))
 );
 create index ix_party_alias__party on core.party_alias (party);

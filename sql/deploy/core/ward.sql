@@ -8,7 +8,7 @@
 begin;
 
 create table core.ward (
-    ward_name   text primary key,
+    ward_name   text constraint pk_ward primary key,
     ward_no     smallint,
     created_at  timestamptz not null default now(),
     constraint ck_ward__name_clean check (ward_name = btrim(ward_name) and ward_name <> ''

@@ -13,7 +13,7 @@
 begin;
 
 create table crisis.crisis_event (
-    crisis_id          bigint generated always as identity primary key,
+    crisis_id          bigint generated always as identity constraint pk_crisis_event primary key,
     crisis_type        text not null,
     severity           text not null,
     severity_rank      smallint generated always as (
@@ -26,11 +26,11 @@ create table crisis.crisis_event (
     is_open            boolean generated always as (
         status not in ('resolved', 'closed', 'false_alarm')) stored,
     source             text,
-    alert_id           bigint references core.alert (alert_id),
+    alert_id           bigint constraint fk_crisis_event__alert_id references core.alert (alert_id),
     detected_at        timestamptz not null default now(),
     first_response_at  timestamptz,
     resolved_at        timestamptz,
-    created_by         bigint references core.app_user (user_id),
+    created_by         bigint constraint fk_crisis_event__created_by references core.app_user (user_id),
     created_at         timestamptz not null default now(),
     updated_at         timestamptz not null default now(),
     constraint ck_crisis_event__type check (crisis_type in (
@@ -79,8 +79,8 @@ comment on column crisis.crisis_event.first_response_at is 'First response actio
 comment on column crisis.crisis_event.resolved_at is 'Resolution; at or after first_response_at (or detected_at without response).';
 
 create table crisis.crisis_event_ward (
-    crisis_id  bigint not null references crisis.crisis_event (crisis_id) on delete cascade,
-    ward_name  text not null references core.ward (ward_name),
+    crisis_id  bigint not null constraint fk_crisis_event_ward__crisis_id references crisis.crisis_event (crisis_id) on delete cascade,
+    ward_name  text not null constraint fk_crisis_event_ward__ward_name references core.ward (ward_name),
     is_open    boolean not null default true,
     constraint pk_crisis_event_ward primary key (crisis_id, ward_name)
 );

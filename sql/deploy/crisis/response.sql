@@ -11,8 +11,8 @@
 begin;
 
 create table crisis.response_workflow (
-    workflow_id     bigint generated always as identity primary key,
-    crisis_id       bigint not null references crisis.crisis_event (crisis_id) on delete cascade,
+    workflow_id     bigint generated always as identity constraint pk_response_workflow primary key,
+    crisis_id       bigint not null constraint fk_response_workflow__crisis_id references crisis.crisis_event (crisis_id) on delete cascade,
     workflow_name   text not null,
     steps           jsonb not null,
     current_step    integer not null default 0,
@@ -20,7 +20,7 @@ create table crisis.response_workflow (
         round(100.0 * current_step / nullif(case when jsonb_typeof(steps) = 'array'
                                                  then jsonb_array_length(steps) end, 0), 2)) stored,
     status          text not null default 'pending',
-    assigned_to     bigint references core.app_user (user_id),
+    assigned_to     bigint constraint fk_response_workflow__assigned_to references core.app_user (user_id),
     started_at      timestamptz,
     completed_at    timestamptz,
     created_at      timestamptz not null default now(),
@@ -52,11 +52,11 @@ comment on column crisis.response_workflow.completion_pct is 'Generated: current
 comment on column crisis.response_workflow.status is 'pending, active (started_at set), completed (all steps, completed_at set) or cancelled.';
 
 create table crisis.real_time_notification (
-    notification_id    bigint generated always as identity primary key,
-    crisis_id          bigint references crisis.crisis_event (crisis_id) on delete cascade,
-    alert_id           bigint references core.alert (alert_id) on delete cascade,
-    ward_name          text references core.ward (ward_name),
-    recipient_user_id  bigint not null references core.app_user (user_id),
+    notification_id    bigint generated always as identity constraint pk_real_time_notification primary key,
+    crisis_id          bigint constraint fk_real_time_notification__crisis_id references crisis.crisis_event (crisis_id) on delete cascade,
+    alert_id           bigint constraint fk_real_time_notification__alert_id references core.alert (alert_id) on delete cascade,
+    ward_name          text constraint fk_real_time_notification__ward_name references core.ward (ward_name),
+    recipient_user_id  bigint not null constraint fk_real_time_notification__recipient_user_id references core.app_user (user_id),
     channel            text not null,
     priority           text not null default 'normal',
     payload            jsonb not null default '{}',
@@ -77,7 +77,7 @@ create table crisis.real_time_notification (
         and (status not in ('delivered', 'read') or delivered_at is not null)
         and (status <> 'read' or read_at is not null))
 );
-create index ix_real_time_notification__recipient_user_id__status__created_at
+create index ix_real_time_notification__recipient__status__created_at
     on crisis.real_time_notification (recipient_user_id, status, created_at desc);
 create index ix_real_time_notification__crisis_id on crisis.real_time_notification (crisis_id);
 create index ix_real_time_notification__alert_id on crisis.real_time_notification (alert_id);
@@ -92,16 +92,16 @@ comment on column crisis.real_time_notification.payload is 'jsonb object rendere
 comment on column crisis.real_time_notification.status is 'queued, sent, delivered, read or failed; the matching timestamps are set.';
 
 create table crisis.crisis_communication_log (
-    log_id           bigint generated always as identity primary key,
-    crisis_id        bigint not null references crisis.crisis_event (crisis_id) on delete cascade,
-    ward_name        text references core.ward (ward_name),
+    log_id           bigint generated always as identity constraint pk_crisis_communication_log primary key,
+    crisis_id        bigint not null constraint fk_crisis_communication_log__crisis_id references crisis.crisis_event (crisis_id) on delete cascade,
+    ward_name        text constraint fk_crisis_communication_log__ward_name references core.ward (ward_name),
     direction        text not null,
     channel          text not null,
     audience         text,
     message          text not null,
     approval_status  text not null default 'draft',
-    approved_by      bigint references core.app_user (user_id),
-    sent_by          bigint references core.app_user (user_id),
+    approved_by      bigint constraint fk_crisis_communication_log__approved_by references core.app_user (user_id),
+    sent_by          bigint constraint fk_crisis_communication_log__sent_by references core.app_user (user_id),
     sent_at          timestamptz,
     metadata         jsonb not null default '{}',
     created_at       timestamptz not null default now(),
@@ -129,7 +129,7 @@ comment on column crisis.crisis_communication_log.audience is 'Who the message i
 comment on column crisis.crisis_communication_log.approval_status is 'draft, approved (approver set), sent (sent_at set) or retracted.';
 
 create table crisis.crisis_performance_metrics (
-    crisis_id                        bigint primary key references crisis.crisis_event (crisis_id) on delete cascade,
+    crisis_id                        bigint constraint pk_crisis_performance_metrics primary key constraint fk_crisis_performance_metrics__crisis_id references crisis.crisis_event (crisis_id) on delete cascade,
     detection_to_response_minutes    numeric(12, 2),
     detection_to_resolution_minutes  numeric(12, 2),
     target_response_minutes          integer not null default 15,

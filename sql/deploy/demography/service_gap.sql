@@ -8,9 +8,9 @@
 begin;
 
 create table demography.service_gap_analysis (
-    analysis_id   bigint generated always as identity primary key,
-    ward_name     text not null references core.ward (ward_name),
-    service       text not null references demography.concern (concern),
+    analysis_id   bigint generated always as identity constraint pk_service_gap_analysis primary key,
+    ward_name     text not null constraint fk_service_gap_analysis__ward_name references core.ward (ward_name),
+    service       text not null constraint fk_service_gap_analysis__service references demography.concern (concern),
     demand_score  numeric(5, 2) not null,
     supply_score  numeric(5, 2) not null,
     gap_score     numeric(6, 2) generated always as (demand_score - supply_score) stored,
@@ -34,15 +34,15 @@ comment on column demography.service_gap_analysis.gap_score is 'demand_score - s
 comment on column demography.service_gap_analysis.evidence is 'jsonb array of evidence items (issue ids, survey refs, URLs).';
 
 create table demography.demographic_insight (
-    insight_id     bigint generated always as identity primary key,
-    ward_name      text not null references core.ward (ward_name),
-    segment_id     bigint references demography.voter_segment (segment_id),
+    insight_id     bigint generated always as identity constraint pk_demographic_insight primary key,
+    ward_name      text not null constraint fk_demographic_insight__ward_name references core.ward (ward_name),
+    segment_id     bigint constraint fk_demographic_insight__segment_id references demography.voter_segment (segment_id),
     insight_type   text not null,
     insight_text   text not null,
     confidence     numeric(4, 3) not null,
     review_status  text not null default 'draft',
-    created_by     bigint references core.app_user (user_id),
-    reviewed_by    bigint references core.app_user (user_id),
+    created_by     bigint constraint fk_demographic_insight__created_by references core.app_user (user_id),
+    reviewed_by    bigint constraint fk_demographic_insight__reviewed_by references core.app_user (user_id),
     reviewed_at    timestamptz,
     review_note    text,
     created_at     timestamptz not null default now(),

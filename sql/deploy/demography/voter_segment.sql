@@ -12,7 +12,7 @@
 begin;
 
 create table demography.concern (
-    concern      text primary key,
+    concern      text constraint pk_concern primary key,
     description  text not null,
     constraint ck_concern__key check (concern ~ '^[a-z][a-z_]*$')
 );
@@ -39,8 +39,8 @@ insert into demography.concern (concern, description) values
     ('governance', 'Responsiveness of the corporation and corruption');
 
 create table demography.voter_segment (
-    segment_id        bigint generated always as identity primary key,
-    ward_name         text not null references core.ward (ward_name),
+    segment_id        bigint generated always as identity constraint pk_voter_segment primary key,
+    ward_name         text not null constraint fk_voter_segment__ward_name references core.ward (ward_name),
     segment_code      text not null,
     engagement_level  text not null,
     size_estimate     integer not null,
@@ -66,8 +66,8 @@ comment on column demography.voter_segment.size_estimate is
     'Estimated number of voters in the segment; at least 50 so a segment never narrows to individuals.';
 
 create table demography.voter_segment_concern (
-    segment_id    bigint not null references demography.voter_segment (segment_id) on delete cascade,
-    concern       text not null references demography.concern (concern),
+    segment_id    bigint not null constraint fk_voter_segment_concern__segment_id references demography.voter_segment (segment_id) on delete cascade,
+    concern       text not null constraint fk_voter_segment_concern__concern references demography.concern (concern),
     concern_rank  smallint not null,
     constraint pk_voter_segment_concern primary key (segment_id, concern),
     constraint uq_voter_segment_concern__segment_id__concern_rank unique (segment_id, concern_rank),
@@ -79,9 +79,9 @@ comment on table demography.voter_segment_concern is
 comment on column demography.voter_segment_concern.concern_rank is '1 = the segment''s first concern.';
 
 create table demography.engagement_pattern (
-    pattern_id       bigint generated always as identity primary key,
-    ward_name        text not null references core.ward (ward_name),
-    segment_id       bigint references demography.voter_segment (segment_id) on delete cascade,
+    pattern_id       bigint generated always as identity constraint pk_engagement_pattern primary key,
+    ward_name        text not null constraint fk_engagement_pattern__ward_name references core.ward (ward_name),
+    segment_id       bigint constraint fk_engagement_pattern__segment_id references demography.voter_segment (segment_id) on delete cascade,
     channel          text not null,
     peak_hour        smallint,
     peak_day         smallint,

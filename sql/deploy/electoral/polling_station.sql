@@ -8,7 +8,7 @@
 begin;
 
 create table electoral.election (
-    election_id         bigint generated always as identity primary key,
+    election_id         bigint generated always as identity constraint pk_election primary key,
     election_type       text not null,
     election_year       smallint not null,
     election_round      smallint not null default 1,
@@ -30,7 +30,7 @@ comment on column electoral.election.official_reference is
     'Official reference of the result (e.g. ECI / TSEC notification or Form-20 publication id).';
 
 create table electoral.polling_station (
-    polling_station_id          bigint generated always as identity primary key,
+    polling_station_id          bigint generated always as identity constraint pk_polling_station primary key,
     form20_id                   text not null,
     station_name                text not null,
     address                     text,
@@ -38,7 +38,7 @@ create table electoral.polling_station (
     longitude                   numeric(9, 6),
     assembly_constituency       text not null,
     parliamentary_constituency  text,
-    ward_name                   text references core.ward (ward_name),
+    ward_name                   text constraint fk_polling_station__ward_name references core.ward (ward_name),
     created_at                  timestamptz not null default now(),
     updated_at                  timestamptz not null default now(),
     constraint uq_polling_station__form20_id unique (form20_id),

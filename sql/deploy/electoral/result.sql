@@ -9,8 +9,8 @@
 begin;
 
 create table electoral.result_ps_total (
-    election_id         bigint not null references electoral.election (election_id),
-    polling_station_id  bigint not null references electoral.polling_station (polling_station_id),
+    election_id         bigint not null constraint fk_result_ps_total__election_id references electoral.election (election_id),
+    polling_station_id  bigint not null constraint fk_result_ps_total__polling_station_id references electoral.polling_station (polling_station_id),
     electors            integer not null,
     total_polled        integer not null,
     rejected_votes      integer not null default 0,
@@ -32,7 +32,7 @@ comment on column electoral.result_ps_total.rejected_votes is 'Votes rejected as
 create table electoral.result_ps (
     election_id         bigint not null,
     polling_station_id  bigint not null,
-    party               text not null references core.party (party),
+    party               text not null constraint fk_result_ps__party references core.party (party),
     candidate_name      text,
     votes               integer not null,
     created_at          timestamptz not null default now(),
@@ -93,9 +93,9 @@ create constraint trigger tg_result_ps_total__check_valid_votes
     for each row execute function electoral.tg_result_ps__check_valid_votes();
 
 create table electoral.result_ward_agg (
-    election_id       bigint not null references electoral.election (election_id),
-    ward_name         text not null references core.ward (ward_name),
-    party             text not null references core.party (party),
+    election_id       bigint not null constraint fk_result_ward_agg__election_id references electoral.election (election_id),
+    ward_name         text not null constraint fk_result_ward_agg__ward_name references core.ward (ward_name),
+    party             text not null constraint fk_result_ward_agg__party references core.party (party),
     votes             bigint not null,
     vote_share        numeric(7, 4),
     party_rank        integer not null,

@@ -11,13 +11,13 @@
 begin;
 
 create table electoral.ward_profile (
-    ward_name          text primary key references core.ward (ward_name),
+    ward_name          text constraint pk_ward_profile primary key constraint fk_ward_profile__ward_name references core.ward (ward_name),
     electors           integer,
     votes_cast         integer,
     turnout_pct        numeric(5, 2),
-    last_winner_party  text references core.party (party),
+    last_winner_party  text constraint fk_ward_profile__last_winner_party references core.party (party),
     last_winner_year   smallint,
-    last_election_id   bigint references electoral.election (election_id),
+    last_election_id   bigint constraint fk_ward_profile__last_election_id references electoral.election (election_id),
     updated_at         timestamptz not null default now(),
     constraint ck_ward_profile__electors check (electors >= 0),
     constraint ck_ward_profile__votes_cast check (votes_cast between 0 and electors),
@@ -38,7 +38,7 @@ comment on column electoral.ward_profile.last_winner_party is 'Party ranked firs
 comment on column electoral.ward_profile.last_election_id is 'Election the profile was refreshed from.';
 
 create table electoral.ward_demographics (
-    ward_name                      text primary key references core.ward (ward_name),
+    ward_name                      text constraint pk_ward_demographics primary key constraint fk_ward_demographics__ward_name references core.ward (ward_name),
     reference_year                 smallint,
     source                         text,
     literacy_idx                   numeric(5, 2),
@@ -117,7 +117,7 @@ comment on column electoral.ward_demographics.public_transport_access_pct is
 comment on column electoral.ward_demographics.two_wheeler_ownership_pct is 'Share of households owning a two-wheeler (percent).';
 
 create table electoral.ward_features (
-    ward_name            text primary key references core.ward (ward_name),
+    ward_name            text constraint pk_ward_features primary key constraint fk_ward_features__ward_name references core.ward (ward_name),
     party_shares         jsonb not null default '{}',
     volatility           numeric(6, 2),
     incumbency_weakness  numeric(5, 2),

@@ -7,7 +7,7 @@
 begin;
 
 create table ingest.batch (
-    batch_id        bigint generated always as identity primary key,
+    batch_id        bigint generated always as identity constraint pk_batch primary key,
     kind            text not null,
     source_file     text not null,
     source_sha256   text,
@@ -48,8 +48,8 @@ comment on column ingest.batch.status is
     '(recorded in its own transaction after a rollback: nothing of the batch was kept).';
 
 create table ingest.reject (
-    reject_id    bigint generated always as identity primary key,
-    batch_id     bigint not null references ingest.batch (batch_id) on delete cascade,
+    reject_id    bigint generated always as identity constraint pk_reject primary key,
+    batch_id     bigint not null constraint fk_reject__batch_id references ingest.batch (batch_id) on delete cascade,
     line_no      bigint not null,
     reason_code  text not null,
     detail       text,

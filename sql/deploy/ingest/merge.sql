@@ -3,6 +3,7 @@
 -- requires: core/post
 -- requires: core/vocabulary
 -- requires: analytics/rollup
+-- requires: analytics/ward_author
 -- The set-based merge of one staged batch: validate, normalise (ward, emotion and party
 -- labels, case and spaces), dedupe by content fingerprint, upsert authors, insert posts (the
 -- search vector, reference checks and rollups follow from core.post), all inside the caller's

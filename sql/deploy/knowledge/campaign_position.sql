@@ -10,17 +10,17 @@
 begin;
 
 create table knowledge.campaign_position (
-    position_id        bigint generated always as identity primary key,
-    party              text not null references core.party (party),
-    ward_name          text references core.ward (ward_name),
+    position_id        bigint generated always as identity constraint pk_campaign_position primary key,
+    party              text not null constraint fk_campaign_position__party references core.party (party),
+    ward_name          text constraint fk_campaign_position__ward_name references core.ward (ward_name),
     topic              text not null,
     stance             text not null,
     statement          text not null,
     source_url         text,
-    evidence_fact_id   bigint references knowledge.knowledge_base (fact_id),
+    evidence_fact_id   bigint constraint fk_campaign_position__evidence_fact_id references knowledge.knowledge_base (fact_id),
     effective_from     timestamptz not null default now(),
     effective_to       timestamptz,
-    created_by         bigint references core.app_user (user_id),
+    created_by         bigint constraint fk_campaign_position__created_by references core.app_user (user_id),
     created_at         timestamptz not null default now(),
     updated_at         timestamptz not null default now(),
     constraint ck_campaign_position__topic check (topic ~ '^[a-z0-9][a-z0-9_]*$'),

@@ -8,15 +8,15 @@
 begin;
 
 create table knowledge.fact_check_result (
-    check_id      bigint generated always as identity primary key,
+    check_id      bigint generated always as identity constraint pk_fact_check_result primary key,
     claim_text    text not null,
     claimant      text,
-    ward_name     text references core.ward (ward_name),
+    ward_name     text constraint fk_fact_check_result__ward_name references core.ward (ward_name),
     verdict       text not null,
     confidence    numeric(4, 3) not null,
     evidence      jsonb not null default '[]',
-    fact_id       bigint references knowledge.knowledge_base (fact_id),
-    checked_by    bigint references core.app_user (user_id),
+    fact_id       bigint constraint fk_fact_check_result__fact_id references knowledge.knowledge_base (fact_id),
+    checked_by    bigint constraint fk_fact_check_result__checked_by references core.app_user (user_id),
     checked_at    timestamptz not null default now(),
     method        text not null default 'manual',
     constraint ck_fact_check_result__claim check (btrim(claim_text) <> ''),

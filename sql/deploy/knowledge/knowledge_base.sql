@@ -10,16 +10,16 @@
 begin;
 
 create table knowledge.knowledge_base (
-    fact_id              bigint generated always as identity primary key,
+    fact_id              bigint generated always as identity constraint pk_knowledge_base primary key,
     title                text not null,
     content              text not null,
     content_type         text not null,
-    ward_name            text references core.ward (ward_name),
+    ward_name            text constraint fk_knowledge_base__ward_name references core.ward (ward_name),
     source_name          text,
     source_url           text,
     credibility_score    numeric(5, 2) not null default 50,
     verification_status  text not null default 'unverified',
-    verified_by          bigint references core.app_user (user_id),
+    verified_by          bigint constraint fk_knowledge_base__verified_by references core.app_user (user_id),
     verified_at          timestamptz,
     valid_from           timestamptz not null default now(),
     expires_at           timestamptz,

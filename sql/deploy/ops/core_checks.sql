@@ -23,7 +23,7 @@ returns table (status text, record_count bigint, issue_description text)
 language sql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
     with bad as (
         select count(*) filter (where not exists (select 1 from core.ward w where w.ward_name = p.city)) as no_ward,
@@ -48,7 +48,7 @@ returns table (status text, record_count bigint, issue_description text)
 language sql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
     with missing as (
         select count(*) as n from core.post p
@@ -71,7 +71,7 @@ returns table (status text, record_count bigint, issue_description text)
 language sql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
     with groups as (
         select count(*) - 1 as extra
@@ -95,7 +95,7 @@ returns table (status text, record_count bigint, issue_description text)
 language plpgsql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
 declare
     v_total  bigint := 0;
@@ -131,7 +131,7 @@ returns table (status text, record_count bigint, issue_description text)
 language plpgsql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
 declare
     v_missing text[] := '{}';
@@ -174,7 +174,7 @@ returns table (status text, record_count bigint, issue_description text)
 language sql
 stable
 security definer
-set search_path = pg_catalog, core
+set search_path = pg_catalog, core, pg_temp
 as $$
     with bad as (
         select count(*) filter (where not exists (select 1 from core.emotion e where e.emotion = p.emotion)) as emotion,
@@ -201,7 +201,7 @@ returns table (status text, record_count bigint, issue_description text)
 language sql
 stable
 security definer
-set search_path = pg_catalog, audit
+set search_path = pg_catalog, audit, pg_temp
 as $$
     select case when count(*) = 0 then 'PASS' else 'FAIL' end,
            count(*),

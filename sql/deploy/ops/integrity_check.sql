@@ -6,7 +6,7 @@
 begin;
 
 create table ops.integrity_check (
-    check_name      text primary key,
+    check_name      text constraint pk_integrity_check primary key,
     check_function  text not null,
     description     text not null,
     constraint ck_integrity_check__name check (check_name ~ '^[a-z][a-z0-9_]*$'),

@@ -13,7 +13,7 @@
 begin;
 
 create table ops.performance_threshold (
-    metric_name  text primary key,
+    metric_name  text constraint pk_performance_threshold primary key,
     warn_at      numeric not null,
     critical_at  numeric not null,
     direction    text not null,
@@ -43,7 +43,7 @@ returns table (metric_name text, current_value numeric, threshold numeric, statu
 language plpgsql
 stable
 security definer
-set search_path = pg_catalog, ops
+set search_path = pg_catalog, ops, pg_temp
 as $$
 #variable_conflict use_column
 declare

@@ -9,14 +9,14 @@
 begin;
 
 create table pulse.sentiment_snapshot (
-    snapshot_id       bigint generated always as identity primary key,
-    ward_name         text not null references core.ward (ward_name),
+    snapshot_id       bigint generated always as identity constraint pk_sentiment_snapshot primary key,
+    ward_name         text not null constraint fk_sentiment_snapshot__ward_name references core.ward (ward_name),
     captured_at       timestamptz not null default now(),
     window_start      timestamptz not null,
     window_end        timestamptz not null,
     post_count        integer not null default 0,
     emotion_counts    jsonb not null default '{}',
-    dominant_emotion  text references core.emotion (emotion),
+    dominant_emotion  text constraint fk_sentiment_snapshot__dominant_emotion references core.emotion (emotion),
     sentiment_score   numeric(5, 4),
     party_mentions    jsonb not null default '{}',
     constraint ck_sentiment_snapshot__window check (window_start < window_end),
@@ -37,8 +37,8 @@ comment on column pulse.sentiment_snapshot.sentiment_score is 'Mean sentiment of
 comment on column pulse.sentiment_snapshot.party_mentions is 'jsonb object canonical party -> mention count.';
 
 create table pulse.issue_tracker (
-    issue_id           bigint generated always as identity primary key,
-    ward_name          text not null references core.ward (ward_name),
+    issue_id           bigint generated always as identity constraint pk_issue_tracker primary key,
+    ward_name          text not null constraint fk_issue_tracker__ward_name references core.ward (ward_name),
     issue_key          text not null,
     title              text not null,
     category           text not null default 'other',

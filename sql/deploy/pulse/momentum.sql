@@ -7,7 +7,7 @@
 begin;
 
 create table pulse.ward_momentum_indicators (
-    ward_name              text primary key references core.ward (ward_name),
+    ward_name              text constraint pk_ward_momentum_indicators primary key constraint fk_ward_momentum_indicators__ward_name references core.ward (ward_name),
     computed_for           timestamptz not null,
     window_length          interval not null,
     recent_post_count      bigint not null,

@@ -9,7 +9,7 @@
 begin;
 
 create table pulse.ward_sentiment_timeseries (
-    ward_name         text not null references core.ward (ward_name),
+    ward_name         text not null constraint fk_ward_sentiment_timeseries__ward_name references core.ward (ward_name),
     bucket_start      timestamptz not null,
     bucket_width      interval not null default interval '1 day',
     post_count        integer not null default 0,

@@ -13,8 +13,17 @@ revoke select on analytics.ward_analytics_summary, analytics.daily_ward_trends f
 select audit.unprotect_ward_matview('analytics.daily_ward_trends_by_ward'::regclass);
 select audit.unprotect_ward_matview('analytics.ward_analytics_summary_by_ward'::regclass);
 
-revoke select, insert, update, delete on analytics.ward_hour, analytics.ward_hour_party from lokdarpan_ingest;
-revoke select on analytics.ward_hour, analytics.ward_hour_party from lokdarpan_readonly, lokdarpan_app;
+revoke select, insert, update, delete
+    on analytics.ward_hour, analytics.ward_hour_party, analytics.ward_day, analytics.ward_day_party,
+       analytics.ward_author, analytics.ward_author_day
+  from lokdarpan_ingest;
+revoke select on analytics.ward_hour, analytics.ward_hour_party, analytics.ward_day, analytics.ward_day_party,
+                 analytics.ward_author, analytics.ward_author_day
+  from lokdarpan_readonly, lokdarpan_app;
+select audit.disable_ward_rls('analytics.ward_author_day'::regclass);
+select audit.disable_ward_rls('analytics.ward_author'::regclass);
+select audit.disable_ward_rls('analytics.ward_day_party'::regclass);
+select audit.disable_ward_rls('analytics.ward_day'::regclass);
 select audit.disable_ward_rls('analytics.ward_hour_party'::regclass);
 select audit.disable_ward_rls('analytics.ward_hour'::regclass);
 

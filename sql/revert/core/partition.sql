@@ -3,6 +3,9 @@
 begin;
 
 drop function core.daily_partition_maintenance(timestamptz);
+drop function core.order_closed_partitions(timestamptz, regclass, integer);
+drop function core.order_partition(regclass, interval, integer);
+drop table core.ordered_partition;
 drop function core.detach_old_partitions(timestamptz, regclass);
 drop function core.default_partition_months(regclass);
 drop function core.ensure_partitions(timestamptz, regclass, date);

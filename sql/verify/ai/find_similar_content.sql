@@ -1,15 +1,11 @@
 -- Verify lokdarpan:ai/find_similar_content on pg
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/ai/find_similar_content.sql.
 
 begin;
 
-insert into ai.embedding_store (content_chunk, source_type, embedding, embedding_model, embedding_dimensions,
-                                ward_context)
-values ('verify near', 'manual', array_fill(1, array[384])::real[]::extensions.vector, 'all-MiniLM-L6-v2', 384,
-        'Kapra');
-select 1 / count(*)
-  from ai.find_similar_content(array_fill(1, array[384])::real[]::extensions.vector, 'kapra', 5, 0.99) f
- where f.content_chunk = 'verify near' and abs(f.similarity_score - 1) < 1e-6;
-select 1 / (count(*) = 0)::int
-  from ai.find_similar_content(array_fill(1, array[384])::real[]::extensions.vector, 'Uppal', 5, 0.0) f;
+select 'ai.resolve_embedding_model(text, int4)'::regprocedure;
+select 'ai.similar_content_sql(text)'::regprocedure;
+select 'ai.find_similar_content(extensions.vector, text, int4, float8, text)'::regprocedure;
 
 rollback;

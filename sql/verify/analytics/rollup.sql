@@ -1,31 +1,24 @@
 -- Verify lokdarpan:analytics/rollup on pg
--- Works on a database holding data: compares the rollups before and after its own posts (an
--- insert and a delete); the hour and day rollups carry no author-id arrays.
+-- Shape only: the rollup tables with their columns, the trigger set on core.post, and the IST
+-- helpers answering on constants. Behaviour: tests/pgtap/analytics/rollup.sql.
 
 begin;
 
-create temp table verify_before on commit drop as
-select coalesce(sum(posts), 0) as posts, coalesce(sum(positive), 0) as positive,
-       (select coalesce(sum(d.posts), 0) from analytics.ward_day d
-         where d.ward_name = 'Kapra' and d.day = '2026-01-05') as day_posts
-  from analytics.ward_hour where ward_name = 'Kapra' and bucket = '2026-01-05 10:30+00';
-insert into core.author (name) values ('verify author ' || txid_current());
-insert into core.post (created_at, city, author_id, text, emotion, party, fingerprint)
-select t, 'Kapra', (select author_id from core.author where name = 'verify author ' || txid_current()),
-       'verify ' || t || txid_current(), e, 'BJP', core.post_fingerprint('Kapra', 'v', t, 'verify ' || t || txid_current())
-  from (values (timestamptz '2026-01-05 10:40+00', 'positive'), ('2026-01-05 10:50+00', 'negative')) v(t, e);
-select 1 / (h.posts = b.posts + 2 and h.positive = b.positive + 1)::int
-  from analytics.ward_hour h, verify_before b
- where h.ward_name = 'Kapra' and h.bucket = '2026-01-05 10:30+00';
-delete from core.post where text = 'verify 2026-01-05 10:50:00+00' || txid_current()
-   or (city = 'Kapra' and created_at = '2026-01-05 10:50+00' and text like 'verify %');
-select 1 / (h.posts = b.posts + 1 and d.posts = b.day_posts + 1)::int
-  from analytics.ward_hour h, analytics.ward_day d, verify_before b
- where h.ward_name = 'Kapra' and h.bucket = '2026-01-05 10:30+00'
-   and d.ward_name = 'Kapra' and d.day = '2026-01-05';
-select 1 / (count(*) = 0)::int from analytics.rollup_drift('2026-01-05 00:00+00', '2026-01-06 00:00+00');
-select 1 / (count(*) = 0)::int from pg_attribute
- where attrelid in ('analytics.ward_hour'::regclass, 'analytics.ward_day'::regclass)
-   and attname = 'author_ids' and not attisdropped;
+select 1 / (count(*) = 10)::int from pg_catalog.pg_attribute
+ where attrelid = 'analytics.ward_hour'::regclass and attnum > 0 and not attisdropped;
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'analytics.ward_hour_party'::regclass and attnum > 0 and not attisdropped;
+select 1 / (count(*) = 10)::int from pg_catalog.pg_attribute
+ where attrelid = 'analytics.ward_day'::regclass and attnum > 0 and not attisdropped;
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'analytics.ward_day_party'::regclass and attnum > 0 and not attisdropped;
+select 1 / (count(*) = 4)::int from pg_catalog.pg_trigger
+ where tgrelid = 'core.post'::regclass and tgname like 'tg_post\_\_rollup\_%';
+select 'analytics.recompute_hours(jsonb)'::regprocedure, 'analytics.recompute_days(jsonb)'::regprocedure,
+       'analytics.rollup_drift(timestamptz, timestamptz)'::regprocedure,
+       'analytics.day_rollup_drift(date)'::regprocedure, 'analytics.day_rollup_drift()'::regprocedure;
+select 1 / (analytics.bucket_start('2026-01-01 10:40+00') = '2026-01-01 10:30+00'
+            and analytics.ist_day('2026-01-01 18:30+00') = date '2026-01-02'
+            and analytics.ist_day_start(date '2026-01-02') = '2026-01-01 18:30+00')::int;
 
 rollback;

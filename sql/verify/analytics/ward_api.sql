@@ -1,28 +1,18 @@
 -- Verify lokdarpan:analytics/ward_api on pg
--- Differences before and after three posts of its own, so it holds on a database with data.
+-- Shape only: the five functions with the result columns the application reads, and
+-- find_ward answering from the 145-row ward registry. Behaviour: tests/pgtap/analytics/ward_api.sql.
 
 begin;
 
-create temp table verify_before on commit drop as
-select i.total_posts, i.posts_7d, i.sentiment_negative,
-       (select count(*) from analytics.get_ward_sentiment_timeline('Jubilee Hills', 14, '2026-03-12 00:00+00')) as days,
-       (select coalesce(sum(total_posts), 0) from analytics.get_ward_sentiment_timeline('Jubilee Hills', 14,
-                                                                                     '2026-03-12 00:00+00')) as line
-  from analytics.get_ward_intelligence_fast('jubilee hills', 14, '2026-03-12 00:00+00') i;
-insert into core.post (created_at, city, text, emotion, party, fingerprint)
-select t, 'Jubilee Hills', 'verify flooded roads near the lake ' || t || txid_current(), e, p,
-       core.post_fingerprint('Jubilee Hills', null, t, 'verify flooded roads near the lake ' || t || txid_current())
-  from (values (timestamptz '2026-03-10 06:00+00', 'positive', 'BJP'),
-               ('2026-03-01 06:00+00', 'negative', 'INC'),
-               ('2026-02-01 06:00+00', 'negative', 'INC')) v(t, e, p);
-select 1 / (i.total_posts = b.total_posts + 2 and i.posts_7d = b.posts_7d + 1
-            and i.sentiment_negative = b.sentiment_negative + 1 and i.party_breakdown ? 'BJP')::int
-  from analytics.get_ward_intelligence_fast('jubilee hills', 14, '2026-03-12 00:00+00') i, verify_before b;
-select 1 / (count(*) >= 2 and round(sum(mention_share)) = 100)::int
-  from analytics.get_ward_competitive_analysis('Jubilee Hills', 14, '2026-03-12 00:00+00');
-select 1 / (count(*) = 14 and sum(total_posts) = (select line + 2 from verify_before))::int
-  from analytics.get_ward_sentiment_timeline('Jubilee Hills', 14, '2026-03-12 00:00+00');
-select 1 / count(*) from analytics.search_posts('verify flood lake', 'Jubilee Hills', 5, null, '2026-03-12 00:00+00');
+select 1 / (count(*) = 5)::int from pg_catalog.pg_proc
+ where oid in ('analytics.get_ward_intelligence_fast(text, integer, timestamptz)'::regprocedure,
+               'analytics.get_ward_competitive_analysis(text, integer, timestamptz)'::regprocedure,
+               'analytics.get_ward_sentiment_timeline(text, integer, timestamptz)'::regprocedure,
+               'analytics.search_posts(text, text, integer, integer, timestamptz)'::regprocedure,
+               'analytics.find_ward(text, integer)'::regprocedure);
+select 1 / (pg_get_function_result('analytics.search_posts(text, text, integer, integer, timestamptz)'::regprocedure)
+            = 'TABLE(post_id bigint, created_at timestamp with time zone, ward_name text, author text, '
+              'party text, emotion text, rank real, snippet text)')::int;
 select 1 / (ward_name = 'Jubilee Hills')::int from analytics.find_ward('jubilee hils', 1);
 
 rollback;

@@ -1,28 +1,13 @@
 -- Verify lokdarpan:analytics/ward_window on pg
--- Posts inside whole hours and at both partial edges of a window are all counted, once
--- (as a difference, so the verify holds on a database with data).
+-- Shape only: the result type, and ward_window answering for an empty window (it reads no
+-- row). Behaviour: tests/pgtap/analytics/ward_window.sql.
 
 begin;
 
-create temp table verify_before on commit drop as
-select analytics.ward_window('Kapra', '2026-01-05 10:40+00', '2026-01-05 13:10+00') as w;
-insert into core.post (created_at, city, text, emotion, party, fingerprint)
-select t, 'Kapra', 'verify ' || t || txid_current(), 'positive', 'INC',
-       core.post_fingerprint('Kapra', null, t, 'verify ' || t || txid_current())
-  from unnest(array[timestamptz '2026-01-05 10:10+00', '2026-01-05 10:45+00', '2026-01-05 12:40+00',
-                    '2026-01-05 13:05+00', '2026-01-05 13:20+00']) t;
-select 1 / ((n.w).posts = (b.w).posts + 3 and (n.w).positive = (b.w).positive + 3
-            and coalesce(((n.w).parties->'INC'->>'m')::int, 0) = coalesce(((b.w).parties->'INC'->>'m')::int, 0) + 3)::int
-  from verify_before b,
-       (select analytics.ward_window('Kapra', '2026-01-05 10:40+00', '2026-01-05 13:10+00') as w) n;
+select 1 / (count(*) = 10)::int from pg_catalog.pg_attribute
+ where attrelid = (select typrelid from pg_catalog.pg_type where oid = 'analytics.window_stat'::regtype)
+   and attnum > 0 and not attisdropped;
 select 1 / ((analytics.ward_window('Kapra', '2026-01-05 13:10+00', '2026-01-05 13:00+00')).posts = 0)::int;
-do $$
-begin
-    perform analytics.check_days(0);
-    raise exception 'check_days accepted 0';
-exception when invalid_parameter_value then
-    null;
-end
-$$;
+select 'analytics.check_days(integer)'::regprocedure;
 
 rollback;

@@ -1,20 +1,12 @@
 -- Verify lokdarpan:audit/grant_audit on pg
--- A GRANT is recorded (where the event trigger could be created, i.e. deployed by a superuser).
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/audit/grant_audit.sql.
 
 begin;
 
+select 'audit.tg__log_privilege_change()'::regprocedure;
+
+-- answers from the catalog or on constants
 select 1 / count(*) from pg_catalog.pg_proc where oid = 'audit.tg__log_privilege_change()'::regprocedure;
-do $$
-begin
-    if (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user) then
-        grant select on core.ward to lokdarpan_readonly;
-        if not exists (select 1 from audit.audit_log a
-                        where a.operation = 'GRANT' and a.transaction_id = pg_catalog.pg_current_xact_id()::text::bigint
-                          and a.new_row ->> 'statement' like '%grant select on core.ward to lokdarpan_readonly%') then
-            raise exception 'a GRANT was not recorded in audit.audit_log';
-        end if;
-    end if;
-end
-$$;
 
 rollback;

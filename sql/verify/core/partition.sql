@@ -1,29 +1,27 @@
 -- Verify lokdarpan:core/partition on pg
--- Exercises the machinery on a scratch table (rolled back): create ahead, move rows out of the
--- default partition, refuse an absurd month, detach by retention.
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/core/partition.sql.
 
 begin;
 
-create table core.verify_partition (at timestamptz not null, v int) partition by range (at);
-create table core.verify_partition_default partition of core.verify_partition default;
-insert into core.partition_policy (parent_schema, parent_table, months_ahead, retention_months)
-values ('core', 'verify_partition', 1, 2);
-insert into core.verify_partition values ('2026-03-15 12:00+00', 1), ('2026-06-02 00:00+00', 2);
-select 1 / (count(*) = 3)::int
-  from core.ensure_partitions('2026-05-10 00:00+00', 'core.verify_partition'::regclass);
-select 1 / (count(*) = 1)::int from core.verify_partition_p2026_06;
-select 1 / (count(*) = 1)::int from core.verify_partition_default;
-do $$
-begin
-    perform core.create_monthly_partition('core.verify_partition', date '9999-12-01',
-                                          '2026-05-10 00:00+00');
-    raise exception 'the partition guard did not refuse year 9999';
-exception when invalid_parameter_value then
-    null;
-end
-$$;
-select 1 / (count(*) = 1)::int
-  from core.detach_old_partitions('2026-07-01 00:00+00', 'core.verify_partition'::regclass)
- where action = 'detached';
+select 1 / (count(*) = 10)::int from pg_catalog.pg_attribute
+ where attrelid = 'core.partition_policy'::regclass and attnum > 0 and not attisdropped
+   and attname in ('parent_schema', 'parent_table', 'months_ahead', 'months_behind', 'retention_months', 'drop_detached_after', 'max_future_months', 'min_month', 'created_at', 'order_by');
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'core.detached_partition'::regclass and attnum > 0 and not attisdropped
+   and attname in ('table_schema', 'table_name', 'parent_schema', 'parent_table', 'range_from', 'range_to', 'detached_at', 'row_count');
+select 'core.month_start(timestamptz)'::regprocedure;
+select 'core.partition_name(text, date)'::regprocedure;
+select 'core.partitions_of(regclass)'::regprocedure;
+select 'core.create_monthly_partition(regclass, date, timestamptz)'::regprocedure;
+select 'core.ensure_partitions(timestamptz, regclass, date)'::regprocedure;
+select 'core.default_partition_months(regclass)'::regprocedure;
+select 'core.detach_old_partitions(timestamptz, regclass)'::regprocedure;
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'core.ordered_partition'::regclass and attnum > 0 and not attisdropped
+   and attname in ('table_schema', 'table_name', 'parent_schema', 'parent_table', 'order_by', 'row_count', 'ordered_at', 'seconds');
+select 'core.order_partition(regclass, interval, int4)'::regprocedure;
+select 'core.order_closed_partitions(timestamptz, regclass, int4)'::regprocedure;
+select 'core.daily_partition_maintenance(timestamptz)'::regprocedure;
 
 rollback;

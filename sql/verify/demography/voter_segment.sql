@@ -1,23 +1,25 @@
 -- Verify lokdarpan:demography/voter_segment on pg
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/demography/voter_segment.sql.
 
 begin;
 
-insert into demography.voter_segment (ward_name, segment_code, engagement_level, size_estimate)
-values ('Kapra', 'verify_water_first', 'high', 1200);
-insert into demography.voter_segment_concern (segment_id, concern, concern_rank)
-select s.segment_id, 'water_supply', 1 from demography.voter_segment s where s.segment_code = 'verify_water_first';
-insert into demography.engagement_pattern (ward_name, channel, engagement_rate, sample_size, observed_from, observed_to)
-values ('Kapra', 'whatsapp', 12.5, 400, now() - interval '7 days', now());
-select 1 / count(*) from demography.voter_segment s join demography.voter_segment_concern c using (segment_id)
- where s.segment_code = 'verify_water_first';
-do $$
-begin
-    insert into demography.voter_segment (ward_name, segment_code, engagement_level, size_estimate)
-    values ('Kapra', 'one_person', 'high', 1);
-    raise exception 'a segment of one person was accepted';
-exception when check_violation then
-    null;
-end
-$$;
+select 1 / (count(*) = 2)::int from pg_catalog.pg_attribute
+ where attrelid = 'demography.concern'::regclass and attnum > 0 and not attisdropped
+   and attname in ('concern', 'description');
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'demography.voter_segment'::regclass and attnum > 0 and not attisdropped
+   and attname in ('segment_id', 'ward_name', 'segment_code', 'engagement_level', 'size_estimate', 'estimated_at', 'created_at', 'updated_at');
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'demography.voter_segment'::regclass and tgname = 'tg_voter_segment__touch_updated_at';
+select 1 / (count(*) = 3)::int from pg_catalog.pg_attribute
+ where attrelid = 'demography.voter_segment_concern'::regclass and attnum > 0 and not attisdropped
+   and attname in ('segment_id', 'concern', 'concern_rank');
+select 'demography.ix_voter_segment_concern__concern'::regclass;
+select 1 / (count(*) = 11)::int from pg_catalog.pg_attribute
+ where attrelid = 'demography.engagement_pattern'::regclass and attnum > 0 and not attisdropped
+   and attname in ('pattern_id', 'ward_name', 'segment_id', 'channel', 'peak_hour', 'peak_day', 'engagement_rate', 'sample_size', 'observed_from', 'observed_to', 'created_at');
+select 'demography.ix_engagement_pattern__ward_name__channel'::regclass;
+select 'demography.ix_engagement_pattern__segment_id'::regclass;
 
 rollback;

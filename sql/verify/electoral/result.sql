@@ -1,28 +1,27 @@
 -- Verify lokdarpan:electoral/result on pg
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/electoral/result.sql.
 
 begin;
 
-with e as (
-    insert into electoral.election (election_type, election_year, election_round)
-    values ('GHMC', 2099, 9) returning election_id
-), s as (
-    insert into electoral.polling_station (form20_id, station_name, assembly_constituency, ward_name)
-    values ('verify-ps-1', 'Verify School', 'Uppal', 'Kapra'),
-           ('verify-ps-2', 'Verify Hall', 'Uppal', 'Kapra')
-    returning polling_station_id, form20_id
-), t as (
-    insert into electoral.result_ps_total (election_id, polling_station_id, electors, total_polled, rejected_votes)
-    select e.election_id, s.polling_station_id, 100, case s.form20_id when 'verify-ps-1' then 60 else 40 end, 0
-      from e, s
-    returning election_id, polling_station_id
-)
-insert into electoral.result_ps (election_id, polling_station_id, party, votes)
-select t.election_id, t.polling_station_id, p.party, 20
-  from t cross join (values ('BJP'), ('INC')) p (party);
-select 1 / (electoral.aggregate_ward_results(e.election_id) = 2)::int
-  from electoral.election e where e.election_year = 2099 and e.election_round = 9;
-select 1 / coalesce((sum(a.vote_share) = 100 and min(a.turnout_pct) = 50 and min(a.votes) = 40)::int, 0)
-  from electoral.result_ward_agg a join electoral.election e using (election_id)
- where e.election_year = 2099 and e.election_round = 9 and a.ward_name = 'Kapra';
+select 1 / (count(*) = 6)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.result_ps_total'::regclass and attnum > 0 and not attisdropped
+   and attname in ('election_id', 'polling_station_id', 'electors', 'total_polled', 'rejected_votes', 'created_at');
+select 'electoral.ix_result_ps_total__polling_station_id'::regclass;
+select 1 / (count(*) = 6)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.result_ps'::regclass and attnum > 0 and not attisdropped
+   and attname in ('election_id', 'polling_station_id', 'party', 'candidate_name', 'votes', 'created_at');
+select 'electoral.ix_result_ps__party'::regclass;
+select 'electoral.tg_result_ps__check_valid_votes()'::regprocedure;
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'electoral.result_ps'::regclass and tgname = 'tg_result_ps__check_valid_votes';
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'electoral.result_ps_total'::regclass and tgname = 'tg_result_ps_total__check_valid_votes';
+select 1 / (count(*) = 13)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.result_ward_agg'::regclass and attnum > 0 and not attisdropped
+   and attname in ('election_id', 'ward_name', 'party', 'votes', 'vote_share', 'party_rank', 'valid_votes', 'total_polled', 'rejected_votes', 'electors', 'turnout_pct', 'polling_stations', 'computed_at');
+select 'electoral.ix_result_ward_agg__ward_name__election_id'::regclass;
+select 'electoral.ix_result_ward_agg__party'::regclass;
+select 'electoral.aggregate_ward_results(int8)'::regprocedure;
 
 rollback;

@@ -1,30 +1,24 @@
 -- Verify lokdarpan:electoral/ward_profile on pg
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/electoral/ward_profile.sql.
 
 begin;
 
-insert into electoral.ward_demographics (ward_name, literacy_idx, internet_penetration_pct)
-values ('Kapra', 81.5, 60);
-insert into electoral.ward_features (ward_name, party_shares, volatility)
-values ('Kapra', '{"GHMC-2020": {"BJP": 40}}', 12.5);
-do $$
-begin
-    insert into electoral.ward_demographics (ward_name, smartphone_penetration_pct) values ('Uppal', 101);
-    raise exception 'a percentage above 100 was accepted';
-exception when check_violation then
-    null;
-end
-$$;
-with e as (
-    insert into electoral.election (election_type, election_year, election_round)
-    values ('GHMC', 2099, 9) returning election_id
-)
-insert into electoral.result_ward_agg (election_id, ward_name, party, votes, vote_share, party_rank,
-                                       valid_votes, total_polled, rejected_votes, electors, turnout_pct,
-                                       polling_stations)
-select e.election_id, 'Kapra', 'INC', 10, 100, 1, 10, 10, 0, 20, 50, 1 from e;
-select 1 / (electoral.refresh_ward_profile(e.election_id) = 1)::int
-  from electoral.election e where e.election_year = 2099 and e.election_round = 9;
-select 1 / count(*) from electoral.ward_profile
- where ward_name = 'Kapra' and last_winner_party = 'INC' and last_winner_year = 2099 and turnout_pct = 50;
+select 1 / (count(*) = 8)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.ward_profile'::regclass and attnum > 0 and not attisdropped
+   and attname in ('ward_name', 'electors', 'votes_cast', 'turnout_pct', 'last_winner_party', 'last_winner_year', 'last_election_id', 'updated_at');
+select 'electoral.ix_ward_profile__last_winner_party'::regclass;
+select 'electoral.ix_ward_profile__last_election_id'::regclass;
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'electoral.ward_profile'::regclass and tgname = 'tg_ward_profile__touch_updated_at';
+select 1 / (count(*) = 27)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.ward_demographics'::regclass and attnum > 0 and not attisdropped
+   and attname in ('ward_name', 'reference_year', 'source', 'literacy_idx', 'muslim_idx', 'scst_idx', 'secondary_tech_idx', 'population', 'households', 'age_18_25_pct', 'age_26_40_pct', 'age_41_60_pct', 'age_60_plus_pct', 'graduate_pct', 'below_poverty_line_pct', 'median_household_income_inr', 'employment_rate_pct', 'informal_employment_pct', 'owner_occupied_housing_pct', 'slum_households_pct', 'piped_water_access_pct', 'sanitation_access_pct', 'internet_penetration_pct', 'smartphone_penetration_pct', 'public_transport_access_pct', 'two_wheeler_ownership_pct', 'updated_at');
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'electoral.ward_demographics'::regclass and tgname = 'tg_ward_demographics__touch_updated_at';
+select 1 / (count(*) = 5)::int from pg_catalog.pg_attribute
+ where attrelid = 'electoral.ward_features'::regclass and attnum > 0 and not attisdropped
+   and attname in ('ward_name', 'party_shares', 'volatility', 'incumbency_weakness', 'computed_at');
+select 'electoral.refresh_ward_profile(int8)'::regprocedure;
 
 rollback;

@@ -1,29 +1,10 @@
 -- Verify lokdarpan:ingest/merge on pg
--- Stages three lines (one good, one repeated, one for an unknown ward) and merges them.
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/ingest/merge.sql.
 
 begin;
 
-insert into ingest.batch (batch_id, kind, source_file, source_sha256, first_line, last_line, lines_read)
-overriding system value
-values (-1, 'posts', 'verify', repeat('0', 64), 1, 3, 3);
-insert into ingest.staging_post (batch_id, line_no, text, author_name, city, emotion, party, created_at)
-values (-1, 1, 'verify water supply', 'verifier', ' jubilee HILLS ', 'Hopeful', 'trs', now()),
-       (-1, 2, 'verify water supply', 'verifier', 'Jubilee Hills', 'Hopeful', 'trs', now()),
-       (-1, 3, 'verify', 'verifier', 'Atlantis', null, null, now());
-create temp table verify_rejects on commit drop as select * from ingest.merge_post_batch(-1);
-select 1 / (count(*) = 1 and min(reason_code) = 'unknown_ward')::int from verify_rejects;
-select 1 / count(*) from core.post
- where batch_id = -1 and city = 'Jubilee Hills' and emotion = 'positive' and party = 'BRS'
-   and emotion_raw = 'Hopeful' and party_raw = 'trs';
-select 1 / (inserted = 1 and duplicates = 1)::int from ingest.batch where batch_id = -1;
-select 1 / (count(*) = 0)::int from ingest.staging_post where batch_id = -1;
-
-insert into ingest.batch (batch_id, kind, source_file, source_sha256, first_line, last_line, lines_read)
-overriding system value
-values (-2, 'epapers', 'verify', repeat('0', 64), 1, 2, 2);
-insert into ingest.staging_epaper (batch_id, line_no, publication_name, publication_date, raw_text)
-values (-2, 1, 'Verify Times', current_date, E'edition \\ one'), (-2, 2, 'Verify Times', current_date, E'edition \\ one');
-select 1 / (count(*) = 0)::int from ingest.merge_epaper_batch(-2);
-select 1 / (inserted = 1 and duplicates = 1)::int from ingest.batch where batch_id = -2;
+select 'ingest.merge_post_batch(int8, timestamptz)'::regprocedure;
+select 'ingest.merge_epaper_batch(int8)'::regprocedure;
 
 rollback;

@@ -1,17 +1,15 @@
 -- Verify lokdarpan:ops/core_checks on pg
--- Every check runs; planting an orphan and a post without a fingerprint makes two of them fail.
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/ops/core_checks.sql.
 
 begin;
 
-select 1 / (count(*) = 7)::int from ops.validate_data_integrity()
- where check_name in ('post_orphans', 'post_fingerprints', 'duplicate_epapers', 'default_partitions',
-                      'future_partitions', 'vocabularies', 'ward_rls')
-   and status in ('PASS', 'WARN', 'FAIL') and issue_description not like 'check could not run%';
-alter table core.post disable trigger tg_post__check_references_insert;
-insert into core.post (created_at, city, author_id, text, fingerprint)
-values (now(), 'Kapra', -1, 'verify orphan', core.post_fingerprint('Kapra', null, now(), 'verify orphan'));
-select 1 / (count(*) = 2)::int from ops.validate_data_integrity()
- where check_name in ('post_orphans', 'post_fingerprints') and status = 'FAIL' and record_count >= 1;
-select 1 / (count(*) = 1)::int from ops.check_future_partitions(now() + interval '10 years') where status = 'FAIL';
+select 'ops.check_post_orphans()'::regprocedure;
+select 'ops.check_post_fingerprints()'::regprocedure;
+select 'ops.check_duplicate_epapers()'::regprocedure;
+select 'ops.check_default_partitions()'::regprocedure;
+select 'ops.check_future_partitions(timestamptz)'::regprocedure;
+select 'ops.check_vocabularies()'::regprocedure;
+select 'ops.check_ward_rls()'::regprocedure;
 
 rollback;

@@ -1,17 +1,13 @@
 -- Verify lokdarpan:pulse/momentum on pg
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects
+-- the change creates and their columns. Behaviour: tests/pgtap/pulse/momentum.sql.
 
 begin;
 
-insert into pulse.ward_sentiment_timeseries
-    (ward_name, bucket_start, post_count, positive_count, negative_count, sentiment_score,
-     engagement_score, top_issues)
-values ('Kapra', timestamptz '2020-01-10 00:00+00', 10, 2, 8, -0.6, 100, '["roads"]'),
-       ('Kapra', timestamptz '2020-01-03 00:00+00', 10, 5, 5, 0.0, 50, '["water"]');
-select 1 / count(*)
-  from pulse.compute_ward_momentum(timestamptz '2020-01-14 00:00+00', 'kapra', interval '7 days') m
- where m.ward_name = 'Kapra' and m.sentiment_momentum = -0.6 and m.engagement_momentum = 100
-   and m.issue_emergence = 1 and m.emerging_issues = '["roads"]' and m.trend_direction = 'falling'
-   and m.political_temperature = 75;
-select 1 / (count(*) = 145)::int from pulse.compute_ward_momentum(timestamptz '2020-01-14 00:00+00');
+select 1 / (count(*) = 14)::int from pg_catalog.pg_attribute
+ where attrelid = 'pulse.ward_momentum_indicators'::regclass and attnum > 0 and not attisdropped
+   and attname in ('ward_name', 'computed_for', 'window_length', 'recent_post_count', 'prior_post_count', 'recent_sentiment', 'prior_sentiment', 'sentiment_momentum', 'engagement_momentum', 'issue_emergence', 'emerging_issues', 'political_temperature', 'trend_direction', 'updated_at');
+select 'pulse.ix_ward_momentum_indicators__trend_direction__temperature'::regclass;
+select 'pulse.compute_ward_momentum(timestamptz, text, interval)'::regprocedure;
 
 rollback;

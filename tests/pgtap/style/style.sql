@@ -2,7 +2,7 @@
 -- extensions and the migration tools' bookkeeping), written as catalog queries so they hold
 -- for modules merged later. Each test lists the offenders when it fails.
 begin;
-select plan(15);
+select plan(20);
 
 create temp view style_schema as
 select n.oid, n.nspname from pg_namespace n
@@ -92,12 +92,43 @@ select is_empty($$ select t.nspname || '.' || t.relname || '.' || a.attname
                     where a.attname = 'ward_name' and a.attnum > 0 and not a.attisdropped
                       and t.oid <> 'core.ward'::regclass
                       -- derived rows written only by core.post's triggers, whose ward is checked
-                      -- there (analytics/ward_author_unchecked says why)
+                      -- there (analytics/ward_author says why)
                       and t.oid <> 'analytics.ward_author'::regclass
                       and not exists (select 1 from pg_constraint k
                                        where k.conrelid = t.oid and k.contype = 'f'
                                          and k.conkey @> array[a.attnum]) $$,
                 'every ward_name column is under a foreign key (to core.ward, or to a table keyed by it), analytics.ward_author aside');
+
+-- naming (CONTRIBUTING.md): no constraint or index keeps the name PostgreSQL made up
+select is_empty($$ select t.nspname || '.' || t.relname || ' ' || k.conname || ' (' || k.contype::text || ')'
+                     from pg_constraint k join style_table t on t.oid = k.conrelid
+                    where k.contype in ('p', 'f', 'c', 'u', 'x') and k.conparentid = 0
+                      and k.conname !~ case k.contype when 'p' then '^pk_' when 'f' then '^fk_'
+                                                      when 'c' then '^ck_' when 'u' then '^uq_' else '^ex_' end $$,
+                'constraints are named pk_/fk_/ck_/uq_/ex_<table>__...');
+select is_empty($$ select n.nspname || '.' || i.relname
+                     from pg_index x join pg_class i on i.oid = x.indexrelid
+                     join pg_class c on c.oid = x.indrelid join style_schema n on n.oid = c.relnamespace
+                    where c.relkind in ('r', 'p', 'm') and not c.relispartition
+                      and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')
+                      and i.relname !~ case when x.indisprimary then '^pk_'
+                                            when x.indisunique then '^(uq|ex)_' else '^(ix|ex)_' end $$,
+                'indexes are named ix_<table>__<columns> (pk_/uq_ for keys)');
+select is_empty($$ select t.nspname || '.' || c.relname || ' ' || g.tgname
+                     from pg_trigger g join pg_class c on c.oid = g.tgrelid
+                     join style_schema t on t.oid = c.relnamespace
+                    where not g.tgisinternal and g.tgname !~ '^tg_' $$,
+                'triggers are named tg_<table>__<task>');
+select is_empty($$ select p.oid::regprocedure::text from pg_proc p join style_schema s on s.oid = p.pronamespace
+                    where p.prorettype in ('trigger'::regtype, 'event_trigger'::regtype)
+                      and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+                      and p.proname !~ '^tg_([a-z0-9_]*_)?_[a-z0-9_]+$' $$,
+                'trigger functions are named tg_<table>__<task> (tg__<task> when shared)');
+select is_empty($$ select p.oid::regprocedure::text from pg_proc p join style_schema s on s.oid = p.pronamespace
+                    where p.prosecdef
+                      and not exists (select 1 from unnest(p.proconfig) c
+                                       where c like 'search_path=%' and c ~ '(^|, )pg_temp$') $$,
+                'every SECURITY DEFINER function lists pg_temp last in its search_path');
 
 select * from finish();
 rollback;
