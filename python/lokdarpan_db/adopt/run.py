@@ -204,12 +204,13 @@ def status(url: str) -> list[StatusRow]:
         if not started(conn):
             raise UserError("adoption has not started in this database: run adopt plan, then adopt start")
         out = []
-        for t, schema, phase, position in conn.execute(
-                "select legacy_table, legacy_schema, phase, position from adopt.table_state order by key_order").fetchall():
+        for t, schema, phase, position, until in conn.execute(
+                "select legacy_table, legacy_schema, phase, position, backfill_until from adopt.table_state"
+                " order by key_order").fetchall():
             ident = sql.Identifier(schema, t)
             legacy_rows, remaining = conn.execute(sql.SQL(
-                "select count(*), count(*) filter (where id > coalesce(%s, -1)) from {}").format(ident),
-                [position]).fetchone()
+                "select count(*), count(*) filter (where id > coalesce(%s, -1) and id <= coalesce(%s, id))"
+                " from {}").format(ident), [position, until]).fetchone()
             adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
             quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s",
                                        [t]).fetchone()[0]

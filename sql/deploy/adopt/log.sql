@@ -17,6 +17,7 @@ create table adopt.table_state (
     key_order             smallint not null,
     phase                 text not null default 'capturing',
     position              bigint,
+    backfill_until        bigint,
     capture_installed_at  timestamptz not null default now(),
     backfill_started_at   timestamptz,
     backfilled_at         timestamptz,
@@ -31,6 +32,9 @@ comment on column adopt.table_state.legacy_timezone is
     'Time zone the legacy naive timestamps are read in (--legacy-timezone).';
 comment on column adopt.table_state.key_order is
     'Backfill order: referenced tables first ("user", author, epaper, post, alert).';
+comment on column adopt.table_state.backfill_until is
+    'max(id) of the legacy table once its capture trigger existed: the backfill copies ids up to '
+    'it; any later row is in the capture log (so the backfill ends even while the application inserts).';
 comment on column adopt.table_state.position is
     'Last legacy id copied by the backfill (NULL: nothing yet); advanced in the transaction that copies the batch.';
 
@@ -116,6 +120,7 @@ set search_path = pg_catalog, adopt
 as $$
 declare
     v_trigger text := 'tg_' || p_table || '__adopt_capture';
+    v_until   bigint;
 begin
     if exists (select 1 from pg_catalog.pg_trigger t
                 where t.tgrelid = format('%I.%I', p_schema, p_table)::regclass and t.tgname = v_trigger) then
@@ -123,16 +128,19 @@ begin
     end if;
     execute format('create trigger %I after insert or update or delete on %I.%I '
                    'for each row execute function adopt.tg__capture()', v_trigger, p_schema, p_table);
-    insert into adopt.table_state (legacy_table, legacy_schema, legacy_timezone, key_order)
-    values (p_table, p_schema, p_timezone, p_key_order)
-    on conflict (legacy_table) do nothing;
+    -- creating the trigger waited for every transaction writing the table, so every row not
+    -- captured is committed and visible now: the backfill need not look past this id
+    execute format('select max(id) from %I.%I', p_schema, p_table) into v_until;
+    insert into adopt.table_state (legacy_table, legacy_schema, legacy_timezone, key_order, backfill_until)
+    values (p_table, p_schema, p_timezone, p_key_order, v_until)
+    on conflict (legacy_table) do update set backfill_until = excluded.backfill_until;
     return true;
 end
 $$;
 comment on function adopt.install_capture(text, text, text, smallint) is
     'Creates trigger tg_<table>__adopt_capture on the legacy table (a SHARE ROW EXCLUSIVE lock '
-    'for a moment: call it under a short lock_timeout) and registers the table; false when it '
-    'was already installed. Idempotent.';
+    'for a moment, after the writers in flight: call it under a short lock_timeout) and registers '
+    'the table with its backfill_until; false when it was already installed. Idempotent.';
 
 create function adopt.remove_capture(p_schema text, p_table text)
 returns boolean

@@ -297,7 +297,8 @@ begin
     if p_ids is not null then
         v_filter := format('l.id = any(%L::bigint[])', p_ids);
     else
-        v_filter := format('l.id > %s order by l.id limit %s', coalesce(p_after, -9223372036854775808), coalesce(p_limit, 1000));
+        v_filter := format('l.id > %s and l.id <= %s order by l.id limit %s', coalesce(p_after, -9223372036854775808),
+                           coalesce(st.backfill_until, 9223372036854775807), coalesce(p_limit, 1000));
     end if;
     v_src := adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter);
     if to_regclass('pg_temp.adopt_src') is not null then
@@ -398,7 +399,8 @@ $$;
 comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
     'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
     'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
-    'table is removed), or else the next p_limit ids after p_after in key order (backfill). '
+    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
+    'in key order (backfill). '
     'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
 
 create function adopt.backfill_batch(p_table text, p_limit integer)
@@ -426,9 +428,10 @@ begin
         -- a core constraint refused a row of the batch: the same batch one row at a time, each
         -- refused row quarantined with the error, so the batch never blocks the backfill
         n_rows := 0; n_adopted := 0; n_quarantined := 0; last_id := null;
-        for v_id in execute format('select l.id::bigint from %I.%I l where l.id > $1 order by l.id limit $2',
-                                   st.legacy_schema, st.legacy_table)
-                    using coalesce(st.position, -9223372036854775808), p_limit loop
+        for v_id in execute format('select l.id::bigint from %I.%I l where l.id > $1 and l.id <= $2'
+                                   ' order by l.id limit $3', st.legacy_schema, st.legacy_table)
+                    using coalesce(st.position, -9223372036854775808),
+                          coalesce(st.backfill_until, 9223372036854775807), p_limit loop
             begin
                 select * into r from adopt.sync_rows(p_table, array[v_id], null, null);
                 n_adopted := n_adopted + r.n_adopted;

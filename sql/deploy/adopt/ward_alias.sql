@@ -1,6 +1,7 @@
 -- Deploy lokdarpan:adopt/ward_alias to pg
 -- requires: adopt/schema
 -- requires: core/ward
+-- requires: audit/ward_access
 -- Legacy ward spellings: the application stored whatever label the feed or the analyst gave
 -- (Ward 95, 95 - Jubilee Hills, Himayatnagar, Dr. A.S. Rao Nagar). adopt.ward_for resolves a
 -- label as ingest does (case and spaces ignored), then with dots read as spaces, then through
@@ -33,6 +34,9 @@ create index ix_ward_alias__ward_name on adopt.ward_alias (ward_name);
 comment on table adopt.ward_alias is
     'Legacy ward labels and the ward they mean; the DBA adds rows (then runs adopt requeue). '
     'Matched by adopt.ward_key, so case, dots and blanks do not matter.';
+
+insert into audit.ward_rls_exemption (table_schema, table_name, reason) values
+    ('adopt', 'ward_alias', 'a registry of legacy ward spellings, like core.ward: not ward data');
 
 insert into adopt.ward_alias (alias, ward_name, note) values
     ('Ward 95', 'Jubilee Hills', 'ward number label'),
