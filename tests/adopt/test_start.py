@@ -134,3 +134,37 @@ def test_legacy_timezone_reads_naive_timestamps(legacy_url):
     with pytest.raises(run.UserError, match="started with --legacy-schema public --legacy-timezone Asia/Kolkata"):
         run.start(legacy_url, "public", "UTC", project_dir=ROOT)
     assert run.verify(legacy_url).ok
+
+
+def test_requeue_after_the_dba_adds_a_ward_alias(legacy_url, capsys):
+    assert main(["adopt", "start", "--db", legacy_url, "-q"]) == 0
+    with psycopg.connect(legacy_url, autocommit=True) as conn:
+        conn.execute("insert into adopt.ward_alias (alias, ward_name, note) values ('test ward', 'Kapra', 'DBA')")
+    capsys.readouterr()
+    assert main(["adopt", "verify", "--db", legacy_url]) == 8
+    assert "post id 9: quarantined (unknown_ward) but the rules now adopt it: run adopt requeue" in capsys.readouterr().out
+    assert main(["adopt", "requeue", "--db", legacy_url, "--batch-size", "2"]) == 0
+    with psycopg.connect(legacy_url) as conn:
+        assert conn.execute("select city from core.post where post_id = 9").fetchone()[0] == "Kapra"
+        assert conn.execute("select count(*) from adopt.quarantine where legacy_table = 'post'").fetchone()[0] == 3
+    assert_each_row_once(legacy_url)
+    assert main(["adopt", "verify", "--db", legacy_url]) == 0
+
+
+def test_a_post_applied_before_its_new_author_is_retried(legacy_url):
+    run.start(legacy_url, "public", "UTC", project_dir=ROOT)
+    with psycopg.connect(legacy_url, autocommit=True) as conn:
+        aid = conn.execute("INSERT INTO author (name, party) VALUES ('Late Author', NULL) RETURNING author.id").fetchone()[0]
+        pid = conn.execute("INSERT INTO post (text, author_id, city, emotion, party, created_at, epaper_id)"
+                           " VALUES ('late', %s, 'Kapra', NULL, NULL, '2024-07-01', NULL) RETURNING post.id",
+                           [aid]).fetchone()[0]
+        # the post's entry applied first (as when the author's entry commits between two reads)
+        conn.execute("select adopt.sync_rows('post', %s, null, null)", [[pid]])
+        conn.execute("delete from adopt.capture where legacy_table = 'post'")
+        assert conn.execute("select reason from adopt.quarantine where legacy_table = 'post' and legacy_id = %s",
+                            [pid]).fetchone()[0] == "author_not_adopted"
+    run.start(legacy_url, "public", "UTC", project_dir=ROOT)
+    with psycopg.connect(legacy_url) as conn:
+        assert conn.execute("select author_id from core.post where post_id = %s", [pid]).fetchone()[0] == aid
+    assert_each_row_once(legacy_url)
+    assert run.verify(legacy_url).ok

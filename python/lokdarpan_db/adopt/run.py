@@ -247,3 +247,37 @@ def verify(url: str) -> VerifyResult:
 
 
 VERIFY_FAILED = EXIT_HEALTH
+
+
+def requeue(url: str, *, batch_size: int = 5000) -> list[TableProgress]:
+    """Retry every quarantined row (after the DBA added ward aliases or fixed legacy rows), in key
+    order, in batches of one transaction each. A row still refused stays quarantined, its reason
+    refreshed; a batch a core constraint refuses is retried row by row."""
+    if batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    out = []
+    with connect(url, autocommit=True) as conn:
+        if not started(conn):
+            raise UserError("adoption has not started in this database: run adopt start first")
+        for (t,) in conn.execute("select legacy_table from adopt.table_state order by key_order").fetchall():
+            ids = [r[0] for r in conn.execute(
+                "select legacy_id from adopt.quarantine where legacy_table = %s order by legacy_id", [t])]
+            prog = TableProgress(t)
+            for i in range(0, len(ids), batch_size):
+                chunk = ids[i:i + batch_size]
+                try:
+                    n, adopted, quarantined, _ = conn.execute(
+                        "select * from adopt.sync_rows(%s, %s, null, null)", [t, chunk]).fetchone()
+                except psycopg.Error:
+                    n = adopted = quarantined = 0
+                    for one in chunk:
+                        try:
+                            r = conn.execute("select * from adopt.sync_rows(%s, %s, null, null)", [t, [one]]).fetchone()
+                            n, adopted, quarantined = n + r[0], adopted + r[1], quarantined + r[2]
+                        except psycopg.Error:
+                            n, quarantined = n + 1, quarantined + 1  # left as it was
+                prog.rows += n
+                prog.adopted += adopted
+                prog.quarantined += quarantined
+            out.append(prog)
+    return out

@@ -1,7 +1,8 @@
 """adopt: take over a live legacy LokDarpan application database (docs/adopt.md).
 
 ``plan`` reads only; ``start`` deploys, installs change capture and backfills (resumable);
-``status`` shows progress and the capture backlog; ``verify`` exits 8 on any difference.
+``status`` shows progress and the capture backlog; ``verify`` exits 8 on any difference;
+``requeue`` retries the quarantined rows after the DBA added ward aliases.
 """
 
 from __future__ import annotations
@@ -78,18 +79,27 @@ def cmd_verify(args) -> int:
     return 0 if res.ok else run.VERIFY_FAILED
 
 
+def cmd_requeue(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    result = run.requeue(url, batch_size=args.batch_size)
+    print_table(("table", "retried", "adopted now", "still quarantined"),
+                [(r.table, r.rows, r.adopted, r.quarantined) for r in result])
+    return 0
+
+
 def register(sub, common) -> None:
     """Add the adopt command group."""
     p = sub.add_parser("adopt",
-                       help="adopt a live legacy LokDarpan database: plan, start, status, verify")
-    p.set_defaults(func=lambda a: p.error("choose a subcommand: plan, start, status, verify"))
+                       help="adopt a live legacy LokDarpan database: plan, start, status, verify, requeue")
+    p.set_defaults(func=lambda a: p.error("choose a subcommand: plan, start, status, verify, requeue"))
     s = p.add_subparsers(dest="adopt_command", metavar="SUBCOMMAND")
     opts = []
     for name, func, helptext in (
             ("plan", cmd_plan, "read-only: legacy tables, counts, column mapping, dependents, quarantine preview"),
             ("start", cmd_start, "deploy, install change capture, backfill in key order (resumable), drain"),
             ("status", cmd_status, "phase and per-table copied / quarantined / remaining, capture backlog"),
-            ("verify", cmd_verify, "legacy rows = adopted + quarantined with equal content; exit 8 otherwise")):
+            ("verify", cmd_verify, "legacy rows = adopted + quarantined with equal content; exit 8 otherwise"),
+            ("requeue", cmd_requeue, "retry the quarantined rows (after adding ward aliases)")):
         q = s.add_parser(name, parents=[common], help=helptext)
         q.add_argument("--legacy-schema", default="public", metavar="SCHEMA",
                        help="schema of the legacy tables (default public)")
@@ -100,5 +110,7 @@ def register(sub, common) -> None:
     start = opts[1]
     start.add_argument("--batch-size", type=int, default=5000, metavar="N",
                        help="legacy rows per backfill transaction (default 5000)")
+    opts[4].add_argument("--batch-size", type=int, default=5000, metavar="N",
+                         help="quarantined rows per transaction (default 5000)")
     start.add_argument("--max-rate", type=float, default=None, metavar="ROWS_S",
                        help="copy at most this many rows per second (default: as fast as it goes)")

@@ -172,7 +172,8 @@ select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
         c := adopt.legacy_column(p_schema, p_table, 'party', p_timezone);
         return format($q$
 with b as materialized (%1$s),
-wards as (select x.city, adopt.ward_for(x.city) as ward_name from (select distinct b.city from b) x),
+wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name
+                         from (select distinct b.city from b where b.city is not null) x),
 s0 as (
 select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
        b.author_id::bigint as author_id, em.core_id as epaper_id, b.text::text as text,
@@ -188,11 +189,11 @@ select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
        to_jsonb(b) as legacy,
        a.name as author_name
   from b
-  left join wards wd on wd.city is not distinct from b.city
+  left join wards wd on wd.city = b.city
   left join adopt.mapping am on am.legacy_table = 'author' and am.legacy_id = b.author_id
   left join core.author a on a.author_id = am.core_id
   left join adopt.mapping em on em.legacy_table = 'epaper' and em.legacy_id = b.epaper_id),
-s1 as (
+s1 as materialized (
 select s0.*, core.post_fingerprint(s0.city, s0.author_name, s0.created_at, s0.text) as fingerprint,
        case when s0.city is not distinct from (s0.legacy ->> 'city') then s0.legacy - 'city' else s0.legacy end
          - array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector']
@@ -493,12 +494,34 @@ begin
         n_entries := cardinality(v_caps);
         return next;
     end loop;
+    -- a post copied before its new author or e-paper was applied was quarantined for it: retry
+    -- those whose reference is adopted now (the post itself may have no capture entry left)
+    if exists (select 1 from adopt.table_state s where s.legacy_table = 'post') then
+        select array_agg(q.legacy_id) into v_ids
+          from adopt.quarantine q
+         where q.legacy_table = 'post' and q.reason in ('author_not_adopted', 'epaper_not_adopted')
+           and (q.row ->> 'author_id' is null
+                or exists (select 1 from adopt.mapping m where m.legacy_table = 'author'
+                              and m.legacy_id = (q.row ->> 'author_id')::bigint))
+           and (q.row ->> 'epaper_id' is null
+                or exists (select 1 from adopt.mapping m where m.legacy_table = 'epaper'
+                              and m.legacy_id = (q.row ->> 'epaper_id')::bigint));
+        if v_ids is not null then
+            perform adopt.sync_rows('post', v_ids, null, null);
+            legacy_table := 'post';
+            n_ids := cardinality(v_ids);
+            n_entries := 0;
+            return next;
+        end if;
+    end if;
 end
 $$;
 comment on function adopt.apply_capture(integer) is
     'Applies up to p_limit capture entries per legacy table (key order): re-reads the captured ids'' '
     'current legacy rows, replaces their core/mapping/quarantine state and deletes the entries. '
-    'An entry committed after the read stays for the next call. Returns ids and entries applied per table.';
+    'An entry committed after the read stays for the next call; then posts quarantined as '
+    'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
+    'and entries applied per table (entries 0 for those retries).';
 
 create function adopt.differences(p_table text)
 returns table (legacy_id bigint, problem text)
