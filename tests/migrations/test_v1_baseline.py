@@ -237,7 +237,7 @@ def both(admin_url, server_has_vector, old_plan):
     old_url, new_url = (db_url(admin_url, n) for n in names)
     try:
         Deployer(old_url, old_plan).deploy()
-        Deployer(new_url, ROOT).deploy()
+        Deployer(new_url, ROOT).deploy(to="@v1.0.0")  # the baseline, not the changes added after it
         with psycopg.connect(old_url) as old, psycopg.connect(new_url) as new:
             yield ((fingerprint(old), _rows_without_timestamps(old)),
                    (fingerprint(new), _rows_without_timestamps(new)))

@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "cli": 4,
     "commands": 3,
     **dict.fromkeys(
-        ["bench", "migrations", "ingest", "importers", "ops", "reports", "synthetic", "live"], 2
+        ["adopt", "bench", "migrations", "ingest", "importers", "ops", "reports", "synthetic", "live"], 2
     ),
     "postgres": 1,
     **dict.fromkeys(["errors", "console", "project", "retry", "__init__"], 0),

@@ -1,0 +1,1 @@
+"""Adoption of a live legacy LokDarpan application database: plan, capture, backfill, verify."""

@@ -1,0 +1,323 @@
+"""The phases of an adoption: the quarantine preview of ``plan``, ``start`` (deploy, capture,
+backfill, drain), ``status`` and ``verify``. SQL lives in the adopt module (sql/deploy/adopt/);
+this module drives it in short transactions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
+from ..migrations.engine import LOCK_RAMP, Deployer
+from ..postgres.connect import connect
+from ..retry import retry
+from . import legacy
+
+EXAMPLES = 3
+
+
+@dataclass
+class PreviewRow:
+    table: str
+    reason: str
+    rows: int
+    examples: list[str]
+
+
+@dataclass
+class TableProgress:
+    table: str
+    rows: int = 0
+    adopted: int = 0
+    quarantined: int = 0
+
+
+@dataclass
+class StatusRow:
+    table: str
+    phase: str
+    legacy_rows: int
+    adopted: int
+    quarantined: int
+    remaining: int
+    backlog: int
+    backlog_age_s: float | None
+
+
+@dataclass
+class VerifyResult:
+    rows: list[tuple[str, int, int, int, int, int]]  # table, legacy, adopted, quarantined, pending, differences
+    differences: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def deployed(conn) -> bool:
+    """The adopt module is deployed (its newest change's function exists)."""
+    return conn.execute("select to_regprocedure('adopt.differences(text)')").fetchone()[0] is not None
+
+
+def started(conn) -> bool:
+    """Capture is installed on at least one legacy table."""
+    return deployed(conn) and conn.execute("select exists (select 1 from adopt.table_state)").fetchone()[0]
+
+
+def check_timezone(conn, tz: str) -> None:
+    if (
+        conn.execute("select count(*) from pg_timezone_names where name = %s", [tz]).fetchone()[0] == 0
+        and tz.upper() != "UTC"
+    ):
+        raise UserError(f"--legacy-timezone {tz!r} is not a time zone the server knows (pg_timezone_names)")
+
+
+def preview(conn, schema: str, tz: str, tables: list[str]) -> list[PreviewRow]:
+    """The rows the rules would quarantine, by table and reason, with a few example ids and labels.
+    Runs the same source query as the backfill, reading only."""
+    out = []
+    for t in tables:
+        q = conn.execute("select adopt.source_sql(%s, %s, %s, 'true', true)", [t, schema, tz]).fetchone()[0]
+        for reason, n, examples in conn.execute(
+            sql.SQL(
+                "select s.reason, count(*), (array_agg(s.legacy_id::text || ' ' || left(coalesce(s.legacy ->> {}, "
+                "'NULL'), 40) order by s.legacy_id))[1:{}] from ({}) s where s.reason is not null "
+                "group by s.reason order by 2 desc, 1"
+            ).format(sql.Literal(_label_column(t)), sql.Literal(EXAMPLES), sql.SQL(q))
+        ):
+            out.append(PreviewRow(t, reason, n, list(examples)))
+    return out
+
+
+def _label_column(table: str) -> str:
+    return {"user": "username", "author": "name", "epaper": "publication_name", "post": "city", "alert": "ward"}[table]
+
+
+def plan(url: str, schema: str, tz: str) -> tuple[legacy.Survey, list[PreviewRow] | None]:
+    """Everything ``adopt plan`` reports, in one read-only transaction: nothing is written, our
+    bookkeeping included. The preview needs the adopt module deployed (None otherwise)."""
+    with connect(url) as conn:
+        conn.read_only = True
+        if not legacy.schema_exists(conn, schema):
+            raise UserError(f"schema {schema!r} does not exist in this database (--legacy-schema)")
+        check_timezone(conn, tz)
+        survey = legacy.survey(conn, schema, tz)
+        rows = preview(conn, schema, tz, [t.name for t in survey.tables]) if deployed(conn) else None
+        conn.rollback()
+    return survey, rows
+
+
+def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> object:
+    """Run one statement in autocommit with a growing lock_timeout (the engine's ramp), so the
+    application never queues behind a waiting lock for longer than one short attempt."""
+
+    def attempt(n: int):
+        conn.execute(f"set lock_timeout = '{int(LOCK_RAMP[n][0])}ms'")
+        try:
+            return conn.execute(statement, params).fetchone()[0]
+        finally:
+            conn.execute("reset lock_timeout")
+
+    def on_retry(n: int, exc: BaseException) -> None:
+        log(f"  {what}: lock not granted in {LOCK_RAMP[n][0]} ms, retrying")
+
+    try:
+        return retry(
+            attempt, pauses=[p for _, p in LOCK_RAMP[:-1]], retry_on=psycopg.errors.LockNotAvailable, on_retry=on_retry
+        )
+    except psycopg.errors.LockNotAvailable:
+        raise LockTimeoutError(f"{what}: the table lock was not granted after {len(LOCK_RAMP)} attempts") from None
+
+
+def start(
+    url: str,
+    schema: str,
+    tz: str,
+    *,
+    project_dir,
+    batch_size: int = 5000,
+    max_rate: float | None = None,
+    log: Callable[[str], None] = lambda m: None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[TableProgress]:
+    """Deploy the plan if needed, install capture on every legacy table (before any copying),
+    backfill each table in key order in batches (one transaction each, resumable), then drain
+    the capture backlog. Returns what this run copied per table."""
+    if batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    if max_rate is not None and max_rate <= 0:
+        raise UserError("--max-rate must be positive")
+    with connect(url, autocommit=True) as conn:
+        if not legacy.schema_exists(conn, schema):
+            raise UserError(f"schema {schema!r} does not exist in this database (--legacy-schema)")
+        check_timezone(conn, tz)
+        tables = legacy.legacy_tables(conn, schema)
+    if not tables:
+        raise UserError(f"no legacy table ({', '.join(legacy.TABLES)}) in schema {schema!r}")
+    Deployer(url, project_dir, log=log).deploy()
+    done: list[TableProgress] = []
+    with connect(url, autocommit=True) as conn:
+        for t in tables:
+            row = conn.execute(
+                "select legacy_schema, legacy_timezone from adopt.table_state where legacy_table = %s", [t]
+            ).fetchone()
+            if row and (row[0], row[1]) != (schema, tz):
+                raise UserError(
+                    f"adoption of {t} was started with --legacy-schema {row[0]} --legacy-timezone "
+                    f"{row[1]}; continue with the same options"
+                )
+            if _with_lock_ramp(
+                conn,
+                "select adopt.install_capture(%s, %s, %s, %s::smallint)",
+                [schema, t, tz, legacy.KEY_ORDER[t]],
+                f"capture on {schema}.{t}",
+                log,
+            ):
+                log(f"capture installed on {schema}.{t}")
+        for t in tables:
+            total = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, t))).fetchone()[0]
+            prog = TableProgress(t)
+            done.append(prog)
+            phase, position = conn.execute(
+                "select phase, position from adopt.table_state where legacy_table = %s", [t]
+            ).fetchone()
+            if position is not None:
+                before = conn.execute(
+                    sql.SQL("select count(*) from {} where id <= %s").format(sql.Identifier(schema, t)), [position]
+                ).fetchone()[0]
+            else:
+                before = 0
+            while phase != "synced":
+                t0 = time.monotonic()
+                n, adopted, quarantined, _last = conn.execute(
+                    "select * from adopt.backfill_batch(%s, %s)", [t, batch_size]
+                ).fetchone()
+                prog.rows += n
+                prog.adopted += adopted
+                prog.quarantined += quarantined
+                if progress:
+                    progress(t, before + prog.rows, total)
+                phase = conn.execute("select phase from adopt.table_state where legacy_table = %s", [t]).fetchone()[0]
+                if max_rate and n:
+                    pause = n / max_rate - (time.monotonic() - t0)
+                    if pause > 0:
+                        time.sleep(pause)
+            drain(conn)
+    return done
+
+
+def drain(conn, limit: int = 10_000, rounds: int = 100) -> int:
+    """Apply the capture backlog until it is empty (or ``rounds`` calls); returns entries applied."""
+    applied = 0
+    for _ in range(rounds):
+        rows = conn.execute("select coalesce(sum(n_entries), 0) from adopt.apply_capture(%s)", [limit]).fetchone()
+        if not rows[0]:
+            break
+        applied += int(rows[0])
+    return applied
+
+
+def status(url: str) -> list[StatusRow]:
+    with connect(url) as conn:
+        conn.read_only = True
+        if not started(conn):
+            raise UserError("adoption has not started in this database: run adopt plan, then adopt start")
+        out = []
+        for t, schema, phase, position, until in conn.execute(
+            "select legacy_table, legacy_schema, phase, position, backfill_until from adopt.table_state"
+            " order by key_order"
+        ).fetchall():
+            ident = sql.Identifier(schema, t)
+            legacy_rows, remaining = conn.execute(
+                sql.SQL(
+                    "select count(*), count(*) filter (where id > coalesce(%s, -1) and id <= coalesce(%s, id)) from {}"
+                ).format(ident),
+                [position, until],
+            ).fetchone()
+            adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
+            quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s", [t]).fetchone()[
+                0
+            ]
+            backlog, age = conn.execute(
+                "select count(*), extract(epoch from clock_timestamp() - min(captured_at))::float8"
+                " from adopt.capture where legacy_table = %s",
+                [t],
+            ).fetchone()
+            out.append(StatusRow(t, phase, legacy_rows, adopted, quarantined, remaining, backlog, age))
+        conn.rollback()
+    return out
+
+
+def verify(url: str) -> VerifyResult:
+    """At one snapshot: per table, legacy rows = adopted + quarantined (pending capture counted
+    apart), and the digests of the mapped columns equal. Differences listed by id."""
+    with connect(url) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        if not started(conn):
+            raise UserError("adoption has not started in this database: run adopt start first")
+        res = VerifyResult([])
+        for t, schema in conn.execute(
+            "select legacy_table, legacy_schema from adopt.table_state order by key_order"
+        ).fetchall():
+            legacy_rows = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, t))).fetchone()[
+                0
+            ]
+            adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
+            quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s", [t]).fetchone()[
+                0
+            ]
+            pending = conn.execute(
+                "select count(distinct legacy_id) from adopt.capture where legacy_table = %s", [t]
+            ).fetchone()[0]
+            diffs = conn.execute("select legacy_id, problem from adopt.differences(%s)", [t]).fetchall()
+            res.rows.append((t, legacy_rows, adopted, quarantined, pending, len(diffs)))
+            res.differences += [(t, i, p) for i, p in diffs]
+        conn.rollback()
+    return res
+
+
+VERIFY_FAILED = EXIT_HEALTH
+
+
+def requeue(url: str, *, batch_size: int = 5000) -> list[TableProgress]:
+    """Retry every quarantined row (after the DBA added ward aliases or fixed legacy rows), in key
+    order, in batches of one transaction each. A row still refused stays quarantined, its reason
+    refreshed; a batch a core constraint refuses is retried row by row."""
+    if batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    out = []
+    with connect(url, autocommit=True) as conn:
+        if not started(conn):
+            raise UserError("adoption has not started in this database: run adopt start first")
+        for (t,) in conn.execute("select legacy_table from adopt.table_state order by key_order").fetchall():
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "select legacy_id from adopt.quarantine where legacy_table = %s order by legacy_id", [t]
+                )
+            ]
+            prog = TableProgress(t)
+            for i in range(0, len(ids), batch_size):
+                chunk = ids[i : i + batch_size]
+                try:
+                    n, adopted, quarantined, _ = conn.execute(
+                        "select * from adopt.sync_rows(%s, %s, null, null)", [t, chunk]
+                    ).fetchone()
+                except psycopg.Error:
+                    n = adopted = quarantined = 0
+                    for one in chunk:
+                        try:
+                            r = conn.execute("select * from adopt.sync_rows(%s, %s, null, null)", [t, [one]]).fetchone()
+                            n, adopted, quarantined = n + r[0], adopted + r[1], quarantined + r[2]
+                        except psycopg.Error:
+                            n, quarantined = n + 1, quarantined + 1  # left as it was
+                prog.rows += n
+                prog.adopted += adopted
+                prog.quarantined += quarantined
+            out.append(prog)
+    return out

@@ -1,0 +1,175 @@
+"""adopt: take over a live legacy LokDarpan application database (docs/adopt.md).
+
+``plan`` reads only; ``start`` deploys, installs change capture and backfills (resumable);
+``status`` shows progress and the capture backlog; ``verify`` exits 8 on any difference;
+``requeue`` retries the quarantined rows after the DBA added ward aliases.
+"""
+
+from __future__ import annotations
+
+from ..adopt import run
+from ..console import Progress, print_table
+from ..postgres.connect import redact, resolve_url
+from . import logger, out, project_dir
+
+
+def cmd_plan(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    survey, preview = run.plan(url, args.legacy_schema, args.legacy_timezone)
+    out(
+        args,
+        f"legacy schema {survey.schema} ({redact(url)}); server TimeZone {survey.server_timezone}; "
+        f"naive timestamps read in {survey.timezone}",
+    )
+    out(args, f"Alembic revision: {survey.alembic_revision or 'none (no alembic_version table)'}")
+    print_table(
+        ("table", "rows", "max id", "sequence next", "capture"),
+        [(t.name, t.rows, t.max_id, t.sequence_next, "installed" if t.captured else "not yet") for t in survey.tables],
+        title="legacy tables",
+    )
+    print_table(
+        ("table", "legacy column", "goes to"),
+        [
+            (t.name, c, run.legacy.COLUMNS.get(t.name, {}).get(c, "legacy_extra (unknown column)"))
+            for t in survey.tables
+            for c in t.columns
+        ],
+        title="column mapping",
+    )
+    print_table(
+        ("kind", "object", "on", "what happens"),
+        [(d.kind, d.name, d.on, d.action) for d in survey.dependents],
+        title="dependent objects",
+    )
+    out(args, "name clashes: " + (", ".join(survey.clashes) if survey.clashes else "none"))
+    if preview is None:
+        out(args, "quarantine preview: needs the plan deployed (adopt start deploys it; or lokdarpan-db deploy first)")
+    else:
+        print_table(
+            ("table", "reason", "rows", "examples (id label)"),
+            [(p.table, p.reason, p.rows, "; ".join(p.examples)) for p in preview],
+            title="quarantine preview",
+        )
+        out(
+            args,
+            f"would quarantine {sum(p.rows for p in preview)} row(s); "
+            f"add ward aliases (adopt.ward_alias) for the unknown_ward ones before start",
+        )
+    for w in survey.warnings:
+        out(args, f"warning: {w}")
+    return 0
+
+
+def cmd_start(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    with Progress("backfill", enabled=not args.quiet) as bar:
+
+        def progress(table: str, done: int, total: int) -> None:
+            bar.update(done, total=total, status=table)
+
+        result = run.start(
+            url,
+            args.legacy_schema,
+            args.legacy_timezone,
+            project_dir=project_dir(args),
+            batch_size=args.batch_size,
+            max_rate=args.max_rate,
+            log=bar.note if not args.quiet else (lambda m: None),
+            progress=progress,
+        )
+    print_table(
+        ("table", "rows read", "adopted", "quarantined"),
+        [(r.table, r.rows, r.adopted, r.quarantined) for r in result],
+        title="this run",
+    )
+    out(
+        args,
+        "backfill done; capture stays on: later legacy writes wait in adopt.capture until the next "
+        "adopt start drains them (adopt status shows the backlog)",
+    )
+    return 0
+
+
+def cmd_status(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    rows = run.status(url)
+    print_table(
+        ("table", "phase", "legacy rows", "adopted", "quarantined", "remaining", "backlog", "backlog age s"),
+        [
+            (
+                r.table,
+                r.phase,
+                r.legacy_rows,
+                r.adopted,
+                r.quarantined,
+                r.remaining,
+                r.backlog,
+                None if r.backlog_age_s is None else round(r.backlog_age_s, 1),
+            )
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def cmd_verify(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    res = run.verify(url)
+    print_table(("table", "legacy rows", "adopted", "quarantined", "pending", "differences"), res.rows)
+    for t, legacy_id, problem in res.differences[:50]:
+        out(args, f"difference: {t} id {legacy_id}: {problem}")
+    if len(res.differences) > 50:
+        out(args, f"... and {len(res.differences) - 50} more")
+    out(args, "verify: OK" if res.ok else f"verify: {len(res.differences)} difference(s)")
+    return 0 if res.ok else run.VERIFY_FAILED
+
+
+def cmd_requeue(args) -> int:
+    url = resolve_url(args.db, log=logger(args))
+    result = run.requeue(url, batch_size=args.batch_size)
+    print_table(
+        ("table", "retried", "adopted now", "still quarantined"),
+        [(r.table, r.rows, r.adopted, r.quarantined) for r in result],
+    )
+    return 0
+
+
+def register(sub, common) -> None:
+    """Add the adopt command group."""
+    p = sub.add_parser("adopt", help="adopt a live legacy LokDarpan database: plan, start, status, verify, requeue")
+    p.set_defaults(func=lambda a: p.error("choose a subcommand: plan, start, status, verify, requeue"))
+    s = p.add_subparsers(dest="adopt_command", metavar="SUBCOMMAND")
+    opts = []
+    for name, func, helptext in (
+        ("plan", cmd_plan, "read-only: legacy tables, counts, column mapping, dependents, quarantine preview"),
+        ("start", cmd_start, "deploy, install change capture, backfill in key order (resumable), drain"),
+        ("status", cmd_status, "phase and per-table copied / quarantined / remaining, capture backlog"),
+        ("verify", cmd_verify, "legacy rows = adopted + quarantined with equal content; exit 8 otherwise"),
+        ("requeue", cmd_requeue, "retry the quarantined rows (after adding ward aliases)"),
+    ):
+        q = s.add_parser(name, parents=[common], help=helptext)
+        q.add_argument(
+            "--legacy-schema", default="public", metavar="SCHEMA", help="schema of the legacy tables (default public)"
+        )
+        q.add_argument(
+            "--legacy-timezone",
+            default="UTC",
+            metavar="TZ",
+            help="time zone the legacy naive timestamps are in (default UTC)",
+        )
+        q.set_defaults(func=func)
+        opts.append(q)
+    start = opts[1]
+    start.add_argument(
+        "--batch-size", type=int, default=5000, metavar="N", help="legacy rows per backfill transaction (default 5000)"
+    )
+    opts[4].add_argument(
+        "--batch-size", type=int, default=5000, metavar="N", help="quarantined rows per transaction (default 5000)"
+    )
+    start.add_argument(
+        "--max-rate",
+        type=float,
+        default=None,
+        metavar="ROWS_S",
+        help="copy at most this many rows per second (default: as fast as it goes)",
+    )

@@ -1,0 +1,579 @@
+-- Deploy lokdarpan:adopt/sync to pg
+-- requires: adopt/log
+-- requires: adopt/ward_alias
+-- requires: core/app_user
+-- requires: core/author
+-- requires: core/epaper
+-- requires: core/post
+-- requires: core/alert
+-- requires: core/vocabulary
+-- The set-based copy from the legacy tables into core. adopt.source_sql builds, for one legacy
+-- table, the query that reads legacy rows (an id range or an id list) and returns them shaped as
+-- core rows with the reason the new rules refuse a row (NULL: adopt it), the legacy values core
+-- has no column for, and a digest of the mapped columns. adopt.sync_rows writes one batch of that
+-- in one transaction: the ids' previous state (core row, mapping, quarantine) is replaced, so
+-- a batch applied twice leaves the same rows (the backfill resumes after a kill and the capture
+-- backlog may replay an id the backfill copied). adopt.differences compares the legacy tables
+-- with what was adopted or quarantined; the same source query is the reference.
+--
+-- Decisions (docs/adopt.md): ids are kept; posts and alerts without a ward (Hyderabad, NULL) or
+-- with an unknown ward are quarantined (core.post.city and core.alert.ward_name are NOT NULL
+-- wards); duplicate posts by fingerprint are both adopted (the lower id holds the
+-- core.post_fingerprint row, the other records duplicate_of); an e-paper whose raw text is
+-- already in core maps to that e-paper (core.epaper.raw_text_sha256 is unique); legacy values
+-- core has no column for go to adopt.mapping.legacy_extra.
+
+begin;
+
+create function adopt.legacy_column(p_schema text, p_table text, p_column text, p_timezone text)
+returns text
+language sql
+stable
+set search_path = pg_catalog
+as $$
+    select coalesce(
+        (select case when a.atttypid = 'timestamp'::regtype
+                     then format('(b.%I at time zone %L)', a.attname, p_timezone)
+                     when a.atttypid = 'timestamptz'::regtype then format('b.%I', a.attname)
+                     when a.atttypid = 'date'::regtype then format('b.%I', a.attname)
+                     else format('b.%I::text', a.attname) end
+           from pg_catalog.pg_attribute a
+          where a.attrelid = format('%I.%I', p_schema, p_table)::regclass
+            and a.attname = p_column and a.attnum > 0 and not a.attisdropped),
+        'null::text')
+$$;
+comment on function adopt.legacy_column(text, text, text, text) is
+    'SQL expression (over alias b) reading a legacy column as core holds it: naive timestamps read '
+    'in p_timezone, timestamptz and dates as they are, anything else as text; null::text when the '
+    'column is missing (a variant database).';
+
+create function adopt.text_to_jsonb_array(p_value text)
+returns jsonb
+language plpgsql
+immutable
+parallel safe
+set search_path = pg_catalog
+as $$
+declare
+    v jsonb;
+begin
+    if p_value is null or btrim(p_value) = '' then
+        return '[]';
+    end if;
+    begin
+        v := p_value::jsonb;
+    exception when others then
+        v := null;
+    end;
+    if jsonb_typeof(v) = 'array' then
+        return v;
+    end if;
+    return coalesce((select jsonb_agg(btrim(l) order by n)
+                       from unnest(string_to_array(p_value, E'\n')) with ordinality as x(l, n)
+                      where btrim(l) <> ''), '[]');
+end
+$$;
+comment on function adopt.text_to_jsonb_array(text) is
+    'A legacy list column as a jsonb array: the value itself when it is a JSON array, else its '
+    'non-blank lines; [] for NULL or blank.';
+
+create function adopt.source_sql(p_table text, p_schema text, p_timezone text, p_filter text,
+                                 p_preview boolean default false)
+returns text
+language plpgsql
+stable
+set search_path = pg_catalog, adopt
+as $$
+declare
+    v_base text := format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter);
+    c      text;
+begin
+    if p_table = 'user' then
+        return format($q$
+with b as materialized (%1$s),
+w as (select b.id,
+             row_number() over (partition by lower(btrim(b.username)) order by b.id) as rn_name,
+             row_number() over (partition by lower(b.email) order by b.id) as rn_email
+        from b),
+s as (
+select b.id::bigint as legacy_id,
+       btrim(b.username)::text as username, b.email::text as email, b.password_hash::text as password_hash,
+       coalesce(b.failed_login_attempts, 0)::integer as failed_login_count, coalesce(b.is_active, true) as is_active,
+       coalesce(%2$s, now()) as created_at, %3$s as last_login_at,
+       case when b.username is null or btrim(b.username) = '' then 'bad_username'
+            when b.email is null or b.email !~ '^[^@\s]+@[^@\s]+$' then 'bad_email'
+            when b.password_hash is null or char_length(b.password_hash) < 20 then 'bad_password_hash'
+            when w.rn_name > 1 or exists (select 1 from core.app_user u where lower(u.username) = lower(btrim(b.username))
+                                                                  and u.user_id <> b.id) then 'duplicate_username'
+            when w.rn_email > 1 or exists (select 1 from core.app_user u where lower(u.email) = lower(b.email)
+                                                                  and u.user_id <> b.id) then 'duplicate_email'
+       end as reason,
+       to_jsonb(b) as legacy,
+       (to_jsonb(b) - array['id', 'username', 'email', 'password_hash', 'failed_login_attempts', 'is_active',
+                            'created_at', 'last_login'])
+         || case when b.username is distinct from btrim(b.username) then jsonb_build_object('username', b.username)
+                 else '{}' end
+         || case when b.created_at is null then jsonb_build_object('created_at', null) else '{}' end as extra,
+       null::bigint as duplicate_of
+  from b join w on w.id = b.id)
+select s.*, s.legacy_id as core_id,
+       md5(row(s.legacy_id, s.username, s.email, s.password_hash, s.failed_login_count, s.is_active,
+               s.created_at, s.last_login_at)::text || s.extra::text) as digest
+  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone),
+            adopt.legacy_column(p_schema, p_table, 'last_login', p_timezone));
+    elsif p_table = 'author' then
+        return format($q$
+with b as materialized (%1$s),
+w as (select b.id, row_number() over (partition by btrim(b.name) order by b.id) as rn from b),
+s as (
+select b.id::bigint as legacy_id, btrim(b.name)::text as name,
+       case when b.name is null or btrim(b.name) = '' or char_length(btrim(b.name)) > 200 then 'bad_name'
+            when w.rn > 1 or exists (select 1 from core.author a where a.name = btrim(b.name)
+                                                       and a.author_id <> b.id) then 'duplicate_name'
+       end as reason,
+       to_jsonb(b) as legacy,
+       (to_jsonb(b) - array['id', 'name'])
+         || case when b.name is distinct from btrim(b.name) then jsonb_build_object('name', b.name)
+                 else '{}' end as extra,
+       null::bigint as duplicate_of
+  from b join w on w.id = b.id)
+select s.*, s.legacy_id as core_id, md5(row(s.legacy_id, s.name)::text || s.extra::text) as digest
+  from s$q$, v_base);
+    elsif p_table = 'epaper' then
+        return format($q$
+with b as materialized (%1$s),
+w as (select b.id, h.sha, first_value(b.id) over (partition by h.sha order by b.id) as first_id
+        from b cross join lateral (select core.text_sha256(b.raw_text) as sha) h),
+s0 as (
+select b.id::bigint as legacy_id, b.publication_name::text as publication_name, b.publication_date,
+       b.raw_text::text as raw_text, coalesce(%2$s, (b.publication_date::timestamp at time zone %3$L)) as created_at,
+       case when b.publication_name is null or btrim(b.publication_name) = '' or b.publication_date is null
+                 or b.raw_text is null then 'bad_publication' end as reason,
+       to_jsonb(b) as legacy,
+       coalesce((select e.epaper_id from core.epaper e where e.raw_text_sha256 = w.sha and e.epaper_id <> b.id),
+                nullif(w.first_id, b.id))::bigint as duplicate_of,
+       b.created_at is null as no_created_at
+  from b join w on w.id = b.id),
+s as (
+select s0.legacy_id, s0.publication_name, s0.publication_date, s0.raw_text, s0.created_at, s0.reason, s0.legacy,
+       case when s0.duplicate_of is not null then s0.legacy - array['id', 'raw_text']
+            else (s0.legacy - array['id', 'publication_name', 'publication_date', 'raw_text', 'created_at'])
+                 || case when s0.no_created_at then jsonb_build_object('created_at', null) else '{}' end
+       end as extra,
+       s0.duplicate_of
+  from s0)
+select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
+       md5(row(coalesce(s.duplicate_of, s.legacy_id), s.raw_text,
+               case when s.duplicate_of is null then s.publication_name end,
+               case when s.duplicate_of is null then s.publication_date end,
+               case when s.duplicate_of is null then s.created_at end)::text || s.extra::text) as digest
+  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone), p_timezone);
+    elsif p_table = 'post' then
+        c := adopt.legacy_column(p_schema, p_table, 'party', p_timezone);
+        return format($q$
+with b as materialized (%1$s),
+wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name
+                         from (select distinct b.city from b where b.city is not null) x),
+s0 as (
+select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
+       b.author_id::bigint as author_id, em.core_id as epaper_id, b.text::text as text,
+       coalesce(core.normalize_emotion(b.emotion), 'unknown') as emotion, b.emotion::text as emotion_raw,
+       core.normalize_party(%3$s) as party, %3$s as party_raw,
+       case when b.text is null or btrim(b.text) = '' or char_length(b.text) > 10000 then 'bad_text'
+            when adopt.ward_key(b.city) is null or adopt.ward_key(b.city) in ('hyderabad', 'ghmc', 'hyderabad city')
+                 then 'no_ward'
+            when wd.ward_name is null then 'unknown_ward'
+            when b.author_id is not null and am.core_id is null and not %4$L::boolean then 'author_not_adopted'
+            when b.epaper_id is not null and em.core_id is null and not %4$L::boolean then 'epaper_not_adopted'
+       end as reason,
+       to_jsonb(b) as legacy,
+       a.name as author_name
+  from b
+  left join wards wd on wd.city = b.city
+  left join adopt.mapping am on am.legacy_table = 'author' and am.legacy_id = b.author_id
+  left join core.author a on a.author_id = am.core_id
+  left join adopt.mapping em on em.legacy_table = 'epaper' and em.legacy_id = b.epaper_id),
+s1 as materialized (
+select s0.*, core.post_fingerprint(s0.city, s0.author_name, s0.created_at, s0.text) as fingerprint,
+       case when s0.city is not distinct from (s0.legacy ->> 'city') then s0.legacy - 'city' else s0.legacy end
+         - array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector']
+         - case when s0.epaper_id is not distinct from (s0.legacy ->> 'epaper_id')::bigint
+                then array['epaper_id'] else array[]::text[] end as extra
+  from s0),
+s as (
+select s1.*,
+       coalesce((select f.post_id from core.post_fingerprint f
+                  where f.fingerprint = s1.fingerprint and f.post_id <> s1.legacy_id),
+                nullif(first_value(s1.legacy_id) over (partition by s1.fingerprint, s1.reason is null
+                                                          order by s1.legacy_id), s1.legacy_id)) as duplicate_of
+  from s1)
+select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+       s.party, s.party_raw, s.reason, s.legacy, s.extra, s.fingerprint,
+       case when s.reason is null then s.duplicate_of end as duplicate_of, s.legacy_id as core_id,
+       md5(row(s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+               s.party, s.party_raw)::text || s.extra::text) as digest
+  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone), c, p_preview);
+    elsif p_table = 'alert' then
+        return format($q$
+with b as materialized (%1$s),
+s as (
+select b.id::bigint as legacy_id, adopt.ward_for(b.ward) as ward_name, coalesce(b.description, '')::text as description,
+       case when lower(btrim(b.severity)) in ('low', 'medium', 'high', 'critical') then lower(btrim(b.severity))
+            when lower(btrim(b.severity)) = 'info' then 'low' else 'medium' end as severity,
+       adopt.text_to_jsonb_array(b.opportunities) as opportunities, adopt.text_to_jsonb_array(b.threats) as threats,
+       adopt.text_to_jsonb_array(b.actionable_alerts) as actionable_alerts,
+       adopt.text_to_jsonb_array(b.source_articles) as source_articles,
+       %2$s as created_at, %3$s as updated_at,
+       case when adopt.ward_key(b.ward) is null or adopt.ward_key(b.ward) in ('hyderabad', 'ghmc', 'hyderabad city')
+                 then 'no_ward'
+            when adopt.ward_for(b.ward) is null then 'unknown_ward' end as reason,
+       to_jsonb(b) as legacy,
+       (to_jsonb(b) - array['id', 'created_at', 'updated_at', 'description'])
+         || case when b.description is null then jsonb_build_object('description', null) else '{}' end as extra,
+       null::bigint as duplicate_of
+  from b)
+select s.*, s.legacy_id as core_id,
+       md5(row(s.legacy_id, s.ward_name, s.description, s.severity, s.opportunities, s.threats,
+               s.actionable_alerts, s.source_articles, s.created_at, s.updated_at)::text || s.extra::text) as digest
+  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone),
+            adopt.legacy_column(p_schema, p_table, 'updated_at', p_timezone));
+    end if;
+    raise exception 'adopt: unknown legacy table %', quote_literal(p_table) using errcode = 'invalid_parameter_value';
+end
+$$;
+comment on function adopt.source_sql(text, text, text, text, boolean) is
+    'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l) '
+    'as core rows: legacy_id, the core columns, reason (NULL = adopt, else the quarantine reason), '
+    'legacy (the row as jsonb), extra (adopt.mapping.legacy_extra), duplicate_of, core_id and digest '
+    '(md5 of the mapped columns). p_preview: classify as if every legacy author and e-paper were '
+    'adopted (adopt plan, before anything is copied). Reads only the catalog; running the query reads '
+    'the legacy rows.';
+
+create function adopt.core_digest_sql(p_table text)
+returns text
+language sql
+immutable
+set search_path = pg_catalog
+as $$
+    select case p_table
+        when 'user' then 'select m.legacy_id, md5(row(u.user_id, u.username, u.email, u.password_hash, '
+            'u.failed_login_count, u.is_active, u.created_at, u.last_login_at)::text || m.legacy_extra::text) as digest '
+            'from adopt.mapping m left join core.app_user u on u.user_id = m.core_id where m.legacy_table = ''user'''
+        when 'author' then 'select m.legacy_id, md5(row(a.author_id, a.name)::text || m.legacy_extra::text) as digest '
+            'from adopt.mapping m left join core.author a on a.author_id = m.core_id where m.legacy_table = ''author'''
+        when 'epaper' then 'select m.legacy_id, md5(row(e.epaper_id, e.raw_text, '
+            'case when m.duplicate_of is null then e.publication_name end, '
+            'case when m.duplicate_of is null then e.publication_date end, '
+            'case when m.duplicate_of is null then e.created_at end)::text || m.legacy_extra::text) as digest '
+            'from adopt.mapping m left join core.epaper e on e.epaper_id = m.core_id where m.legacy_table = ''epaper'''
+        when 'post' then 'select m.legacy_id, md5(row(p.post_id, p.created_at, p.city, p.author_id, p.epaper_id, '
+            'p.text, p.emotion, p.emotion_raw, p.party, p.party_raw)::text || m.legacy_extra::text) as digest '
+            'from adopt.mapping m left join core.post p on p.post_id = m.core_id where m.legacy_table = ''post'''
+        when 'alert' then 'select m.legacy_id, md5(row(a.alert_id, a.ward_name, a.description, a.severity, '
+            'a.opportunities, a.threats, a.actionable_alerts, a.source_articles, a.created_at, a.updated_at)::text '
+            '|| m.legacy_extra::text) as digest '
+            'from adopt.mapping m left join core.alert a on a.alert_id = m.core_id where m.legacy_table = ''alert'''
+    end
+$$;
+comment on function adopt.core_digest_sql(text) is
+    'The query (text) giving legacy_id and the digest of the adopted core row for every mapping of '
+    'p_table, over the same columns as adopt.source_sql''s digest (NULL digest part when the core row is missing).';
+
+create function adopt.sync_rows(p_table text, p_ids bigint[], p_after bigint, p_limit integer)
+returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt, core
+as $$
+declare
+    st       adopt.table_state;
+    v_filter text;
+    v_src    text;
+begin
+    select * into st from adopt.table_state t where t.legacy_table = p_table;
+    if not found then
+        raise exception 'adopt: capture is not installed on legacy table %', quote_literal(p_table)
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    if p_ids is not null then
+        v_filter := format('l.id = any(%L::bigint[])', p_ids);
+    else
+        v_filter := format('l.id > %s and l.id <= %s order by l.id limit %s', coalesce(p_after, -9223372036854775808),
+                           coalesce(st.backfill_until, 9223372036854775807), coalesce(p_limit, 1000));
+    end if;
+    v_src := adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter);
+    if to_regclass('pg_temp.adopt_src') is not null then
+        drop table pg_temp.adopt_src;
+    end if;
+    if to_regclass('pg_temp.adopt_ids') is not null then
+        drop table pg_temp.adopt_ids;
+    end if;
+    execute 'create temp table adopt_src as ' || v_src;
+    create temp table adopt_ids as
+        select s.legacy_id from pg_temp.adopt_src s
+        union select unnest(coalesce(p_ids, '{}'::bigint[]));
+
+    -- the ids' previous state: core rows the batch does not adopt again (or re-inserts), mappings, quarantine
+    if p_table = 'post' then
+        delete from core.post_fingerprint f using adopt.mapping m
+         where m.legacy_table = 'post' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
+           and f.post_id = m.core_id;
+        delete from core.post p using adopt.mapping m
+         where m.legacy_table = 'post' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
+           and p.post_id = m.core_id;
+    elsif p_table = 'alert' then
+        delete from core.alert a using adopt.mapping m
+         where m.legacy_table = 'alert' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
+           and a.alert_id = m.core_id;
+    else
+        execute format(
+            'delete from core.%I t using adopt.mapping m'
+            ' where m.legacy_table = %L and m.duplicate_of is null and t.%I = m.core_id'
+            '   and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)'
+            '   and not exists (select 1 from pg_temp.adopt_src s'
+            '                    where s.legacy_id = m.legacy_id and s.reason is null and s.duplicate_of is null)',
+            case p_table when 'user' then 'app_user' else p_table end, p_table,
+            case p_table when 'user' then 'user_id' else p_table || '_id' end);
+    end if;
+    delete from adopt.mapping m
+     where m.legacy_table = p_table and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i);
+    delete from adopt.quarantine q
+     where q.legacy_table = p_table and q.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i);
+
+    if p_table = 'user' then
+        insert into core.app_user (user_id, username, email, password_hash, failed_login_count, is_active,
+                                   created_at, last_login_at)
+        overriding system value
+        select s.legacy_id, s.username, s.email, s.password_hash, s.failed_login_count, s.is_active,
+               s.created_at, s.last_login_at
+          from pg_temp.adopt_src s where s.reason is null
+        on conflict (user_id) do update
+           set username = excluded.username, email = excluded.email, password_hash = excluded.password_hash,
+               failed_login_count = excluded.failed_login_count, is_active = excluded.is_active,
+               created_at = excluded.created_at, last_login_at = excluded.last_login_at;
+    elsif p_table = 'author' then
+        insert into core.author (author_id, name)
+        overriding system value
+        select s.legacy_id, s.name from pg_temp.adopt_src s where s.reason is null
+        on conflict (author_id) do update set name = excluded.name;
+    elsif p_table = 'epaper' then
+        insert into core.epaper (epaper_id, publication_name, publication_date, raw_text, created_at)
+        overriding system value
+        select s.legacy_id, s.publication_name, s.publication_date, s.raw_text, s.created_at
+          from pg_temp.adopt_src s where s.reason is null and s.duplicate_of is null
+        on conflict (epaper_id) do update
+           set publication_name = excluded.publication_name, publication_date = excluded.publication_date,
+               raw_text = excluded.raw_text, created_at = excluded.created_at;
+    elsif p_table = 'post' then
+        insert into core.post (post_id, created_at, city, author_id, epaper_id, text, emotion, emotion_raw,
+                               party, party_raw, fingerprint)
+        select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+               s.party, s.party_raw, s.fingerprint
+          from pg_temp.adopt_src s where s.reason is null;
+        insert into core.post_fingerprint (fingerprint, post_id, created_at)
+        select distinct on (s.fingerprint) s.fingerprint, s.legacy_id, s.created_at
+          from pg_temp.adopt_src s where s.reason is null
+         order by s.fingerprint, s.legacy_id
+        on conflict (fingerprint) do nothing;
+    elsif p_table = 'alert' then
+        insert into core.alert (alert_id, ward_name, description, severity, opportunities, threats,
+                                actionable_alerts, source_articles, created_at, updated_at)
+        overriding system value
+        select s.legacy_id, s.ward_name, s.description, s.severity, s.opportunities, s.threats,
+               s.actionable_alerts, s.source_articles, s.created_at, s.updated_at
+          from pg_temp.adopt_src s where s.reason is null;
+    end if;
+
+    insert into adopt.mapping (legacy_table, legacy_id, core_id, duplicate_of, legacy_extra)
+    select p_table, s.legacy_id, s.core_id, s.duplicate_of, s.extra from pg_temp.adopt_src s where s.reason is null;
+    insert into adopt.quarantine (legacy_table, legacy_id, reason, row)
+    select p_table, s.legacy_id, s.reason, s.legacy from pg_temp.adopt_src s where s.reason is not null;
+
+    return query
+        select count(*)::integer, (count(*) filter (where s.reason is null))::integer,
+               (count(*) filter (where s.reason is not null))::integer, max(s.legacy_id)
+          from pg_temp.adopt_src s;
+    drop table pg_temp.adopt_src;
+    drop table pg_temp.adopt_ids;
+end
+$$;
+comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
+    'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
+    'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
+    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
+    'in key order (backfill). '
+    'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
+
+create function adopt.backfill_batch(p_table text, p_limit integer)
+returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt
+as $$
+declare
+    st    adopt.table_state;
+    r     record;
+    v_ok  boolean := false;
+    v_id  bigint;
+    v_row jsonb;
+begin
+    select * into st from adopt.table_state t where t.legacy_table = p_table for update;
+    if not found then
+        raise exception 'adopt: capture is not installed on legacy table %', quote_literal(p_table)
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    begin
+        select * into r from adopt.sync_rows(p_table, null, st.position, p_limit);
+        v_ok := true;
+    exception when others then
+        -- a core constraint refused a row of the batch: the same batch one row at a time, each
+        -- refused row quarantined with the error, so the batch never blocks the backfill
+        n_rows := 0; n_adopted := 0; n_quarantined := 0; last_id := null;
+        for v_id in execute format('select l.id::bigint from %I.%I l where l.id > $1 and l.id <= $2'
+                                   ' order by l.id limit $3', st.legacy_schema, st.legacy_table)
+                    using coalesce(st.position, -9223372036854775808),
+                          coalesce(st.backfill_until, 9223372036854775807), p_limit loop
+            begin
+                select * into r from adopt.sync_rows(p_table, array[v_id], null, null);
+                n_adopted := n_adopted + r.n_adopted;
+                n_quarantined := n_quarantined + r.n_quarantined;
+            exception when others then
+                execute format('select to_jsonb(l) from %I.%I l where l.id = $1', st.legacy_schema, st.legacy_table)
+                   into v_row using v_id;
+                insert into adopt.quarantine (legacy_table, legacy_id, reason, row)
+                values (p_table, v_id, 'rejected: ' || sqlerrm, v_row)
+                on conflict (legacy_table, legacy_id) do update set reason = excluded.reason, row = excluded.row;
+                n_quarantined := n_quarantined + 1;
+            end;
+            n_rows := n_rows + 1;
+            last_id := v_id;
+        end loop;
+    end;
+    if v_ok then
+        n_rows := coalesce(r.n_rows, 0); n_adopted := coalesce(r.n_adopted, 0);
+        n_quarantined := coalesce(r.n_quarantined, 0); last_id := r.last_id;
+    end if;
+    update adopt.table_state t
+       set position = coalesce(last_id, t.position),
+           phase = case when n_rows < p_limit then 'synced' else 'backfilling' end,
+           backfill_started_at = coalesce(t.backfill_started_at, now()),
+           backfilled_at = case when n_rows < p_limit then now() end
+     where t.legacy_table = p_table;
+    return next;
+end
+$$;
+comment on function adopt.backfill_batch(text, integer) is
+    'One backfill batch of p_table: the next p_limit legacy ids after table_state.position, copied '
+    'by adopt.sync_rows and the position advanced in the same transaction (a killed run resumes '
+    'after the last committed batch). A batch a core constraint refuses is redone row by row, '
+    'quarantining each refused row as rejected: <error>. The table is synced when a batch comes back short.';
+
+create function adopt.apply_capture(p_limit integer)
+returns table (legacy_table text, n_ids integer, n_entries integer)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt
+as $$
+declare
+    t      record;
+    v_ids  bigint[];
+    v_caps bigint[];
+begin
+    for t in select s.legacy_table from adopt.table_state s order by s.key_order loop
+        select array_agg(distinct c.legacy_id), array_agg(c.capture_id)
+          into v_ids, v_caps
+          from (select c0.legacy_id, c0.capture_id from adopt.capture c0
+                 where c0.legacy_table = t.legacy_table order by c0.capture_id limit p_limit) c;
+        if v_ids is null then
+            continue;
+        end if;
+        perform adopt.sync_rows(t.legacy_table, v_ids, null, null);
+        delete from adopt.capture c where c.capture_id = any(v_caps);
+        legacy_table := t.legacy_table;
+        n_ids := cardinality(v_ids);
+        n_entries := cardinality(v_caps);
+        return next;
+    end loop;
+    -- a post copied before its new author or e-paper was applied was quarantined for it: retry
+    -- those whose reference is adopted now (the post itself may have no capture entry left)
+    if exists (select 1 from adopt.table_state s where s.legacy_table = 'post') then
+        select array_agg(q.legacy_id) into v_ids
+          from adopt.quarantine q
+         where q.legacy_table = 'post' and q.reason in ('author_not_adopted', 'epaper_not_adopted')
+           and (q.row ->> 'author_id' is null
+                or exists (select 1 from adopt.mapping m where m.legacy_table = 'author'
+                              and m.legacy_id = (q.row ->> 'author_id')::bigint))
+           and (q.row ->> 'epaper_id' is null
+                or exists (select 1 from adopt.mapping m where m.legacy_table = 'epaper'
+                              and m.legacy_id = (q.row ->> 'epaper_id')::bigint));
+        if v_ids is not null then
+            perform adopt.sync_rows('post', v_ids, null, null);
+            legacy_table := 'post';
+            n_ids := cardinality(v_ids);
+            n_entries := 0;
+            return next;
+        end if;
+    end if;
+end
+$$;
+comment on function adopt.apply_capture(integer) is
+    'Applies up to p_limit capture entries per legacy table (key order): re-reads the captured ids'' '
+    'current legacy rows, replaces their core/mapping/quarantine state and deletes the entries. '
+    'An entry committed after the read stays for the next call; then posts quarantined as '
+    'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
+    'and entries applied per table (entries 0 for those retries).';
+
+create function adopt.differences(p_table text)
+returns table (legacy_id bigint, problem text)
+language plpgsql
+stable
+set search_path = pg_catalog, adopt
+as $$
+declare
+    st adopt.table_state;
+begin
+    select * into st from adopt.table_state t where t.legacy_table = p_table;
+    if not found then
+        raise exception 'adopt: capture is not installed on legacy table %', quote_literal(p_table)
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    return query execute format($q$
+with s as (%1$s),
+c as (%2$s),
+q as (select q0.legacy_id, q0.reason, q0.row from adopt.quarantine q0 where q0.legacy_table = %3$L),
+j as (
+select coalesce(s.legacy_id, c.legacy_id, q.legacy_id) as legacy_id, s.legacy_id is not null as in_legacy,
+       s.reason, s.digest as legacy_digest, s.legacy, c.legacy_id is not null as adopted, c.digest as core_digest,
+       q.legacy_id is not null as quarantined, q.reason as q_reason, q.row as q_row
+  from s
+  full join c on c.legacy_id = s.legacy_id
+  full join q on q.legacy_id = coalesce(s.legacy_id, c.legacy_id))
+select j.legacy_id,
+       case when j.adopted and j.quarantined then 'both adopted and quarantined'
+            when not j.in_legacy then 'legacy row is gone but it is still ' ||
+                 case when j.adopted then 'adopted' else 'quarantined' end
+            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
+            when j.reason is null and j.quarantined then
+                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
+            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
+            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
+            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
+       end
+  from j
+ where not exists (select 1 from adopt.capture k where k.legacy_table = %3$L and k.legacy_id = j.legacy_id)
+   and (j.adopted = j.quarantined or not j.in_legacy
+        or (j.reason is null) <> j.adopted
+        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
+        or (j.quarantined and j.q_row is distinct from j.legacy))
+ order by 1$q$,
+        adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, 'true'),
+        adopt.core_digest_sql(p_table), p_table);
+end
+$$;
+comment on function adopt.differences(text) is
+    'Every legacy id of p_table whose legacy row and adopted state disagree (not accounted for, '
+    'in both mapping and quarantine, mapped columns differ, quarantined row differs, legacy row '
+    'gone, classification changed), ids with a capture entry pending excluded. Reads the whole '
+    'legacy table and its adopted rows: run it in one REPEATABLE READ snapshot.';
+
+commit;

@@ -1,0 +1,7 @@
+-- Revert lokdarpan:adopt/schema from pg
+
+begin;
+
+drop schema adopt;
+
+commit;
