@@ -78,6 +78,8 @@ CLASHES = (
 
 @dataclass
 class LegacyTable:
+    """One legacy table: its row count, highest id, sequence position and columns."""
+
     name: str
     rows: int
     max_id: int | None
@@ -88,15 +90,19 @@ class LegacyTable:
 
     @property
     def sequence_lags(self) -> bool:
+        """Whether the table's id sequence would hand out an id that already exists."""
         return self.max_id is not None and self.sequence_next is not None and self.sequence_next <= self.max_id
 
     def unknown_columns(self) -> list[str]:
+        """Legacy columns the adoption has no mapping for (kept raw in adopt.mapping.legacy_extra)."""
         known = COLUMNS.get(self.name, {})
         return [c for c in self.columns if c not in known]
 
 
 @dataclass
 class Dependent:
+    """An object that depends on a legacy table (view, materialized view, foreign key, trigger)."""
+
     kind: str  # view, materialized view, foreign key, trigger
     name: str
     on: str
@@ -105,6 +111,8 @@ class Dependent:
 
 @dataclass
 class Survey:
+    """What `adopt plan` found in the legacy schema: tables, dependents, time zones, Alembic revision."""
+
     schema: str
     timezone: str
     server_timezone: str
@@ -117,6 +125,7 @@ class Survey:
 
 
 def schema_exists(conn, schema: str) -> bool:
+    """Whether ``schema`` exists in the database."""
     return conn.execute("select 1 from pg_namespace where nspname = %s", [schema]).fetchone() is not None
 
 

@@ -12,9 +12,8 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
-from ..migrations.engine import LOCK_RAMP, Deployer
-from ..postgres.connect import connect
-from ..retry import retry
+from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer
+from ..postgres.connect import connect, one
 from . import legacy
 
 EXAMPLES = 3
@@ -22,6 +21,8 @@ EXAMPLES = 3
 
 @dataclass
 class PreviewRow:
+    """How many rows of a legacy table the rules would quarantine for one reason, with examples."""
+
     table: str
     reason: str
     rows: int
@@ -30,6 +31,8 @@ class PreviewRow:
 
 @dataclass
 class TableProgress:
+    """Rows of one legacy table copied, adopted and quarantined by one `adopt start`."""
+
     table: str
     rows: int = 0
     adopted: int = 0
@@ -38,6 +41,8 @@ class TableProgress:
 
 @dataclass
 class StatusRow:
+    """One line of `adopt status`: a legacy table's phase, counts, capture backlog and its age."""
+
     table: str
     phase: str
     legacy_rows: int
@@ -50,11 +55,14 @@ class StatusRow:
 
 @dataclass
 class VerifyResult:
+    """The result of `adopt verify`: per-table counts and every row that differs."""
+
     rows: list[tuple[str, int, int, int, int, int]]  # table, legacy, adopted, quarantined, pending, differences
     differences: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Whether no legacy row differs from its adopted or quarantined copy."""
         return not self.differences
 
 
@@ -69,6 +77,7 @@ def started(conn) -> bool:
 
 
 def check_timezone(conn, tz: str) -> None:
+    """Refuse an unknown --legacy-timezone (naive legacy timestamps are read in it)."""
     if (
         conn.execute("select count(*) from pg_timezone_names where name = %s", [tz]).fetchone()[0] == 0
         and tz.upper() != "UTC"
@@ -112,25 +121,25 @@ def plan(url: str, schema: str, tz: str) -> tuple[legacy.Survey, list[PreviewRow
 
 
 def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> object:
-    """Run one statement in autocommit with a growing lock_timeout (the engine's ramp), so the
-    application never queues behind a waiting lock for longer than one short attempt."""
-
-    def attempt(n: int):
-        conn.execute(f"set lock_timeout = '{int(LOCK_RAMP[n][0])}ms'")
+    """Run one statement in autocommit in short attempts with the engine's lock ramp (see
+    ``migrations.engine.LockRamp``): a lock not granted in time or a deadlock is retried after a
+    pause, so the application never queues behind a waiting lock for longer than one attempt."""
+    attempts = 0
+    for timeout_ms, pause in LOCK_RAMP.attempts():
+        attempts += 1
+        conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
         try:
-            return conn.execute(statement, params).fetchone()[0]
+            return one(conn.execute(statement, params))[0]
+        except RETRYABLE as exc:
+            if pause is None:
+                raise LockTimeoutError(
+                    f"{what}: the table lock was not granted after {attempts} attempts ({exc.sqlstate})"
+                ) from None
+            log(f"  {what}: lock not granted in {timeout_ms} ms, retrying")
+            time.sleep(pause)
         finally:
             conn.execute("reset lock_timeout")
-
-    def on_retry(n: int, exc: BaseException) -> None:
-        log(f"  {what}: lock not granted in {LOCK_RAMP[n][0]} ms, retrying")
-
-    try:
-        return retry(
-            attempt, pauses=[p for _, p in LOCK_RAMP[:-1]], retry_on=psycopg.errors.LockNotAvailable, on_retry=on_retry
-        )
-    except psycopg.errors.LockNotAvailable:
-        raise LockTimeoutError(f"{what}: the table lock was not granted after {len(LOCK_RAMP)} attempts") from None
+    raise AssertionError("unreachable: the ramp's last attempt has no pause")  # pragma: no cover
 
 
 def start(
@@ -182,9 +191,9 @@ def start(
             total = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, t))).fetchone()[0]
             prog = TableProgress(t)
             done.append(prog)
-            phase, position = conn.execute(
-                "select phase, position from adopt.table_state where legacy_table = %s", [t]
-            ).fetchone()
+            phase, position = one(
+                conn.execute("select phase, position from adopt.table_state where legacy_table = %s", [t])
+            )
             if position is not None:
                 before = conn.execute(
                     sql.SQL("select count(*) from {} where id <= %s").format(sql.Identifier(schema, t)), [position]
@@ -193,9 +202,9 @@ def start(
                 before = 0
             while phase != "synced":
                 t0 = time.monotonic()
-                n, adopted, quarantined, _last = conn.execute(
-                    "select * from adopt.backfill_batch(%s, %s)", [t, batch_size]
-                ).fetchone()
+                n, adopted, quarantined, _last = one(
+                    conn.execute("select * from adopt.backfill_batch(%s, %s)", [t, batch_size])
+                )
                 prog.rows += n
                 prog.adopted += adopted
                 prog.quarantined += quarantined
@@ -222,6 +231,7 @@ def drain(conn, limit: int = 10_000, rounds: int = 100) -> int:
 
 
 def status(url: str) -> list[StatusRow]:
+    """Where the adoption stands: per legacy table its phase, counts and capture backlog."""
     with connect(url) as conn:
         conn.read_only = True
         if not started(conn):
@@ -232,21 +242,25 @@ def status(url: str) -> list[StatusRow]:
             " order by key_order"
         ).fetchall():
             ident = sql.Identifier(schema, t)
-            legacy_rows, remaining = conn.execute(
-                sql.SQL(
-                    "select count(*), count(*) filter (where id > coalesce(%s, -1) and id <= coalesce(%s, id)) from {}"
-                ).format(ident),
-                [position, until],
-            ).fetchone()
+            legacy_rows, remaining = one(
+                conn.execute(
+                    sql.SQL(
+                        "select count(*), count(*) filter (where id > coalesce(%s, -1) and id <= coalesce(%s, id)) from {}"
+                    ).format(ident),
+                    [position, until],
+                )
+            )
             adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
             quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s", [t]).fetchone()[
                 0
             ]
-            backlog, age = conn.execute(
-                "select count(*), extract(epoch from clock_timestamp() - min(captured_at))::float8"
-                " from adopt.capture where legacy_table = %s",
-                [t],
-            ).fetchone()
+            backlog, age = one(
+                conn.execute(
+                    "select count(*), extract(epoch from clock_timestamp() - min(captured_at))::float8"
+                    " from adopt.capture where legacy_table = %s",
+                    [t],
+                )
+            )
             out.append(StatusRow(t, phase, legacy_rows, adopted, quarantined, remaining, backlog, age))
         conn.rollback()
     return out
@@ -305,14 +319,16 @@ def requeue(url: str, *, batch_size: int = 5000) -> list[TableProgress]:
             for i in range(0, len(ids), batch_size):
                 chunk = ids[i : i + batch_size]
                 try:
-                    n, adopted, quarantined, _ = conn.execute(
-                        "select * from adopt.sync_rows(%s, %s, null, null)", [t, chunk]
-                    ).fetchone()
+                    n, adopted, quarantined, _ = one(
+                        conn.execute("select * from adopt.sync_rows(%s, %s, null, null)", [t, chunk])
+                    )
                 except psycopg.Error:
                     n = adopted = quarantined = 0
-                    for one in chunk:
+                    for single in chunk:
                         try:
-                            r = conn.execute("select * from adopt.sync_rows(%s, %s, null, null)", [t, [one]]).fetchone()
+                            r = conn.execute(
+                                "select * from adopt.sync_rows(%s, %s, null, null)", [t, [single]]
+                            ).fetchone()
                             n, adopted, quarantined = n + r[0], adopted + r[1], quarantined + r[2]
                         except psycopg.Error:
                             n, quarantined = n + 1, quarantined + 1  # left as it was

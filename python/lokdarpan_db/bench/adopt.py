@@ -65,6 +65,7 @@ def load_legacy(url: str, path: Path, log) -> int:
 
 
 def add_arguments(p) -> None:
+    """Add the options of ``bench adopt``."""
     p.add_argument("--posts", default="1000000", help="comma-separated post counts (default 1,000,000)")
     p.add_argument("--runs", type=int, default=1, help="runs per size (median reported)")
     p.add_argument("--batch-size", type=int, default=5000, help="adopt start --batch-size")
@@ -74,6 +75,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    """Backfill N legacy posts with `adopt start` and compare with ingest of the same rows."""
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)

@@ -38,6 +38,8 @@ MIX_TEXT = ", ".join(f"{name} x{w}" for name, (w, _) in MIX.items())
 
 @dataclass
 class LoadResult:
+    """One pgbench run at a fixed rate: calls, late and skipped calls, latency percentiles, errors."""
+
     clients: int
     rate: int
     seconds: int
@@ -58,14 +60,17 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
+        """Whether pgbench finished without an error."""
         return not self.error
 
     @property
     def scheduled(self) -> int:
+        """Calls pgbench scheduled (done plus skipped)."""
         return self.calls + self.skipped
 
 
 def pgbench_exe() -> str:
+    """The pgbench binary: the embedded server's, else one on PATH."""
     exe = embedded_bindir() / "pgbench"
     if exe.exists():
         return str(exe)
@@ -193,6 +198,7 @@ def saturated(r: LoadResult, limit_ms: int = 100) -> bool:
 
 
 def row(label: str, r: LoadResult) -> str:
+    """One run as a row of the BENCHMARKS.md table."""
     if not r.ok and not r.calls:
         return f"| {label} | {r.clients:,} | {r.rate:,} | {r.seconds} | — | — | — | — | — | — | — | — | failed: {r.error} |"
     late_pct = 100 * r.late / r.scheduled if r.scheduled else 0.0

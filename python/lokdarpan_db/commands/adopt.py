@@ -14,6 +14,7 @@ from . import logger, out, project_dir
 
 
 def cmd_plan(args) -> int:
+    """Print what `adopt start` would do; change nothing."""
     url = resolve_url(args.db, log=logger(args))
     survey, preview = run.plan(url, args.legacy_schema, args.legacy_timezone)
     out(
@@ -61,6 +62,7 @@ def cmd_plan(args) -> int:
 
 
 def cmd_start(args) -> int:
+    """Deploy if needed, install change capture, backfill (resumable)."""
     url = resolve_url(args.db, log=logger(args))
     with Progress("backfill", enabled=not args.quiet) as bar:
 
@@ -91,6 +93,7 @@ def cmd_start(args) -> int:
 
 
 def cmd_status(args) -> int:
+    """Print the adoption's phase and counts per legacy table."""
     url = resolve_url(args.db, log=logger(args))
     rows = run.status(url)
     print_table(
@@ -113,6 +116,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """Compare legacy rows with their adopted or quarantined copies; exit 8 on any difference."""
     url = resolve_url(args.db, log=logger(args))
     res = run.verify(url)
     print_table(("table", "legacy rows", "adopted", "quarantined", "pending", "differences"), res.rows)
@@ -125,6 +129,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_requeue(args) -> int:
+    """Retry the quarantined rows (after the DBA added ward aliases)."""
     url = resolve_url(args.db, log=logger(args))
     result = run.requeue(url, batch_size=args.batch_size)
     print_table(
