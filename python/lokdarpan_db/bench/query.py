@@ -34,10 +34,12 @@ from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, perce
 from .load import clients_report
 from .report import machine_description, write_section
 
-WORDS = ("water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
-         "hospitals tax encroachment dogs buses footpaths lake pollution ration pension roads protest meeting "
-         "corporator election survey relief camp ward councillor budget promise complaint neeru roddu "
-         "samasya prajalu ennikalu nayakulu").split()
+WORDS = (
+    "water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
+    "hospitals tax encroachment dogs buses footpaths lake pollution ration pension roads protest meeting "
+    "corporator election survey relief camp ward councillor budget promise complaint neeru roddu "
+    "samasya prajalu ennikalu nayakulu"
+).split()
 
 GENERATE = """
 insert into core.author (name) select 'bench author ' || g from generate_series(1, 50000) g
@@ -84,18 +86,26 @@ def add_arguments(p) -> None:
     p.add_argument("--passes", type=int, default=3, help="calls per ward per function")
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--seconds", type=int, default=None, help="pgbench duration (default 30; 60 with --rate)")
-    p.add_argument("--rate", type=int, default=None,
-                   help="many-clients run instead of the per-function one: --clients connected clients sending "
-                        "RATE calls/s in total of the ward API mix (pgbench -R, -L 100), then the saturation point; "
-                        "writes its own BENCHMARKS.md section")
-    p.add_argument("--pooler", action="store_true",
-                   help="with --rate: through the embedded server's PgBouncer (started when not running), "
-                        "and directly for comparison")
+    p.add_argument(
+        "--rate",
+        type=int,
+        default=None,
+        help="many-clients run instead of the per-function one: --clients connected clients sending "
+        "RATE calls/s in total of the ward API mix (pgbench -R, -L 100), then the saturation point; "
+        "writes its own BENCHMARKS.md section",
+    )
+    p.add_argument(
+        "--pooler",
+        action="store_true",
+        help="with --rate: through the embedded server's PgBouncer (started when not running), "
+        "and directly for comparison",
+    )
     p.add_argument("--rates", default="250,500,1000,1500,2000", help="with --rate: the saturation steps (calls/s)")
     p.add_argument("--step-seconds", type=int, default=20, help="with --rate: seconds per saturation step")
     p.add_argument("--keep", action="store_true", help="keep the generated database (its name is printed)")
-    p.add_argument("--database", default=None,
-                   help="measure a database kept by an earlier --keep run instead of generating one")
+    p.add_argument(
+        "--database", default=None, help="measure a database kept by an earlier --keep run instead of generating one"
+    )
     p.add_argument("--out", default=None)
 
 
@@ -126,9 +136,11 @@ def report_ward_order(url: str, now: datetime, log) -> str:
         total = conn.execute("select count(*) from core.ordered_partition").fetchone()[0]
     parts, rows = len(done), sum(r[3] for r in done)
     log(f"  closed months in ward order: {parts} rewritten now ({rows:,} rows, {seconds:.1f} s), {total} in all")
-    return (f"Closed months are measured as the nightly maintenance leaves them, rewritten in ward order "
-            f"(`core.order_closed_partitions`): {total} partitions" + (
-                f", {parts} of them ({rows:,} rows) by this run in {seconds:.1f} s." if parts else "."))
+    return (
+        f"Closed months are measured as the nightly maintenance leaves them, rewritten in ward order "
+        f"(`core.order_closed_partitions`): {total} partitions"
+        + (f", {parts} of them ({rows:,} rows) by this run in {seconds:.1f} s." if parts else ".")
+    )
 
 
 def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> list[float]:
@@ -146,18 +158,43 @@ def latencies(conn, sql: str, wards: list[str], now: datetime, passes: int) -> l
 
 def pgbench(url: str, clients: int, seconds: int, log) -> dict:
     """Throughput and latency percentiles of the intelligence call under ``clients`` pgbench clients ({} without pgbench)."""
-    exe = shutil.which("pgbench") if not (embedded_bindir() / "pgbench").exists() else str(embedded_bindir() / "pgbench")
+    exe = (
+        shutil.which("pgbench") if not (embedded_bindir() / "pgbench").exists() else str(embedded_bindir() / "pgbench")
+    )
     if exe is None:
         return {}
     p = conninfo_to_dict(url)
     with tempfile.TemporaryDirectory(prefix="ld-pgbench-") as tmp:
         script = Path(tmp) / "ward.sql"
-        script.write_text("\\set w random(0, 144)\nselect * from analytics.get_ward_intelligence_fast("
-                          "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n")
+        script.write_text(
+            "\\set w random(0, 144)\nselect * from analytics.get_ward_intelligence_fast("
+            "(select ward_name from core.ward order by ward_name offset :w limit 1), 30);\n"
+        )
         # -M prepared: clients reuse their plans, as a pooled application with prepared statements does
-        cmd = [exe, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2", "-T", str(seconds), "-l",
-               "--log-prefix", str(Path(tmp) / "log"), "-h", str(p.get("host", "localhost")),
-               "-p", str(p.get("port", 5432)), "-U", str(p.get("user", "postgres")), str(p["dbname"])]
+        cmd = [
+            exe,
+            "-n",
+            "-M",
+            "prepared",
+            "-f",
+            str(script),
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            "-l",
+            "--log-prefix",
+            str(Path(tmp) / "log"),
+            "-h",
+            str(p.get("host", "localhost")),
+            "-p",
+            str(p.get("port", 5432)),
+            "-U",
+            str(p.get("user", "postgres")),
+            str(p["dbname"]),
+        ]
         log(f"  pgbench: {clients} clients for {seconds} s")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
         if proc.returncode != 0:
@@ -189,15 +226,28 @@ def _many_clients(args, admin: str, name: str, url: str, root: Path, gen_s: floa
     rows = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(url)}; {args.posts:,} posts over 365 days ("
         + (f"generated in {gen_s:.0f} s" if gen_s is not None else "generated by an earlier run")
-        + "). " + order,
+        + "). "
+        + order,
         "",
-        *clients_report(admin=admin, direct_url=url, pooler_url=pooler_url, pooler_pid=pooler_pid,
-                        pool_size=pool_size, clients=args.clients, rate=args.rate, seconds=args.seconds,
-                        rates=rates, step_seconds=args.step_seconds, log=log),
+        *clients_report(
+            admin=admin,
+            direct_url=url,
+            pooler_url=pooler_url,
+            pooler_pid=pooler_pid,
+            pool_size=pool_size,
+            clients=args.clients,
+            rate=args.rate,
+            seconds=args.seconds,
+            rates=rates,
+            step_seconds=args.step_seconds,
+            log=log,
+        ),
     ]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    title = (f"## {args.clients:,} clients at {args.posts:,} posts (`lokdarpan-db bench query --clients "
-             f"{args.clients} --rate {args.rate}{' --pooler' if args.pooler else ''}`)")
+    title = (
+        f"## {args.clients:,} clients at {args.posts:,} posts (`lokdarpan-db bench query --clients "
+        f"{args.clients} --rate {args.rate}{' --pooler' if args.pooler else ''}`)"
+    )
     write_section(out, f"clients-{args.posts}", title + "\n\n" + "\n".join(rows))
     print("\n".join(rows))
     return 0
@@ -235,16 +285,22 @@ def run(args) -> int:
             return _many_clients(args, admin, name, url, root, gen_s, order, log)
         with psycopg.connect(url, autocommit=True) as conn:
             wards = [r[0] for r in conn.execute("select ward_name from core.ward")]
-            size = conn.execute("select pg_size_pretty(sum(pg_total_relation_size(c.oid))) from pg_class c"
-                                " join pg_inherits i on i.inhrelid = c.oid where i.inhparent = 'core.post'::regclass"
-                                ).fetchone()[0]
-            rows = [f"Machine: {machine_description()}; PostgreSQL {server_version(url)}; {args.posts:,} posts over "
-                    f"365 days ({size} with indexes; "
-                    + (f"generated in {gen_s:.0f} s" if gen_s is not None else "generated by an earlier run")
-                    + f"); {args.passes} calls per ward "
-                    f"per function, all 145 wards, after a first pass that warms the cache; 'now' = {now:%Y-%m-%d %H:%M} UTC.",
-                    "", order, "",
-                    "| function | p50 ms | p95 ms | p99 ms | first pass p95 ms |", "|---|---:|---:|---:|---:|"]
+            size = conn.execute(
+                "select pg_size_pretty(sum(pg_total_relation_size(c.oid))) from pg_class c"
+                " join pg_inherits i on i.inhrelid = c.oid where i.inhparent = 'core.post'::regclass"
+            ).fetchone()[0]
+            rows = [
+                f"Machine: {machine_description()}; PostgreSQL {server_version(url)}; {args.posts:,} posts over "
+                f"365 days ({size} with indexes; "
+                + (f"generated in {gen_s:.0f} s" if gen_s is not None else "generated by an earlier run")
+                + f"); {args.passes} calls per ward "
+                f"per function, all 145 wards, after a first pass that warms the cache; 'now' = {now:%Y-%m-%d %H:%M} UTC.",
+                "",
+                order,
+                "",
+                "| function | p50 ms | p95 ms | p99 ms | first pass p95 ms |",
+                "|---|---:|---:|---:|---:|",
+            ]
             for fn, sql in FUNCTIONS.items():
                 # the first pass over all wards reads rollup and index pages into memory: reported
                 # apart (cold), the measured passes are the steady state of a running server
@@ -259,32 +315,44 @@ def run(args) -> int:
                 seed.append((time.perf_counter() - t) * 1000)
             ours = percentiles(latencies(conn, FUNCTIONS["get_ward_intelligence_fast"], wards, now, 1))
             sp = percentiles(seed)
-            rows += ["", f"Same answer computed straight from core.post (the seeds' way, no rollups): p50 "
-                     f"{sp['p50']:.2f} ms, p95 {sp['p95']:.2f} ms — rollups are **{sp['p50'] / ours['p50']:.1f}x** "
-                     "faster at the median."]
+            rows += [
+                "",
+                f"Same answer computed straight from core.post (the seeds' way, no rollups): p50 "
+                f"{sp['p50']:.2f} ms, p95 {sp['p95']:.2f} ms — rollups are **{sp['p50'] / ours['p50']:.1f}x** "
+                "faster at the median.",
+            ]
             refresh = []
             for _ in range(3):
                 t = time.perf_counter()
                 conn.execute("select * from analytics.refresh_ward_analytics()").fetchall()
                 refresh.append(time.perf_counter() - t)
-            rows.append(f"`refresh_ward_analytics()` (concurrently, both views): median {statistics.median(refresh):.2f} s.")
+            rows.append(
+                f"`refresh_ward_analytics()` (concurrently, both views): median {statistics.median(refresh):.2f} s."
+            )
         pb = pgbench(url, args.clients, args.seconds, log)
         if pb.get("tps"):
-            rows.append(f"pgbench, {args.clients} clients x {args.seconds} s calling get_ward_intelligence_fast for "
-                        f"random wards: **{pb['tps']:,.0f} calls/s**, latency p50 {pb['p50']:.1f} ms, p95 "
-                        f"{pb['p95']:.1f} ms, p99 {pb['p99']:.1f} ms ({pb['n']:,} calls).")
+            rows.append(
+                f"pgbench, {args.clients} clients x {args.seconds} s calling get_ward_intelligence_fast for "
+                f"random wards: **{pb['tps']:,.0f} calls/s**, latency p50 {pb['p50']:.1f} ms, p95 "
+                f"{pb['p95']:.1f} ms, p99 {pb['p99']:.1f} ms ({pb['n']:,} calls)."
+            )
         elif pb:
             rows.append(f"pgbench failed: {pb.get('error')}")
-        rows += ["", "Targets on 2 cores at 10M posts: p95 <= 5 ms per ward function, ward-filtered search p95 <= "
-                 "50 ms, 50 clients >= 1,000 calls/s with p99 <= 100 ms, refresh <= 10 s."]
+        rows += [
+            "",
+            "Targets on 2 cores at 10M posts: p95 <= 5 ms per ward function, ward-filtered search p95 <= "
+            "50 ms, 50 clients >= 1,000 calls/s with p99 <= 100 ms, refresh <= 10 s.",
+        ]
     finally:
         if not args.keep:
             drop_db(admin, name)
         else:
             log(f"kept database {name} (measure again with --database {name}; drop it when done)")
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    write_section(out, f"query-{args.posts}", f"## Ward API at {args.posts:,} posts (`lokdarpan-db bench query`)\n\n"
-                  + "\n".join(rows))
+    write_section(
+        out,
+        f"query-{args.posts}",
+        f"## Ward API at {args.posts:,} posts (`lokdarpan-db bench query`)\n\n" + "\n".join(rows),
+    )
     print("\n".join(rows))
     return 0
-

@@ -120,22 +120,24 @@ class Cluster:
     def _cmd(self, exe: str, *args: str) -> list[str]:
         cmd = [str(self.bindir / exe), *args]
         if self.os_user:
-            cmd = ["setpriv", f"--reuid={self.os_user}", f"--regid={self.os_user}",
-                   "--init-groups", *cmd]
+            cmd = ["setpriv", f"--reuid={self.os_user}", f"--regid={self.os_user}", "--init-groups", *cmd]
         return cmd
 
-    def run(self, exe: str, *args: str, check: bool = True, timeout: float = 120,
-            **kwargs) -> subprocess.CompletedProcess:
+    def run(
+        self, exe: str, *args: str, check: bool = True, timeout: float = 120, **kwargs
+    ) -> subprocess.CompletedProcess:
         """Run one of the server's binaries; a failure is a UserError naming its last line of output."""
         env = dict(os.environ)
         env.pop("PGDATA", None)
         env.setdefault("LC_ALL", "C.UTF-8")
-        proc = subprocess.run(self._cmd(exe, *args), capture_output=True, text=True,
-                              timeout=timeout, env=env, cwd="/", **kwargs)
+        proc = subprocess.run(
+            self._cmd(exe, *args), capture_output=True, text=True, timeout=timeout, env=env, cwd="/", **kwargs
+        )
         if check and proc.returncode != 0:
             lines = (proc.stderr or proc.stdout).strip().splitlines()
-            raise UserError(f"{exe} {' '.join(args[:2])} failed (exit {proc.returncode}): "
-                            f"{lines[-1] if lines else 'no output'}")
+            raise UserError(
+                f"{exe} {' '.join(args[:2])} failed (exit {proc.returncode}): {lines[-1] if lines else 'no output'}"
+            )
         return proc
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -159,10 +161,19 @@ class Cluster:
         # builtin C.UTF-8 (PostgreSQL 17+): byte-order comparisons (fast B-tree builds and
         # inserts on text keys) with Unicode-aware upper/lower; plain C before 17.
         major = int(self.version().split()[-1].split(".")[0])
-        locale = (["--locale-provider=builtin", "--builtin-locale=C.UTF-8"] if major >= 17
-                  else ["--locale=C"])
-        self.run("initdb", "-D", str(self.pgdata), "-U", self.superuser, "--auth=trust",
-                 "--encoding=UTF8", *locale, "--no-instructions", timeout=300)
+        locale = ["--locale-provider=builtin", "--builtin-locale=C.UTF-8"] if major >= 17 else ["--locale=C"]
+        self.run(
+            "initdb",
+            "-D",
+            str(self.pgdata),
+            "-U",
+            self.superuser,
+            "--auth=trust",
+            "--encoding=UTF8",
+            *locale,
+            "--no-instructions",
+            timeout=300,
+        )
         conf = dict(DEFAULT_SETTINGS)
         conf.update(settings or {})
         conf["unix_socket_directories"] = f"'{self.pgdata}'"
@@ -201,8 +212,21 @@ class Cluster:
             return
 
         def attempt(n: int) -> None:
-            proc = self.run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.pgdata / "server.log"),
-                            "-w", "-t", "60", "-o", f"-p {_free_port()}", "start", check=False, timeout=90)
+            proc = self.run(
+                "pg_ctl",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.pgdata / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {_free_port()}",
+                "start",
+                check=False,
+                timeout=90,
+            )
             if proc.returncode != 0 or not self.running:
                 raise _NotStarted(self.log_tail())
 
@@ -215,8 +239,7 @@ class Cluster:
         """Stop the server; False when it was not running."""
         if not self.running:
             return False
-        self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop",
-                 check=False)
+        self.run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop", check=False)
         return poll(lambda: not self.running, timeout=10.0, interval=0.1)
 
     def log_tail(self, n: int = 3) -> str:
@@ -233,8 +256,7 @@ class Cluster:
         """The port the running server listens on."""
         info = self.pid_info()
         if info is None:
-            raise UserError(f"the server in {self.pgdata} is not running "
-                            "(lokdarpan-db server start)")
+            raise UserError(f"the server in {self.pgdata} is not running (lokdarpan-db server start)")
         return info[1]
 
     def url(self, dbname: str = "postgres") -> str:

@@ -24,54 +24,184 @@ from ..postgres.connect import connect
 
 IST = timezone(timedelta(hours=5, minutes=30))
 PARTIES = ["BJP", "INC", "BRS", "AIMIM", "TDP", "YSRCP", "JSP", "Independent", "Other"]
-PARTY_SPELLINGS = {"BRS": ["BRS", "TRS", "brs"], "INC": ["INC", "Congress", "inc"],
-                   "AIMIM": ["AIMIM", "MIM"], "JSP": ["JSP", "Janasena"]}
+PARTY_SPELLINGS = {
+    "BRS": ["BRS", "TRS", "brs"],
+    "INC": ["INC", "Congress", "inc"],
+    "AIMIM": ["AIMIM", "MIM"],
+    "JSP": ["JSP", "Janasena"],
+}
 EMOTIONS = ["positive", "negative", "neutral", "mixed", "unknown"]
-CLASSIFIER: dict[str, list[str | None]] = {"positive": ["Hopeful", "Joy", "Pride", "positive"],
-              "negative": ["Frustrated", "Anger", "Sadness", "Fear", "negative"],
-              "neutral": ["neutral", "Informative"], "mixed": ["mixed"], "unknown": ["unknown", None]}
-ISSUES = ["water supply", "drainage", "potholes", "garbage collection", "street lights", "metro rail",
-          "traffic jams", "flooding", "power cuts", "2BHK housing", "government schools", "hospitals",
-          "property tax", "encroachments", "stray dogs", "bus service", "footpaths", "lake pollution",
-          "ration cards", "pension delays"]
-EN = ["Residents of {ward} complain about {issue} again; {party} leaders promised action last month.",
-      "{party} corporator inspected {issue} works in {ward} today, locals still unhappy.",
-      "Great to see {issue} finally fixed in {ward}. Credit to {party} for following up.",
-      "Why is nobody talking about {issue} in {ward}? {party} must answer.",
-      "Public meeting in {ward} on {issue}: {party} and opposition exchanged sharp words.",
-      "{ward} voters say {issue} will decide the next GHMC election, {party} under pressure.",
-      "Night-long protest in {ward} over {issue}; police asked {party} workers to disperse.",
-      "New survey: {issue} is the top concern in {ward}, ahead of jobs and prices."]
-TE = ["{ward} lo {issue} samasya inka alane undi, {party} emi chestondi?",
-      "{party} nayakulu {ward} ki vachi {issue} gurinchi matladaru, kani pani jaragaledu.",
-      "Mana {ward} lo {issue} baagundi ippudu, {party} ki dhanyavadalu.",
-      "{issue} valla {ward} prajalu chala ibbandi padutunnaru, GHMC spandinchali.",
-      "Ennikala mundu {party} {ward} lo {issue} hami icharu, ippudu evaru pattinchukovatledu."]
-FIRST = ["Ravi", "Sita", "Arjun", "Lakshmi", "Imran", "Fatima", "Kiran", "Padma", "Naveen", "Anusha",
-         "Salman", "Priya", "Venkat", "Swathi", "Rahul", "Ayesha", "Suresh", "Divya", "Harsha", "Zoya"]
-LAST = ["Reddy", "Rao", "Khan", "Naidu", "Sharma", "Goud", "Yadav", "Ali", "Chary", "Varma",
-        "Siddiqui", "Patel", "Kumar", "Begum", "Shetty"]
+CLASSIFIER: dict[str, list[str | None]] = {
+    "positive": ["Hopeful", "Joy", "Pride", "positive"],
+    "negative": ["Frustrated", "Anger", "Sadness", "Fear", "negative"],
+    "neutral": ["neutral", "Informative"],
+    "mixed": ["mixed"],
+    "unknown": ["unknown", None],
+}
+ISSUES = [
+    "water supply",
+    "drainage",
+    "potholes",
+    "garbage collection",
+    "street lights",
+    "metro rail",
+    "traffic jams",
+    "flooding",
+    "power cuts",
+    "2BHK housing",
+    "government schools",
+    "hospitals",
+    "property tax",
+    "encroachments",
+    "stray dogs",
+    "bus service",
+    "footpaths",
+    "lake pollution",
+    "ration cards",
+    "pension delays",
+]
+EN = [
+    "Residents of {ward} complain about {issue} again; {party} leaders promised action last month.",
+    "{party} corporator inspected {issue} works in {ward} today, locals still unhappy.",
+    "Great to see {issue} finally fixed in {ward}. Credit to {party} for following up.",
+    "Why is nobody talking about {issue} in {ward}? {party} must answer.",
+    "Public meeting in {ward} on {issue}: {party} and opposition exchanged sharp words.",
+    "{ward} voters say {issue} will decide the next GHMC election, {party} under pressure.",
+    "Night-long protest in {ward} over {issue}; police asked {party} workers to disperse.",
+    "New survey: {issue} is the top concern in {ward}, ahead of jobs and prices.",
+]
+TE = [
+    "{ward} lo {issue} samasya inka alane undi, {party} emi chestondi?",
+    "{party} nayakulu {ward} ki vachi {issue} gurinchi matladaru, kani pani jaragaledu.",
+    "Mana {ward} lo {issue} baagundi ippudu, {party} ki dhanyavadalu.",
+    "{issue} valla {ward} prajalu chala ibbandi padutunnaru, GHMC spandinchali.",
+    "Ennikala mundu {party} {ward} lo {issue} hami icharu, ippudu evaru pattinchukovatledu.",
+]
+FIRST = [
+    "Ravi",
+    "Sita",
+    "Arjun",
+    "Lakshmi",
+    "Imran",
+    "Fatima",
+    "Kiran",
+    "Padma",
+    "Naveen",
+    "Anusha",
+    "Salman",
+    "Priya",
+    "Venkat",
+    "Swathi",
+    "Rahul",
+    "Ayesha",
+    "Suresh",
+    "Divya",
+    "Harsha",
+    "Zoya",
+]
+LAST = [
+    "Reddy",
+    "Rao",
+    "Khan",
+    "Naidu",
+    "Sharma",
+    "Goud",
+    "Yadav",
+    "Ali",
+    "Chary",
+    "Varma",
+    "Siddiqui",
+    "Patel",
+    "Kumar",
+    "Begum",
+    "Shetty",
+]
 # GHMC's contest is BRS, BJP, INC and AIMIM; TDP, YSRCP and JSP are marginal in Hyderabad.
 # Relative weights of a ward's party mentions before a per-ward jitter of 0.6-1.4x.
-CITY_PARTY_WEIGHTS = {"BRS": 32, "INC": 28, "BJP": 26, "AIMIM": 4, "TDP": 1.2, "YSRCP": 0.6, "JSP": 0.6,
-                      "Independent": 3, "Other": 2}
+CITY_PARTY_WEIGHTS = {
+    "BRS": 32,
+    "INC": 28,
+    "BJP": 26,
+    "AIMIM": 4,
+    "TDP": 1.2,
+    "YSRCP": 0.6,
+    "JSP": 0.6,
+    "Independent": 3,
+    "Other": 2,
+}
 # The old city (Charminar, Chandrayangutta, Yakutpura, Bahadurpura, Malakpet, Nampally, Karwan
 # assembly segments): AIMIM leads.
-OLD_CITY_PARTY_WEIGHTS = {"AIMIM": 46, "BJP": 18, "INC": 12, "BRS": 12, "TDP": 0.5, "YSRCP": 0.3, "JSP": 0.3,
-                          "Independent": 2, "Other": 1.5}
-OLD_CITY_WARDS = frozenset([
-    "Old Malakpet", "Akbarbagh", "Azampura", "Chawni", "Dabeerpura", "Rein Bazar", "Patthergatti",
-    "Moghalpura", "Talab Chanchalam", "Lalithabagh", "Kurmaguda", "IS Sadan", "Santhosh Nagar",
-    "Riyasat Nagar", "Kanchanbagh", "Barkas", "Chandrayangutta", "Uppuguda", "Jangammet", "Falaknuma",
-    "Nawab Saheb Kunta", "Shalibanda", "Puranapool", "Doodh Bowli", "Jahanuma", "Ramnaspura",
-    "Kishanbagh", "Suleman Nagar", "Shastripuram", "Karwan", "Langar Houz", "Golconda", "Tolichowki",
-    "Nanal Nagar", "Mehdipatnam", "Asif Nagar", "Vijay Nagar Colony", "Ahmed Nagar", "Red Hills",
-    "Mallepally", "Ziaguda"])
+OLD_CITY_PARTY_WEIGHTS = {
+    "AIMIM": 46,
+    "BJP": 18,
+    "INC": 12,
+    "BRS": 12,
+    "TDP": 0.5,
+    "YSRCP": 0.3,
+    "JSP": 0.3,
+    "Independent": 2,
+    "Other": 1.5,
+}
+OLD_CITY_WARDS = frozenset(
+    [
+        "Old Malakpet",
+        "Akbarbagh",
+        "Azampura",
+        "Chawni",
+        "Dabeerpura",
+        "Rein Bazar",
+        "Patthergatti",
+        "Moghalpura",
+        "Talab Chanchalam",
+        "Lalithabagh",
+        "Kurmaguda",
+        "IS Sadan",
+        "Santhosh Nagar",
+        "Riyasat Nagar",
+        "Kanchanbagh",
+        "Barkas",
+        "Chandrayangutta",
+        "Uppuguda",
+        "Jangammet",
+        "Falaknuma",
+        "Nawab Saheb Kunta",
+        "Shalibanda",
+        "Puranapool",
+        "Doodh Bowli",
+        "Jahanuma",
+        "Ramnaspura",
+        "Kishanbagh",
+        "Suleman Nagar",
+        "Shastripuram",
+        "Karwan",
+        "Langar Houz",
+        "Golconda",
+        "Tolichowki",
+        "Nanal Nagar",
+        "Mehdipatnam",
+        "Asif Nagar",
+        "Vijay Nagar Colony",
+        "Ahmed Nagar",
+        "Red Hills",
+        "Mallepally",
+        "Ziaguda",
+    ]
+)
 # Goshamahal and its neighbours: BJP ahead, AIMIM close behind.
-GOSHAMAHAL_PARTY_WEIGHTS = {"BJP": 36, "AIMIM": 28, "BRS": 14, "INC": 14, "TDP": 0.5, "YSRCP": 0.3, "JSP": 0.3,
-                            "Independent": 2, "Other": 1.5}
-GOSHAMAHAL_WARDS = frozenset(["Goshamahal", "Begum Bazar", "Mangalhat", "Jambagh", "Gunfoundry",
-                              "Dattatreya Nagar", "Ghansi Bazar", "Gowlipura"])
+GOSHAMAHAL_PARTY_WEIGHTS = {
+    "BJP": 36,
+    "AIMIM": 28,
+    "BRS": 14,
+    "INC": 14,
+    "TDP": 0.5,
+    "YSRCP": 0.3,
+    "JSP": 0.3,
+    "Independent": 2,
+    "Other": 1.5,
+}
+GOSHAMAHAL_WARDS = frozenset(
+    ["Goshamahal", "Begum Bazar", "Mangalhat", "Jambagh", "Gunfoundry", "Dattatreya Nagar", "Ghansi Bazar", "Gowlipura"]
+)
 
 
 def party_weights(ward: str) -> dict[str, float]:
@@ -111,10 +241,8 @@ class PostGenerator:
         rng.shuffle(order)
         weights = {w: 1.0 / (rank + 1) ** 0.8 for rank, w in enumerate(order)}
         self.ward_cum = _cum([weights[w] for w in self.wards])
-        self.party_cum = {w: _cum([party_weights(w)[p] * rng.uniform(0.6, 1.4) for p in PARTIES])
-                          for w in self.wards}
-        self.emotion_cum = {w: _cum([rng.uniform(0.5, 2.0) * b for b in (1.0, 1.2, 0.9, 0.3, 0.2)])
-                            for w in self.wards}
+        self.party_cum = {w: _cum([party_weights(w)[p] * rng.uniform(0.6, 1.4) for p in PARTIES]) for w in self.wards}
+        self.emotion_cum = {w: _cum([rng.uniform(0.5, 2.0) * b for b in (1.0, 1.2, 0.9, 0.3, 0.2)]) for w in self.wards}
         self.authors = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:05d}" for i in range(authors)]
         self.author_cum = _cum([1.0 / (i + 1) ** 0.7 for i in range(authors)])
         self.hour_cum = _cum(HOUR_WEIGHTS)
@@ -124,8 +252,11 @@ class PostGenerator:
         """One post dated within the ``days`` days from ``start``."""
         rng = self.rng
         if self._days is None or self._days[0] != (start, days):
-            self._days = ((start, days), list(range(days)),
-                          _cum([WEEKDAY_WEIGHTS[(start + timedelta(days=d)).weekday()] for d in range(days)]))
+            self._days = (
+                (start, days),
+                list(range(days)),
+                _cum([WEEKDAY_WEIGHTS[(start + timedelta(days=d)).weekday()] for d in range(days)]),
+            )
         ward = _pick(rng, self.wards, self.ward_cum)
         day = _pick(rng, self._days[1], self._days[2])
         hour = _pick(rng, HOURS, self.hour_cum)
@@ -138,11 +269,15 @@ class PostGenerator:
         if rng.random() < 0.3:
             text += f" #{ward.replace(' ', '')} #{rng.choice(ISSUES).replace(' ', '')}"
         spelled = rng.choice(PARTY_SPELLINGS.get(party, [party])) if party else None
-        return {"text": text, "author_name": _pick(rng, self.authors, self.author_cum)
-                if rng.random() < 0.97 else None,
-                "city": ward if rng.random() < 0.9 else f" {ward.lower()} ",
-                "emotion": label, "party": spelled, "created_at": at.isoformat(timespec="seconds"),
-                "epaper_id": None}
+        return {
+            "text": text,
+            "author_name": _pick(rng, self.authors, self.author_cum) if rng.random() < 0.97 else None,
+            "city": ward if rng.random() < 0.9 else f" {ward.lower()} ",
+            "emotion": label,
+            "party": spelled,
+            "created_at": at.isoformat(timespec="seconds"),
+            "epaper_id": None,
+        }
 
     def malformed(self, good: dict) -> str:
         """A damaged copy of ``good`` in one of the ways real feeds break."""
@@ -171,8 +306,9 @@ class PostGenerator:
                 yield json.dumps(good, ensure_ascii=False)
 
 
-def write_posts(path: Path | str, n: int, wards: list[str], *, start: datetime, days: int = 1,
-                seed: int = 7, malformed: float = 0.0) -> Path:
+def write_posts(
+    path: Path | str, n: int, wards: list[str], *, start: datetime, days: int = 1, seed: int = 7, malformed: float = 0.0
+) -> Path:
     """Write n JSON Lines posts (gzip when the name ends in .gz); returns the path."""
     path = Path(path)
     gen = PostGenerator(wards, seed=seed)
@@ -188,16 +324,26 @@ def load_wards(conn) -> list[str]:
     return [r[0] for r in conn.execute("select ward_name from core.ward order by ward_name")]
 
 
-def load_demo(url: str, n: int, *, days: int, now: datetime, seed: int = 7, malformed: float = 0.0,
-              workers: int | None = None, log: Callable[[str], None] = lambda msg: None) -> IngestReport:
+def load_demo(
+    url: str,
+    n: int,
+    *,
+    days: int,
+    now: datetime,
+    seed: int = 7,
+    malformed: float = 0.0,
+    workers: int | None = None,
+    log: Callable[[str], None] = lambda msg: None,
+) -> IngestReport:
     """Generate ``n`` posts over the ``days`` before ``now``, ingest them into ``url`` and refresh
     the dashboards; returns the ingest report."""
     with connect(url) as conn:
         wards = load_wards(conn)
     start = now - timedelta(days=days)
     with tempfile.TemporaryDirectory(prefix="lokdarpan-demo-") as tmp:
-        path = write_posts(Path(tmp) / "demo_posts.jsonl.gz", n, wards, start=start, days=days, seed=seed,
-                           malformed=malformed)
+        path = write_posts(
+            Path(tmp) / "demo_posts.jsonl.gz", n, wards, start=start, days=days, seed=seed, malformed=malformed
+        )
         log(f"generated {n:,} posts over {days} day(s) (seed {seed}); ingesting")
         report = ingest_files(url, [path], "posts", workers=workers, progress=None)
     with connect(url, autocommit=True) as conn:
