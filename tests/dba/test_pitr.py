@@ -407,6 +407,18 @@ def test_encrypted_repository_needs_the_right_key(small_server, monkeypatch, cap
     assert sql(restored_url(out), "select count(*) from secret")[0][0] == 1010
 
 
+def test_setup_again_keeps_streaming_and_status_shows_the_chain(server, capsys):
+    assert pitr("setup", "--repo", str(server.repo)) == 0  # no flags: what was chosen stays
+    out = capsys.readouterr().out
+    assert "pg_receivewal streams into" in out and "archiving works" in out
+    assert pitr("status", "--repo", str(server.repo)) == 0
+    out = capsys.readouterr().out
+    backups = Repo.open(server.repo).backups()
+    assert f"oldest restorable instant: {backups[0]['ended_at']}" in out
+    assert all(b["label"] in out for b in backups)
+    assert "stream: lokdarpan_pitr streaming (async)" in out and "failed 0" in out
+
+
 def test_no_space_left_is_reported_before_anything_is_written(server, monkeypatch, capsys):
     from lokdarpan_db.ops import pitr_store
 

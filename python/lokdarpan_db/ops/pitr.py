@@ -111,6 +111,12 @@ def setup(repo_dir: Path, *, cluster: Cluster | None, url: str, compression: str
     if CODECS[compression][3]:
         need_tool(CODECS[compression][3])
     recipient = make_key(key_file) if key_file else _existing(repo_dir, "recipient")
+    # re-running setup without --stream/--no-stream/--synchronous keeps what was chosen before
+    if stream is None and not synchronous:
+        stream = _existing(repo_dir, "stream")
+        synchronous = bool(_existing(repo_dir, "synchronous"))
+    if stream is False:
+        synchronous = False
     repo = Repo.create(repo_dir, compression=compression, recipient=recipient,
                        system_identifier=facts["system_identifier"],
                        seg_size=facts["wal_segment_size"],
@@ -124,6 +130,8 @@ def setup(repo_dir: Path, *, cluster: Cluster | None, url: str, compression: str
         params["application_name"] = SLOT
         params.pop("dbname", None)
         conninfo = make_conninfo(**params)
+    if stream is not None or synchronous:
+        repo.save({"stream": bool(stream or synchronous), "synchronous": bool(synchronous)})
     archive = write_scripts(repo, pgdata=cluster.pgdata if cluster else None, conninfo=conninfo,
                             bindir=bindir, slot=SLOT, synchronous=synchronous)
     want = wanted_settings(archive, synchronous)
