@@ -256,9 +256,18 @@ def test_kill_9_during_ingest_loses_no_committed_batch(server, posts, capsys):
 
 
 def _copy_repo(server, name: str) -> Path:
+    """A copy of the live repository: the archiver and pg_receivewal keep writing (temporary
+    files, an open segment renamed when finished), so a copy that raced them is taken again."""
     dest = server.base / name
-    shutil.copytree(server.repo, dest, ignore=shutil.ignore_patterns(".receive-wal.pid"))
-    return dest
+    for attempt in range(10):
+        try:
+            shutil.copytree(server.repo, dest,
+                            ignore=shutil.ignore_patterns(".receive-wal.pid", ".*.tmp*"))
+            return dest
+        except shutil.Error:
+            shutil.rmtree(dest, ignore_errors=True)
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError(f"could not copy {server.repo}")
 
 
 def test_deleted_wal_segment_is_reported_with_the_last_recoverable_instant(server, capsys):
