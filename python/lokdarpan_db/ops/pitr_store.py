@@ -288,10 +288,14 @@ class Repo:
                     d.chmod(mode | 0o001)
             root.chmod(0o711)
             repo.bin_dir.chmod(0o755)
-        tmp = root / "pitr.json.tmp"
-        tmp.write_text(json.dumps(repo.config, indent=1, sort_keys=True) + "\n")
-        tmp.replace(root / "pitr.json")
+        repo.save({})
         return repo
+
+    def save(self, changes: dict) -> None:
+        self.config.update(changes)
+        tmp = self.root / "pitr.json.tmp"
+        tmp.write_text(json.dumps(self.config, indent=1, sort_keys=True) + "\n")
+        tmp.replace(self.root / "pitr.json")
 
     # -- codec --------------------------------------------------------------------------------
     def encode_cmds(self) -> list[list[str]]:
