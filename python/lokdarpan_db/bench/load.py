@@ -38,6 +38,8 @@ MIX_TEXT = ", ".join(f"{name} x{w}" for name, (w, _) in MIX.items())
 
 @dataclass
 class LoadResult:
+    """One pgbench run at a fixed rate: throughput, failures, late and skipped calls, latency percentiles."""
+
     clients: int
     rate: int
     seconds: int
@@ -58,14 +60,17 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
+        """True when the run finished without an error."""
         return not self.error
 
     @property
     def scheduled(self) -> int:
+        """Calls the rate scheduled: those made and those skipped."""
         return self.calls + self.skipped
 
 
 def pgbench_exe() -> str:
+    """The pgbench program: the embedded build's, else the one on PATH (FileNotFoundError if none)."""
     exe = embedded_bindir() / "pgbench"
     if exe.exists():
         return str(exe)
@@ -193,6 +198,7 @@ def saturated(r: LoadResult, limit_ms: int = 100) -> bool:
 
 
 def row(label: str, r: LoadResult) -> str:
+    """One Markdown table row for the run ``r``."""
     if not r.ok and not r.calls:
         return f"| {label} | {r.clients:,} | {r.rate:,} | {r.seconds} | — | — | — | — | — | — | — | — | failed: {r.error} |"
     late_pct = 100 * r.late / r.scheduled if r.scheduled else 0.0

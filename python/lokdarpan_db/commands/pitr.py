@@ -40,6 +40,7 @@ def _mb(n: int | None) -> str:
 
 
 def cmd_pitr(args) -> int:
+    """Run ``lokdarpan-db pitr ACTION`` (setup, backup, status, verify, restore, stop, prune); the exit code."""
     log = logger(args)
     action = args.action
     if action == "stop":
@@ -227,7 +228,7 @@ def _restore(args, log) -> int:
     )
     for p in res.proofs:
         rows = sum(p.tables.values())
-        checks = {}
+        checks: dict[str, int] = {}
         for c in p.integrity:
             checks[c["status"]] = checks.get(c["status"], 0) + 1
         out(
@@ -256,6 +257,7 @@ def _stop(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the ``pitr`` command and its options to the CLI."""
     p = sub.add_parser(
         "pitr",
         parents=[common],

@@ -46,6 +46,8 @@ ARCHIVE_TIMEOUT = "60s"
 
 
 def default_repo(cluster: Cluster | None) -> Path:
+    """The default repository directory, ``pitr`` next to the cluster's data directory; an
+    external server has none (UserError)."""
     if cluster is None:
         raise UserError("an external server (--db) needs --repo DIR: the repository directory")
     return cluster.pgdata.parent / "pitr"
@@ -73,6 +75,8 @@ def _server_facts(url: str) -> dict:
 # -- setup --------------------------------------------------------------------------------------
 @dataclass
 class SetupReport:
+    """What ``setup`` did: the repository, the server settings PITR needs and which are missing."""
+
     repo: Path
     settings: dict[str, str]
     applied: bool  # False for an external server: the DBA sets them
@@ -81,6 +85,7 @@ class SetupReport:
 
 
 def wanted_settings(archive_script: Path, synchronous: bool) -> dict[str, str]:
+    """The server settings continuous archiving needs (and synchronous streaming, when asked)."""
     s = {
         "wal_level": "replica",
         "archive_mode": "on",
@@ -124,8 +129,9 @@ def setup(
     compression = compression or _existing(repo_dir, "compression") or _default_compression()
     if compression not in CODECS:
         raise UserError(f"unknown compression {compression!r} (zstd, lz4, gzip, none)")
-    if CODECS[compression][3]:
-        need_tool(CODECS[compression][3])
+    tool = CODECS[compression][3]
+    if tool:
+        need_tool(tool)
     recipient = make_key(key_file) if key_file else _existing(repo_dir, "recipient")
     # re-running setup without --stream/--no-stream/--synchronous keeps what was chosen before
     if stream is None and not synchronous:
@@ -149,7 +155,7 @@ def setup(
         params = conninfo_to_dict(url)
         params["application_name"] = SLOT
         params.pop("dbname", None)
-        conninfo = make_conninfo(**params)
+        conninfo = make_conninfo("", **params)
     if stream is not None or synchronous:
         repo.save({"stream": bool(stream or synchronous), "synchronous": bool(synchronous)})
     archive = write_scripts(
@@ -255,6 +261,7 @@ def _receiver_pid(repo: Repo) -> int | None:
 
 
 def start_receiver(repo: Repo, os_user: str | None) -> int:
+    """(Re)start the pg_receivewal loop of the repository in the background (as ``os_user``); its pid."""
     pid = _receiver_pid(repo)
     if pid:
         stop_receiver(repo)  # the script may have changed
@@ -300,6 +307,7 @@ def wait_receiver(url: str, sync_state: str | None = None, timeout: float = 60) 
 
 
 def stop_receiver(repo: Repo) -> bool:
+    """Stop the repository's pg_receivewal loop; False when none was running."""
     pid = _receiver_pid(repo)
     if not pid:
         return False
@@ -361,7 +369,7 @@ def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None 
         "-D",
         str(staging),
         "-d",
-        make_conninfo(**params),
+        make_conninfo("", **params),
         "-Fp",
         "-X",
         "stream",
@@ -435,6 +443,8 @@ def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None 
 # -- WAL chain ------------------------------------------------------------------------------------
 @dataclass
 class WalChain:
+    """The WAL segments recovery can read in a row on one timeline, and the first gap after them."""
+
     tli: int
     first: int  # segno
     last: int  # last segno recovery can read without a gap (complete or the open .partial)
@@ -485,6 +495,9 @@ def last_commit_in(
 
 
 def gap_error(repo: Repo, chain: WalChain, key_file: Path | None, bindir: Path) -> WalGapError:
+    """The error for a chain with a gap: the missing segment and the last instant recovery reaches."""
+    if chain.gap is None or chain.after_gap is None:
+        raise ValueError("gap_error() needs a WAL chain with a gap")
     missing = segment_name(chain.tli, chain.gap, repo.seg_size)
     nxt = segment_name(chain.tli, chain.after_gap, repo.seg_size)
     when = lsn = None
@@ -511,6 +524,7 @@ def gap_error(repo: Repo, chain: WalChain, key_file: Path | None, bindir: Path) 
 
 # -- reading backups back ---------------------------------------------------------------------
 def check_stored(meta: dict) -> str | None:
+    """What is wrong with a backup's stored file (missing, wrong size, wrong sha256); None if nothing."""
     path = meta["dir"] / meta["file"]
     if not path.is_file():
         return f"backup {meta['label']}: {path} is missing"

@@ -11,14 +11,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
-from ..postgres.connect import connect
+from ..errors import DamagedBackupError, UserError
+from ..postgres.connect import connect, one
 from ..postgres.embedded import embedded_bindir
 from .pitr import SLOT, _receiver_pid, check_stored, extract, gap_error, prune_stream, wal_chain
 from .pitr_store import Repo, lsn_int, parse_segment, segment_name, sha256_file
 
 
 def status(repo: Repo, url: str | None) -> dict:
+    """The repository's backups, WAL and receiver, and (with ``url``) the server's archiver and
+    streaming state."""
     backups = repo.backups()
     st: dict = {
         "repo": str(repo.root),
@@ -52,13 +54,15 @@ def status(repo: Repo, url: str | None) -> dict:
                             "current_wal",
                             "lag_s",
                         ],
-                        conn.execute(
-                            "SELECT archived_count, last_archived_wal, last_archived_time, failed_count,"
-                            " last_failed_wal, last_failed_time, now(),"
-                            " pg_walfile_name(pg_current_wal_lsn()),"
-                            " extract(epoch FROM now() - last_archived_time)::float8"
-                            " FROM pg_stat_archiver"
-                        ).fetchone(),
+                        one(
+                            conn.execute(
+                                "SELECT archived_count, last_archived_wal, last_archived_time, failed_count,"
+                                " last_failed_wal, last_failed_time, now(),"
+                                " pg_walfile_name(pg_current_wal_lsn()),"
+                                " extract(epoch FROM now() - last_archived_time)::float8"
+                                " FROM pg_stat_archiver"
+                            )
+                        ),
                         strict=True,
                     )
                 )
@@ -75,6 +79,8 @@ def status(repo: Repo, url: str | None) -> dict:
 
 @dataclass
 class VerifyReport:
+    """What ``verify`` found: problems, notes, and how many backups and WAL files it checked."""
+
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     damaged: bool = False
@@ -84,6 +90,8 @@ class VerifyReport:
 
 
 def verify(repo: Repo, key_file: Path | None, *, bindir: Path | None = None, log=lambda m: None) -> VerifyReport:
+    """Check every backup and archived WAL file against its recorded size and sha256 (unpacking them
+    when they can be read), and the WAL chain for gaps."""
     bindir = bindir or embedded_bindir()
     rep = VerifyReport()
     backups = repo.backups()
@@ -177,7 +185,12 @@ def prune(repo: Repo, keep_full: int, *, dry_run: bool = False) -> dict:
     keep = [b for b in backups if repo.chain(b, backups)[0]["ended_at"] >= oldest["ended_at"]]
     kept_labels = {b["label"] for b in keep}
     drop = [b for b in backups if b["label"] not in kept_labels]
-    tli, first = parse_segment(oldest["start_wal"], repo.seg_size)
+    start = parse_segment(oldest["start_wal"], repo.seg_size)
+    if start is None:
+        raise DamagedBackupError(
+            f"backup {oldest['label']}: its meta.json names no WAL segment as start_wal ({oldest['start_wal']!r})"
+        )
+    tli, first = start
     dead_wal = []
     for name, path in repo.wal_files().items():
         parsed = parse_segment(name.split(".")[0], repo.seg_size)
@@ -212,5 +225,6 @@ def prune(repo: Repo, keep_full: int, *, dry_run: bool = False) -> dict:
 
 
 def chown_tree_like(path: Path, like: Path) -> None:
+    """Give ``path`` the owner and group of ``like``."""
     st = like.stat()
     os.chown(path, st.st_uid, st.st_gid)

@@ -90,14 +90,17 @@ class Pooler:
 
     @property
     def dir(self) -> Path:
+        """The pooler's directory (config, socket, pid and log files)."""
         return pooler_dir(self.cluster.pgdata)
 
     @property
     def pidfile(self) -> Path:
+        """PgBouncer's pid file."""
         return self.dir / "pgbouncer.pid"
 
     @property
     def logfile(self) -> Path:
+        """PgBouncer's log file."""
         return self.dir / "pgbouncer.log"
 
     @property
@@ -130,10 +133,12 @@ class Pooler:
 
     @property
     def running(self) -> bool:
+        """True when the pooler is running."""
         return self.pid_info() is not None
 
     @property
     def port(self) -> int:
+        """The running pooler's port; UserError when it is not running."""
         info = self.pid_info()
         if info is None:
             raise UserError(f"the pooler in {self.dir} is not running (lokdarpan-db server start --pooler)")
@@ -145,10 +150,12 @@ class Pooler:
         return f"postgresql://{user or self.cluster.superuser}@/{dbname}?host={self.dir}&port={self.port}"
 
     def tcp_url(self, dbname: str = "postgres", user: str | None = None) -> str:
+        """Its URL over TCP on 127.0.0.1."""
         return f"postgresql://{user or self.cluster.superuser}@127.0.0.1:{self.port}/{dbname}"
 
     # -- config ----------------------------------------------------------------------------
     def config(self, port: int) -> str:
+        """The text of pgbouncer.ini for a pooler listening on ``port``."""
         server_port = self.cluster.port
         pool = self.size
         return "\n".join(
@@ -263,6 +270,7 @@ class Pooler:
         return stopped
 
     def log_tail(self, n: int = 3) -> str:
+        """The last ``n`` lines of the pooler log, on one line."""
         try:
             lines = self.logfile.read_text(errors="replace").splitlines()
         except OSError:
