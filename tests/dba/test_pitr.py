@@ -256,9 +256,18 @@ def test_kill_9_during_ingest_loses_no_committed_batch(server, posts, capsys):
 
 
 def _copy_repo(server, name: str) -> Path:
+    """A copy of the live repository: the archiver and pg_receivewal keep writing (temporary
+    files, an open segment renamed when finished), so a copy that raced them is taken again."""
     dest = server.base / name
-    shutil.copytree(server.repo, dest, ignore=shutil.ignore_patterns(".receive-wal.pid"))
-    return dest
+    for attempt in range(10):
+        try:
+            shutil.copytree(server.repo, dest,
+                            ignore=shutil.ignore_patterns(".receive-wal.pid", ".*.tmp*"))
+            return dest
+        except shutil.Error:
+            shutil.rmtree(dest, ignore_errors=True)
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError(f"could not copy {server.repo}")
 
 
 def test_deleted_wal_segment_is_reported_with_the_last_recoverable_instant(server, capsys):
@@ -405,6 +414,18 @@ def test_encrypted_repository_needs_the_right_key(small_server, monkeypatch, cap
     code, out, err = srv.restore(capsys, "--to-latest", "--key-file", str(key))
     assert code == 0, err
     assert sql(restored_url(out), "select count(*) from secret")[0][0] == 1010
+
+
+def test_setup_again_keeps_streaming_and_status_shows_the_chain(server, capsys):
+    assert pitr("setup", "--repo", str(server.repo)) == 0  # no flags: what was chosen stays
+    out = capsys.readouterr().out
+    assert "pg_receivewal streams into" in out and "archiving works" in out
+    assert pitr("status", "--repo", str(server.repo)) == 0
+    out = capsys.readouterr().out
+    backups = Repo.open(server.repo).backups()
+    assert f"oldest restorable instant: {backups[0]['ended_at']}" in out
+    assert all(b["label"] in out for b in backups)
+    assert "stream: lokdarpan_pitr streaming (async)" in out and "failed 0" in out
 
 
 def test_no_space_left_is_reported_before_anything_is_written(server, monkeypatch, capsys):

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..ingest.load import ingest_files
@@ -30,7 +30,7 @@ from ..migrations.engine import Deployer
 from ..ops import pitr
 from ..ops.pitr_restore import Target, restore
 from ..ops.pitr_store import Repo, lsn_int, pipeline
-from ..postgres.connect import connect, ensure_database
+from ..postgres.connect import connect, ensure_database, one
 from ..postgres.embedded import Cluster
 from ..project import project_dir
 from ..synthetic.demo import load_wards, write_posts
@@ -39,6 +39,7 @@ from .report import machine_description, write_section
 
 
 def add_arguments(p) -> None:
+    """The options of ``lokdarpan-db bench pitr``."""
     p.add_argument("--posts", type=int, default=1_000_000, help="posts loaded before the backups")
     p.add_argument("--day-posts", type=int, default=145_000, help="posts in one day")
     p.add_argument("--runs", type=int, default=3, help="runs of the full backup and restores")
@@ -152,12 +153,12 @@ def _drop_restored(res, into: Path) -> None:
     shutil.rmtree(into, ignore_errors=True)
 
 
-def _probe(url: str, stop: threading.Event, acked: list) -> None:
+def _probe(url: str, stop: threading.Event, acked: list[tuple[int, datetime]]) -> None:
     try:
         with connect(url, autocommit=True) as conn:
             while not stop.is_set():
-                row = conn.execute("insert into rpo_probe default values returning id, at").fetchone()
-                acked.append(row)  # the commit returned: the client was told it is durable
+                row = one(conn.execute("insert into rpo_probe default values returning id, at"))
+                acked.append((row[0], row[1]))  # the commit returned: the client was told it is durable
                 time.sleep(0.02)
     except Exception:  # noqa: BLE001 - the crash ends it
         pass
@@ -195,7 +196,8 @@ def _rpo(mode: str, cluster: Cluster, repo_dir: Path, base: Path, seconds: float
             " at timestamptz not null default clock_timestamp())"
         )
     pitr.take_backup(repo, cluster.url("postgres"), incremental=True, bindir=cluster.bindir)
-    stop, acked = threading.Event(), []
+    stop = threading.Event()
+    acked: list[tuple[int, datetime]] = []
     th = threading.Thread(target=_probe, args=(url, stop, acked), daemon=True)
     th.start()
     time.sleep(seconds)
@@ -206,7 +208,7 @@ def _rpo(mode: str, cluster: Cluster, repo_dir: Path, base: Path, seconds: float
     into = base / f"rpo-{mode}"
     res = _restore(repo, Target("latest"), into, cluster, prove=False)
     with connect(res.cluster.url("lokdarpan"), autocommit=True) as conn:
-        got_id, got_at = conn.execute("select coalesce(max(id), 0), max(at) from rpo_probe").fetchone()
+        got_id, got_at = one(conn.execute("select coalesce(max(id), 0), max(at) from rpo_probe"))
     _drop_restored(res, into)
     cluster.start()  # crash recovery, for the next measurement
     missing = max(0, last_id - got_id)
@@ -216,6 +218,8 @@ def _rpo(mode: str, cluster: Cluster, repo_dir: Path, base: Path, seconds: float
 
 
 def run(args) -> int:
+    """Measure PITR on a server of its own (backup sizes and times, restore time, data lost after a
+    crash per WAL mode) and write the section of BENCHMARKS.md."""
     root = project_dir(args.project_dir)
     base = Path(args.workdir or tempfile.mkdtemp(prefix="ldbench-pitr-", dir="/tmp")).resolve()
     base.mkdir(parents=True, exist_ok=True)
@@ -361,6 +365,7 @@ def run(args) -> int:
 
 
 def report(args, r: dict) -> str:
+    """The Markdown section of BENCHMARKS.md for the measurements ``r``."""
     pct = 100 * r["incr_stored"] / r["full_stored"]
     ph = ", ".join(f"{k} {v:.1f} s" for k, v in r["rto_phases"].items())
     rpo = r["rpo"]

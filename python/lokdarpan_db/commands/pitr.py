@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import EXIT_BACKUP, EXIT_WAL_GAP, UserError
-from ..ops import pitr
+from ..ops import pitr, pitr_check
 from ..ops.pitr_restore import Target, restore, stop
 from ..ops.pitr_store import Repo
 from ..postgres.connect import EMBEDDED_DB, ensure_database, redact
@@ -40,6 +40,7 @@ def _mb(n: int | None) -> str:
 
 
 def cmd_pitr(args) -> int:
+    """Run ``lokdarpan-db pitr ACTION`` (setup, backup, status, verify, restore, stop, prune); the exit code."""
     log = logger(args)
     action = args.action
     if action == "stop":
@@ -107,7 +108,7 @@ def cmd_pitr(args) -> int:
 
 
 def _status(args, repo: Repo, url: str | None) -> int:
-    st = pitr.status(repo, url)
+    st = pitr_check.status(repo, url)
     out(
         args,
         f"repository {st['repo']}: compression {st['compression']}, "
@@ -158,7 +159,7 @@ def _status(args, repo: Repo, url: str | None) -> int:
 
 
 def _verify(args, repo: Repo, log) -> int:
-    rep = pitr.verify(repo, _key(args), log=log)
+    rep = pitr_check.verify(repo, _key(args), log=log)
     for note in rep.notes:
         out(args, f"note: {note}")
     for problem in rep.problems:
@@ -178,7 +179,7 @@ def _verify(args, repo: Repo, log) -> int:
 def _prune(args, repo: Repo) -> int:
     if args.keep_full is None:
         raise UserError("pitr prune needs --keep-full N")
-    res = pitr.prune(repo, args.keep_full, dry_run=args.dry_run)
+    res = pitr_check.prune(repo, args.keep_full, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     out(
         args,
@@ -227,7 +228,7 @@ def _restore(args, log) -> int:
     )
     for p in res.proofs:
         rows = sum(p.tables.values())
-        checks = {}
+        checks: dict[str, int] = {}
         for c in p.integrity:
             checks[c["status"]] = checks.get(c["status"], 0) + 1
         out(
@@ -256,6 +257,7 @@ def _stop(args) -> int:
 
 
 def register(sub, common) -> None:
+    """Add the ``pitr`` command and its options to the CLI."""
     p = sub.add_parser(
         "pitr",
         parents=[common],

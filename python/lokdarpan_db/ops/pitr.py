@@ -1,5 +1,5 @@
 """Point-in-time recovery: a continuous WAL archive and base backups (full and incremental) in a
-repository directory, verification, pruning; restores are in ``pitr_restore``.
+repository directory; status/verify/prune are in ``pitr_check``, restores in ``pitr_restore``.
 
 The server side is PostgreSQL 18's own machinery: ``archive_command`` (``bin/archive-wal``,
 written by ``setup``) copies every finished WAL segment into ``wal/``; optionally
@@ -28,7 +28,6 @@ from ..postgres.embedded import Cluster, embedded_bindir
 from .pitr_store import (
     CODECS,
     Repo,
-    chown_tree,
     fsync_path,
     lsn_int,
     make_key,
@@ -47,6 +46,8 @@ ARCHIVE_TIMEOUT = "60s"
 
 
 def default_repo(cluster: Cluster | None) -> Path:
+    """The default repository directory, ``pitr`` next to the cluster's data directory; an
+    external server has none (UserError)."""
     if cluster is None:
         raise UserError("an external server (--db) needs --repo DIR: the repository directory")
     return cluster.pgdata.parent / "pitr"
@@ -74,6 +75,8 @@ def _server_facts(url: str) -> dict:
 # -- setup --------------------------------------------------------------------------------------
 @dataclass
 class SetupReport:
+    """What ``setup`` did: the repository, the server settings PITR needs and which are missing."""
+
     repo: Path
     settings: dict[str, str]
     applied: bool  # False for an external server: the DBA sets them
@@ -82,6 +85,7 @@ class SetupReport:
 
 
 def wanted_settings(archive_script: Path, synchronous: bool) -> dict[str, str]:
+    """The server settings continuous archiving needs (and synchronous streaming, when asked)."""
     s = {
         "wal_level": "replica",
         "archive_mode": "on",
@@ -125,9 +129,16 @@ def setup(
     compression = compression or _existing(repo_dir, "compression") or _default_compression()
     if compression not in CODECS:
         raise UserError(f"unknown compression {compression!r} (zstd, lz4, gzip, none)")
-    if CODECS[compression][3]:
-        need_tool(CODECS[compression][3])
+    tool = CODECS[compression][3]
+    if tool:
+        need_tool(tool)
     recipient = make_key(key_file) if key_file else _existing(repo_dir, "recipient")
+    # re-running setup without --stream/--no-stream/--synchronous keeps what was chosen before
+    if stream is None and not synchronous:
+        stream = _existing(repo_dir, "stream")
+        synchronous = bool(_existing(repo_dir, "synchronous"))
+    if stream is False:
+        synchronous = False
     repo = Repo.create(
         repo_dir,
         compression=compression,
@@ -144,7 +155,9 @@ def setup(
         params = conninfo_to_dict(url)
         params["application_name"] = SLOT
         params.pop("dbname", None)
-        conninfo = make_conninfo(**params)
+        conninfo = make_conninfo("", **params)
+    if stream is not None or synchronous:
+        repo.save({"stream": bool(stream or synchronous), "synchronous": bool(synchronous)})
     archive = write_scripts(
         repo,
         pgdata=cluster.pgdata if cluster else None,
@@ -248,6 +261,7 @@ def _receiver_pid(repo: Repo) -> int | None:
 
 
 def start_receiver(repo: Repo, os_user: str | None) -> int:
+    """(Re)start the pg_receivewal loop of the repository in the background (as ``os_user``); its pid."""
     pid = _receiver_pid(repo)
     if pid:
         stop_receiver(repo)  # the script may have changed
@@ -293,6 +307,7 @@ def wait_receiver(url: str, sync_state: str | None = None, timeout: float = 60) 
 
 
 def stop_receiver(repo: Repo) -> bool:
+    """Stop the repository's pg_receivewal loop; False when none was running."""
     pid = _receiver_pid(repo)
     if not pid:
         return False
@@ -354,7 +369,7 @@ def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None 
         "-D",
         str(staging),
         "-d",
-        make_conninfo(**params),
+        make_conninfo("", **params),
         "-Fp",
         "-X",
         "stream",
@@ -428,6 +443,8 @@ def take_backup(repo: Repo, url: str, *, incremental: bool, bindir: Path | None 
 # -- WAL chain ------------------------------------------------------------------------------------
 @dataclass
 class WalChain:
+    """The WAL segments recovery can read in a row on one timeline, and the first gap after them."""
+
     tli: int
     first: int  # segno
     last: int  # last segno recovery can read without a gap (complete or the open .partial)
@@ -478,6 +495,9 @@ def last_commit_in(
 
 
 def gap_error(repo: Repo, chain: WalChain, key_file: Path | None, bindir: Path) -> WalGapError:
+    """The error for a chain with a gap: the missing segment and the last instant recovery reaches."""
+    if chain.gap is None or chain.after_gap is None:
+        raise ValueError("gap_error() needs a WAL chain with a gap")
     missing = segment_name(chain.tli, chain.gap, repo.seg_size)
     nxt = segment_name(chain.tli, chain.after_gap, repo.seg_size)
     when = lsn = None
@@ -502,73 +522,9 @@ def gap_error(repo: Repo, chain: WalChain, key_file: Path | None, bindir: Path) 
     )
 
 
-# -- status, verify, prune ----------------------------------------------------------------------
-def status(repo: Repo, url: str | None) -> dict:
-    backups = repo.backups()
-    st: dict = {
-        "repo": str(repo.root),
-        "compression": repo.compression,
-        "recipient": repo.recipient,
-        "backups": backups,
-        "receiver_pid": _receiver_pid(repo),
-    }
-    st["oldest_restorable"] = backups[0]["ended_at"] if backups else None
-    files = sorted(n for n in repo.wal_files() if parse_segment(n, repo.seg_size))
-    st["newest_wal"] = files[-1] if files else None
-    if backups:
-        last = backups[-1]
-        first = backups[0]
-        st["wal_chain"] = wal_chain(
-            repo, last["timeline"], first["start_wal"], covered=lsn_int(first["end_lsn"]) // repo.seg_size
-        )
-    if url:
-        try:
-            with connect(url, autocommit=True) as conn:
-                st["server"] = dict(
-                    zip(
-                        [
-                            "archived_count",
-                            "last_archived_wal",
-                            "last_archived_time",
-                            "failed_count",
-                            "last_failed_wal",
-                            "last_failed_time",
-                            "now",
-                            "current_wal",
-                            "lag_s",
-                        ],
-                        conn.execute(
-                            "SELECT archived_count, last_archived_wal, last_archived_time, failed_count,"
-                            " last_failed_wal, last_failed_time, now(),"
-                            " pg_walfile_name(pg_current_wal_lsn()),"
-                            " extract(epoch FROM now() - last_archived_time)::float8"
-                            " FROM pg_stat_archiver"
-                        ).fetchone(),
-                        strict=True,
-                    )
-                )
-                st["stream"] = conn.execute(
-                    "SELECT application_name, state, sync_state, write_lsn::text, flush_lsn::text,"
-                    " pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)::bigint"
-                    " FROM pg_stat_replication WHERE application_name = %s",
-                    [SLOT],
-                ).fetchone()
-        except UserError as exc:
-            st["server_error"] = str(exc)
-    return st
-
-
-@dataclass
-class VerifyReport:
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    damaged: bool = False
-    gap: bool = False
-    backups_checked: int = 0
-    wal_checked: int = 0
-
-
+# -- reading backups back ---------------------------------------------------------------------
 def check_stored(meta: dict) -> str | None:
+    """What is wrong with a backup's stored file (missing, wrong size, wrong sha256); None if nothing."""
     path = meta["dir"] / meta["file"]
     if not path.is_file():
         return f"backup {meta['label']}: {path} is missing"
@@ -603,139 +559,6 @@ def extract(repo: Repo, meta: dict, dest: Path, key_file: Path | None) -> None:
         raise DamagedBackupError(f"backup {meta['label']} ({src}) cannot be read: {exc}") from None
 
 
-def verify(repo: Repo, key_file: Path | None, *, bindir: Path | None = None, log=lambda m: None) -> VerifyReport:
-    bindir = bindir or embedded_bindir()
-    rep = VerifyReport()
-    backups = repo.backups()
-    can_read = not repo.recipient or key_file or os.environ.get("LOKDARPAN_PITR_KEY")
-    if repo.recipient and can_read:
-        repo.check_key(key_file)
-    if not can_read:
-        rep.notes.append(
-            "the repository is encrypted and no --key-file was given: backups and "
-            "WAL were checked against their sha256 only, not unpacked"
-        )
-    for meta in backups:
-        rep.backups_checked += 1
-        problem = check_stored(meta)
-        if problem:
-            rep.problems.append(problem)
-            rep.damaged = True
-            continue
-        if not can_read:
-            continue
-        log(f"pg_verifybackup {meta['label']}")
-        with tempfile.TemporaryDirectory(prefix=".verify-", dir=repo.backups_dir) as tmp:
-            try:
-                extract(repo, meta, Path(tmp) / "b", key_file)
-            except UserError as exc:
-                rep.problems.append(str(exc))
-                rep.damaged = True
-                continue
-            proc = subprocess.run(
-                [str(bindir / "pg_verifybackup"), "-q", str(Path(tmp) / "b")],
-                capture_output=True,
-                text=True,
-                timeout=3600,
-            )
-            if proc.returncode != 0:
-                lines = (proc.stderr or proc.stdout).strip().splitlines()
-                rep.problems.append(f"backup {meta['label']}: pg_verifybackup: " + "; ".join(lines[:3]))
-                rep.damaged = True
-    if backups:
-        oldest = backups[0]
-        chain = wal_chain(
-            repo, backups[-1]["timeline"], oldest["start_wal"], covered=lsn_int(oldest["end_lsn"]) // repo.seg_size
-        )
-        if chain.gap is not None:
-            rep.problems.append(
-                str(
-                    gap_error(repo, chain, key_file if can_read else None, bindir)
-                    if can_read
-                    else f"WAL segment {segment_name(chain.tli, chain.gap, repo.seg_size)}"
-                    f" is missing from {repo.wal_dir}"
-                )
-            )
-            rep.gap = True
-        sums = repo.wal_sums()
-        for segno in range(chain.first, chain.last + 1):
-            path = chain.paths.get(segno)
-            if path is None or path.parent != repo.wal_dir or not can_read:
-                continue
-            name = segment_name(chain.tli, segno, repo.seg_size)
-            rep.wal_checked += 1
-            with tempfile.TemporaryDirectory(prefix=".verify-wal-", dir=repo.root) as tmp:
-                try:
-                    repo.decode_file(path, Path(tmp) / name, key_file)
-                    digest = sha256_file(Path(tmp) / name)
-                except UserError as exc:
-                    rep.problems.append(f"WAL segment {path} cannot be read: {exc}")
-                    rep.damaged = True
-                    continue
-            if sums.get(name) and sums[name] != digest:
-                rep.problems.append(f"WAL segment {path} is damaged (sha256 differs from SHA256SUMS)")
-                rep.damaged = True
-    return rep
-
-
-def prune(repo: Repo, keep_full: int, *, dry_run: bool = False) -> dict:
-    """Keep the newest ``keep_full`` full backups, every incremental built on them, and the WAL
-    from the oldest kept backup's start on; delete the rest."""
-    if keep_full < 1:
-        raise UserError("--keep-full must be at least 1")
-    backups = repo.backups()
-    fulls = [b for b in backups if b["kind"] == "full"]
-    if len(fulls) <= keep_full:
-        return {
-            "deleted_backups": [],
-            "deleted_wal": [],
-            "kept": [b["label"] for b in backups],
-            "freed": 0,
-            "oldest_kept": backups[0]["label"] if backups else None,
-        }
-    oldest = fulls[-keep_full]
-    keep = [b for b in backups if repo.chain(b, backups)[0]["ended_at"] >= oldest["ended_at"]]
-    kept_labels = {b["label"] for b in keep}
-    drop = [b for b in backups if b["label"] not in kept_labels]
-    tli, first = parse_segment(oldest["start_wal"], repo.seg_size)
-    dead_wal = []
-    for name, path in repo.wal_files().items():
-        parsed = parse_segment(name.split(".")[0], repo.seg_size)
-        if name.endswith(".history") or parsed is None:
-            continue
-        if parsed[0] < tli or (parsed[0] == tli and parsed[1] < first):
-            dead_wal.append(path)
-    freed = sum(p.stat().st_size for p in dead_wal) + sum(b["stored_bytes"] for b in drop)
-    if not dry_run:
-        for b in drop:
-            shutil.rmtree(b["dir"])
-        for p in dead_wal:
-            p.unlink()
-        dead_names = {
-            p.name[: len(p.name) - len(repo.suffix)] if p.parent == repo.wal_dir else p.name for p in dead_wal
-        }
-        sums = repo.wal_dir / "SHA256SUMS"
-        if sums.exists():
-            lines = [ln for ln in sums.read_text().splitlines() if ln.partition(" ")[0] not in dead_names]
-            tmp = repo.wal_dir / ".SHA256SUMS.tmp"
-            tmp.write_text("".join(ln + "\n" for ln in lines))
-            chown_tree_like(tmp, sums)
-            tmp.replace(sums)
-        prune_stream(repo)
-    return {
-        "deleted_backups": [b["label"] for b in drop],
-        "deleted_wal": sorted(p.name for p in dead_wal),
-        "kept": sorted(kept_labels),
-        "freed": freed,
-        "oldest_kept": oldest["label"],
-    }
-
-
-def chown_tree_like(path: Path, like: Path) -> None:
-    st = like.stat()
-    os.chown(path, st.st_uid, st.st_gid)
-
-
 def prune_stream(repo: Repo) -> int:
     """Drop pg_receivewal's complete segments that the archive already holds."""
     archived = {p.name[: len(p.name) - len(repo.suffix)] for p in repo.wal_dir.iterdir()}
@@ -750,13 +573,13 @@ def prune_stream(repo: Repo) -> int:
 __all__ = [
     "SLOT",
     "Repo",
-    "chown_tree",
+    "check_stored",
     "default_repo",
     "extract",
-    "prune",
+    "prune_stream",
     "setup",
-    "status",
+    "start_receiver",
+    "stop_receiver",
     "take_backup",
-    "verify",
     "wal_chain",
 ]

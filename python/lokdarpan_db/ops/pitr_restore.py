@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DamagedBackupError, UserError
-from ..postgres.connect import connect
+from ..postgres.connect import connect, one
 from ..postgres.embedded import Cluster
 from .backup import integrity, tables
 from .pitr import check_stored, extract, gap_error, wal_chain
@@ -32,15 +32,26 @@ STAGE = "pitr_wal"
 
 @dataclass
 class Target:
+    """Where recovery stops: at a time, at an LSN, or at the end of the WAL (latest)."""
+
     kind: str  # time | lsn | latest
     value: str | None = None
 
+    def required_value(self) -> str:
+        """The instant or LSN of a time or LSN target; UserError when it has none."""
+        if self.value is None:
+            raise UserError(f"a recovery target by {self.kind} needs a value (--to-time or --to-lsn)")
+        return self.value
+
     def describe(self) -> str:
+        """The target in words, for messages."""
         return {"time": f"time {self.value}", "lsn": f"LSN {self.value}", "latest": "latest"}[self.kind]
 
 
 @dataclass
 class DatabaseProof:
+    """What a restored database holds: its deployed changes, table row counts, integrity checks."""
+
     name: str
     changes: int
     last_change: str | None
@@ -50,6 +61,8 @@ class DatabaseProof:
 
 @dataclass
 class RestoreResult:
+    """A finished restore: the recovered cluster, where it stopped, timings, proofs and problems."""
+
     cluster: Cluster
     url: str
     chain: list[str]
@@ -63,6 +76,7 @@ class RestoreResult:
 
 
 def parse_time(value: str) -> dt.datetime:
+    """A ``--to-time`` value as an aware datetime; UserError when it is not ISO 8601 with a time zone."""
     try:
         t = dt.datetime.fromisoformat(value.replace(" UTC", "+00:00").replace("Z", "+00:00"))
     except ValueError:
@@ -73,20 +87,21 @@ def parse_time(value: str) -> dt.datetime:
 
 
 def choose_backup(repo: Repo, target: Target) -> dict:
+    """The newest backup that ended before the target; UserError when there is none."""
     backups = repo.backups()
     if not backups:
         raise UserError(f"no backup in {repo.backups_dir} (pitr backup)")
     if target.kind == "latest":
         return backups[-1]
     if target.kind == "time":
-        t = parse_time(target.value)
+        t = parse_time(target.required_value())
         ok = [b for b in backups if dt.datetime.fromisoformat(b["ended_at"]) <= t]
         if not ok:
             raise UserError(
                 f"no backup ended before {t.isoformat()}: the oldest restorable instant is {backups[0]['ended_at']}"
             )
         return ok[-1]
-    want = lsn_int(target.value)
+    want = lsn_int(target.required_value())
     ok = [b for b in backups if lsn_int(b["end_lsn"]) <= want]
     if not ok:
         raise UserError(
@@ -116,6 +131,8 @@ def restore(
     prove: bool = True,
     log=lambda m: None,
 ) -> RestoreResult:
+    """Restore the backup chain for ``target`` into the new data directory ``into``, replay WAL up
+    to the target, open the cluster and (with ``prove``) check each database."""
     t_start = time.perf_counter()
     phases: dict[str, float] = {}
     mark = [t_start]
@@ -142,11 +159,11 @@ def restore(
         err = gap_error(repo, wal, key_file, bindir)
         if target.kind == "latest":
             raise err
-        if target.kind == "lsn" and lsn_int(target.value) >= wal.gap * repo.seg_size:
+        if target.kind == "lsn" and lsn_int(target.required_value()) >= wal.gap * repo.seg_size:
             raise err
         if target.kind == "time":
             instant = _gap_instant(str(err))
-            if instant is None or parse_time(target.value) > instant:
+            if instant is None or parse_time(target.required_value()) > instant:
                 raise err
     # space: the unpacked chain and the decoded WAL
     # (pg_combinebackup --link: the combined directory hard-links the unpacked files)
@@ -227,7 +244,7 @@ def restore(
             if time.monotonic() > deadline or not cluster.running:
                 raise UserError(f"recovery did not finish: {_recovery_failure(into)}")
             time.sleep(0.1)
-        replayed, lsn = conn.execute("SELECT pg_last_xact_replay_timestamp(), pg_current_wal_lsn()::text").fetchone()
+        replayed, lsn = one(conn.execute("SELECT pg_last_xact_replay_timestamp(), pg_current_wal_lsn()::text"))
         dbs = [
             r[0]
             for r in conn.execute(
@@ -282,7 +299,7 @@ def _write_recovery_conf(into: Path, target: Target, stage: Path) -> None:
         "summarize_wal = 'off'",
     ]
     if target.kind == "time":
-        lines.append(f"recovery_target_time = '{parse_time(target.value).isoformat()}'")
+        lines.append(f"recovery_target_time = '{parse_time(target.required_value()).isoformat()}'")
     elif target.kind == "lsn":
         lines.append(f"recovery_target_lsn = '{target.value}'")
     with open(into / "postgresql.auto.conf", "a") as fh:  # read last: overrides every other file
@@ -299,15 +316,17 @@ def _recovery_failure(into: Path) -> str:
 
 
 def prove_database(url: str, name: str) -> DatabaseProof:
+    """Count the rows of every table and the deployed changes of one database, and run its integrity
+    checks when it has them."""
     with connect(url) as conn:
         counts = {}
         for schema, table in tables(conn):
             counts[f"{schema}.{table}"] = conn.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
         changes, last = 0, None
         if conn.execute("SELECT to_regclass('lokdarpan_meta.change') IS NOT NULL").fetchone()[0]:
-            changes, last = conn.execute(
-                "SELECT count(*), (array_agg(change_id ORDER BY seq DESC))[1] FROM lokdarpan_meta.change"
-            ).fetchone()
+            changes, last = one(
+                conn.execute("SELECT count(*), (array_agg(change_id ORDER BY seq DESC))[1] FROM lokdarpan_meta.change")
+            )
         checks = []
         if conn.execute("SELECT to_regprocedure('ops.validate_data_integrity()') IS NOT NULL").fetchone()[0]:
             checks = integrity(conn)
@@ -316,6 +335,7 @@ def prove_database(url: str, name: str) -> DatabaseProof:
 
 
 def stop(pgdata: Path, bindir: Path, os_user: str | None) -> bool:
+    """Stop the server of a (restored) data directory: True once it stopped, False when it was not running."""
     pgdata = Path(pgdata).resolve()
     if not (pgdata / "PG_VERSION").exists():
         raise UserError(f"{pgdata} is not a PostgreSQL data directory")

@@ -38,6 +38,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..errors import BackupKeyError, NoSpaceError, UserError
 
@@ -53,13 +54,17 @@ SEGMENT = re.compile(r"^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})$")
 
 
 def default_compression() -> str:
+    """The best codec whose command-line tool is installed (zstd, lz4, gzip), else "none"."""
     for name in ("zstd", "lz4", "gzip"):
-        if shutil.which(CODECS[name][3]):
+        tool = CODECS[name][3]
+        assert tool is not None  # only "none" has no tool
+        if shutil.which(tool):
             return name
     return "none"
 
 
 def need_tool(tool: str, package: str | None = None) -> str:
+    """The path of the program ``tool``; UserError naming the Debian package when it is missing."""
     path = shutil.which(tool)
     if not path:
         raise UserError(f"{tool} is not installed (apt-get install {package or tool})")
@@ -67,6 +72,7 @@ def need_tool(tool: str, package: str | None = None) -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """The hex sha256 of the file at ``path``."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -75,6 +81,7 @@ def sha256_file(path: Path) -> str:
 
 
 def fsync_path(path: Path) -> None:
+    """fsync the file or directory at ``path``."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -83,6 +90,7 @@ def fsync_path(path: Path) -> None:
 
 
 def free_bytes(path: Path) -> int:
+    """Bytes free to an unprivileged user on the file system of ``path`` (or its nearest existing parent)."""
     path = Path(path)
     while not path.exists():
         path = path.parent
@@ -91,6 +99,7 @@ def free_bytes(path: Path) -> int:
 
 
 def need_space(path: Path, needed: int, what: str) -> None:
+    """Raise NoSpaceError unless ``needed`` bytes are free on the file system of ``path``."""
     have = free_bytes(path)
     if have < needed:
         raise NoSpaceError(
@@ -99,6 +108,7 @@ def need_space(path: Path, needed: int, what: str) -> None:
 
 
 def chown_tree(path: Path, user: str | None) -> None:
+    """Give ``path`` and everything under it to the OS user ``user`` (nothing when it is None)."""
     if not user:
         return
     pw = pwd.getpwnam(user)
@@ -109,25 +119,30 @@ def chown_tree(path: Path, user: str | None) -> None:
 
 
 def now_utc() -> dt.datetime:
+    """The current time, time-zone aware, in UTC."""
     return dt.datetime.now(dt.UTC)
 
 
 # -- LSNs and segment names -------------------------------------------------------------------
 def lsn_int(lsn: str) -> int:
+    """An LSN written ``X/Y`` as an integer."""
     hi, lo = lsn.split("/")
     return (int(hi, 16) << 32) | int(lo, 16)
 
 
 def lsn_str(value: int) -> str:
+    """An integer LSN written the PostgreSQL way, ``X/Y``."""
     return f"{value >> 32:X}/{value & 0xFFFFFFFF:X}"
 
 
 def segment_name(tli: int, segno: int, seg_size: int) -> str:
+    """The WAL file name of segment ``segno`` on timeline ``tli``."""
     per_id = 0x100000000 // seg_size
     return f"{tli:08X}{segno // per_id:08X}{segno % per_id:08X}"
 
 
 def parse_segment(name: str, seg_size: int) -> tuple[int, int] | None:
+    """(timeline, segno) of a WAL segment file name; None when ``name`` is not one."""
     m = SEGMENT.match(name)
     if not m:
         return None
@@ -137,8 +152,8 @@ def parse_segment(name: str, seg_size: int) -> tuple[int, int] | None:
 
 # -- pipelines ----------------------------------------------------------------------------------
 def _fail_message(stage: str, err: str) -> str:
-    err = err.strip().splitlines()
-    return f"{stage}: {err[-1] if err else 'failed'}"
+    lines = err.strip().splitlines()
+    return f"{stage}: {lines[-1] if lines else 'failed'}"
 
 
 def pipeline(
@@ -146,18 +161,21 @@ def pipeline(
 ) -> None:
     """Run ``cmds`` as a shell pipe (``a | b | c``), stdin from ``stdin_path``, stdout into
     ``stdout_path``; raise UserError naming the stage that failed (NoSpaceError on ENOSPC)."""
-    procs, errs = [], []
-    fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    fout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    procs: list[subprocess.Popen[bytes]] = []
+    errs: list[IO[bytes]] = []
+    fin = open(stdin_path, "rb") if stdin_path else None
+    fout = open(stdout_path, "wb") if stdout_path else None
+    first_in: IO[bytes] | int = fin if fin is not None else subprocess.DEVNULL
+    last_out: IO[bytes] | int = fout if fout is not None else subprocess.DEVNULL
     env = dict(os.environ, LC_ALL="C.UTF-8")
     try:
-        prev = fin
+        prev: IO[bytes] | int | None = first_in
         for i, cmd in enumerate(cmds):
             err = tempfile.TemporaryFile()
             errs.append(err)
             last = i == len(cmds) - 1
             p = subprocess.Popen(
-                cmd, stdin=prev, stdout=fout if last else subprocess.PIPE, stderr=err, env=env, cwd="/"
+                cmd, stdin=prev, stdout=last_out if last else subprocess.PIPE, stderr=err, env=env, cwd="/"
             )
             if i > 0 and procs[-1].stdout:
                 procs[-1].stdout.close()  # the next stage owns the pipe now
@@ -165,15 +183,15 @@ def pipeline(
             procs.append(p)
         codes = [p.wait() for p in procs]
     finally:
-        if stdin_path:
+        if fin is not None:
             fin.close()
-        if stdout_path:
+        if fout is not None:
             fout.close()
     problems = []
-    for cmd, code, err in zip(cmds, codes, errs, strict=True):
-        err.seek(0)
-        text = err.read().decode(errors="replace")
-        err.close()
+    for cmd, code, err_file in zip(cmds, codes, errs, strict=True):
+        err_file.seek(0)
+        text = err_file.read().decode(errors="replace")
+        err_file.close()
         if code != 0:
             problems.append((os.path.basename(cmd[0]), text))
     if problems:
@@ -187,43 +205,54 @@ def pipeline(
 # -- the repository -----------------------------------------------------------------------------
 @dataclass
 class Repo:
+    """An opened PITR repository: its directory and the settings in its pitr.json."""
+
     root: Path
     config: dict
 
     @property
     def backups_dir(self) -> Path:
+        """The directory of the base backups."""
         return self.root / "backups"
 
     @property
     def wal_dir(self) -> Path:
+        """The directory of the archived WAL."""
         return self.root / "wal"
 
     @property
     def stream_dir(self) -> Path:
+        """The directory pg_receivewal streams WAL into."""
         return self.root / "stream"
 
     @property
     def bin_dir(self) -> Path:
+        """The directory of the archive_command and receiver scripts."""
         return self.root / "bin"
 
     @property
     def compression(self) -> str:
+        """The codec of the repository (zstd, lz4, gzip or none)."""
         return self.config["compression"]
 
     @property
     def recipient(self) -> str | None:
+        """The age public key the repository is encrypted to; None when it is not encrypted."""
         return self.config.get("recipient")
 
     @property
     def seg_size(self) -> int:
+        """The server's WAL segment size in bytes."""
         return int(self.config.get("wal_segment_size", 16 * 1024 * 1024))
 
     @property
     def suffix(self) -> str:
+        """The file name suffix of stored files: codec, then ``.age`` when encrypted."""
         return CODECS[self.compression][0] + (".age" if self.recipient else "")
 
     @classmethod
     def open(cls, root: Path) -> Repo:
+        """The repository in ``root``; UserError when there is none or its pitr.json is unreadable."""
         root = Path(root).resolve()
         try:
             config = json.loads((root / "pitr.json").read_text())
@@ -246,6 +275,8 @@ class Repo:
         seg_size: int,
         server_user: str | None,
     ) -> Repo:
+        """Create the repository in ``root``, or reopen it when it exists with the same server and
+        settings; the WAL directories are given to ``server_user``."""
         root = Path(root).resolve()
         if (root / "pitr.json").exists():
             repo = cls.open(root)
@@ -288,14 +319,20 @@ class Repo:
                     d.chmod(mode | 0o001)
             root.chmod(0o711)
             repo.bin_dir.chmod(0o755)
-        tmp = root / "pitr.json.tmp"
-        tmp.write_text(json.dumps(repo.config, indent=1, sort_keys=True) + "\n")
-        tmp.replace(root / "pitr.json")
+        repo.save({})
         return repo
+
+    def save(self, changes: dict) -> None:
+        """Update the settings with ``changes`` and write pitr.json atomically."""
+        self.config.update(changes)
+        tmp = self.root / "pitr.json.tmp"
+        tmp.write_text(json.dumps(self.config, indent=1, sort_keys=True) + "\n")
+        tmp.replace(self.root / "pitr.json")
 
     # -- codec --------------------------------------------------------------------------------
     def encode_cmds(self) -> list[list[str]]:
-        cmds = []
+        """The pipe stages that turn a raw file into a stored one (compress, then encrypt)."""
+        cmds: list[list[str]] = []
         comp = CODECS[self.compression][1]
         if comp:
             need_tool(comp[0])
@@ -306,13 +343,16 @@ class Repo:
         return cmds
 
     def decode_cmds(self, key_file: Path | None, *, suffix: str | None = None) -> list[list[str]]:
+        """The pipe stages that turn a stored file with ``suffix`` (default: the repository's) back
+        into the raw file (decrypt, then decompress)."""
         suffix = self.suffix if suffix is None else suffix
-        cmds = []
+        cmds: list[list[str]] = []
         if suffix.endswith(".age"):
             cmds.append(["age", "-d", "-i", str(self.check_key(key_file))])
             suffix = suffix[:-4]
         for _name, (suf, _c, dec, _t) in CODECS.items():
             if suf and suffix == suf:
+                assert dec is not None  # every codec with a suffix has a decompress command
                 cmds.append(dec)
         return cmds
 
@@ -321,7 +361,8 @@ class Repo:
         if not self.recipient:
             raise UserError("the repository is not encrypted")
         if key_file is None:
-            key_file = os.environ.get("LOKDARPAN_PITR_KEY") or None
+            from_env = os.environ.get("LOKDARPAN_PITR_KEY")
+            key_file = Path(from_env) if from_env else None
         if key_file is None:
             raise BackupKeyError(
                 f"the repository {self.root} is encrypted (age, public key "
@@ -342,6 +383,7 @@ class Repo:
         return key_file
 
     def decode_file(self, src: Path, dest: Path, key_file: Path | None) -> None:
+        """Write the raw content of the stored file ``src`` into ``dest``."""
         cmds = self.decode_cmds(key_file, suffix=_codec_suffix(src.name))
         if not cmds:
             shutil.copyfile(src, dest)
@@ -350,6 +392,7 @@ class Repo:
 
     # -- backups --------------------------------------------------------------------------------
     def backups(self) -> list[dict]:
+        """The meta.json of every complete backup (with its ``dir``), oldest first."""
         out = []
         for d in sorted(self.backups_dir.glob("*")):
             if d.name.startswith(".") or not (d / "meta.json").exists():
@@ -398,7 +441,7 @@ class Repo:
 
     def segments(self, tli: int) -> dict[int, Path]:
         """segno -> path of every complete segment of timeline ``tli`` in the repository."""
-        out = {}
+        out: dict[int, Path] = {}
         for name, path in self.wal_files().items():
             parsed = parse_segment(name, self.seg_size)
             if parsed and parsed[0] == tli:
@@ -415,6 +458,7 @@ class Repo:
         return best
 
     def wal_sums(self) -> dict[str, str]:
+        """Archived file name -> sha256 of its raw content, from wal/SHA256SUMS."""
         sums = {}
         try:
             for line in (self.wal_dir / "SHA256SUMS").read_text().splitlines():
@@ -441,6 +485,7 @@ def _codec_suffix(name: str) -> str:
 
 
 def age_recipient(key_file: Path) -> str:
+    """The public key of the age identity in ``key_file``; BackupKeyError when it is not one."""
     need_tool("age-keygen", "age")
     proc = subprocess.run(["age-keygen", "-y", str(key_file)], capture_output=True, text=True, timeout=30)
     if proc.returncode != 0:
