@@ -22,8 +22,7 @@ from ..console import logger
 from ..ingest.read import read_batches
 from ..postgres.connect import connect
 from ..project import project_dir
-from ..synthetic.demo import load_wards
-from .common import admin_url, drop_db, ensure_template, fresh_db, server_version
+from .common import admin_url, drop_db, fresh_db, server_version, ward_names
 from .ingest import START, data_file, run_once
 from .report import machine_description, write_section
 
@@ -79,13 +78,7 @@ def run(args) -> int:
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
-    ensure_template(admin, root, log)
-    name, url = fresh_db(admin)
-    try:
-        with connect(url) as conn:
-            wards = load_wards(conn)
-    finally:
-        drop_db(admin, name)
+    wards = ward_names(admin, root, log)
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; adopt batch size "
         f"{args.batch_size}, ingest {args.workers} workers; median of {args.runs} run(s); "

@@ -77,3 +77,33 @@ def server_version(url: str) -> str:
     """The server version string of the database at ``url``."""
     with psycopg.connect(url) as conn:
         return conn.execute("show server_version").fetchone()[0]
+
+
+def ward_names(admin: str, project_dir: Path, log=print) -> list[str]:
+    """The 145 ward names, read from a fresh copy of the benchmark template (deployed if needed)."""
+    from ..synthetic.demo import load_wards
+
+    ensure_template(admin, project_dir, log)
+    name, url = fresh_db(admin)
+    try:
+        with connect(url) as conn:
+            return load_wards(conn)
+    finally:
+        drop_db(admin, name)
+
+
+def pgbench_target(url: str, log_dir: Path) -> list[str]:
+    """pgbench arguments that log each transaction under ``log_dir`` and connect to ``url``."""
+    p = conninfo_to_dict(url)
+    return [
+        "-l",
+        "--log-prefix",
+        str(log_dir / "log"),
+        "-h",
+        str(p.get("host", "localhost")),
+        "-p",
+        str(p.get("port", 5432)),
+        "-U",
+        str(p.get("user", "postgres")),
+        str(p["dbname"]),
+    ]

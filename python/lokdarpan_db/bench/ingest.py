@@ -23,10 +23,9 @@ import psycopg
 
 from ..console import logger
 from ..ingest.read import read_batches
-from ..postgres.connect import connect
 from ..project import project_dir
-from ..synthetic.demo import load_wards, write_posts
-from .common import admin_url, drop_db, ensure_template, fresh_db, server_version
+from ..synthetic.demo import write_posts
+from .common import admin_url, drop_db, fresh_db, server_version, ward_names
 from .report import machine_description, write_section
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
@@ -117,13 +116,7 @@ def run(args) -> int:
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
-    ensure_template(admin, root, log)
-    name, url = fresh_db(admin)
-    try:
-        with connect(url) as conn:
-            wards = load_wards(conn)
-    finally:
-        drop_db(admin, name)
+    wards = ward_names(admin, root, log)
     now = START + timedelta(days=40)
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; "

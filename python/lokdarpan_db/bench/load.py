@@ -22,7 +22,7 @@ from pathlib import Path
 from psycopg.conninfo import conninfo_to_dict
 
 from ..postgres.embedded import embedded_bindir
-from .common import percentiles
+from .common import percentiles, pgbench_target
 
 WARD = "(select ward_name from core.ward order by ward_name offset :w limit 1)"
 # the ward API mix: dashboard reads dominate, search is rarer
@@ -96,7 +96,6 @@ def run_load(
     url: str, clients: int, rate: int, seconds: int, limit_ms: int = 100, log=print, warmup: float = 5.0
 ) -> LoadResult:
     """One pgbench run: ``clients`` connections, ``rate`` calls/s in total for ``seconds``."""
-    p = conninfo_to_dict(url)
     res = LoadResult(clients, rate, seconds)
     with tempfile.TemporaryDirectory(prefix="ld-load-") as tmp:
         files = []
@@ -121,16 +120,7 @@ def run_load(
             str(limit_ms),
             "-T",
             str(seconds),
-            "-l",
-            "--log-prefix",
-            str(Path(tmp) / "log"),
-            "-h",
-            str(p.get("host", "localhost")),
-            "-p",
-            str(p.get("port", 5432)),
-            "-U",
-            str(p.get("user", "postgres")),
-            str(p["dbname"]),
+            *pgbench_target(url, Path(tmp)),
         ]
         log(f"  pgbench: {clients} clients, {rate} calls/s, {seconds} s")
         proc = subprocess.run(

@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
 from ..console import logger
 from ..errors import UserError
@@ -30,7 +29,7 @@ from ..postgres.connect import one
 from ..postgres.embedded import Cluster, embedded_bindir
 from ..postgres.pooler import Pooler
 from ..project import project_dir
-from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, server_version
+from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, pgbench_target, server_version
 from .load import clients_report
 from .report import machine_description, write_section
 
@@ -163,7 +162,6 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
     )
     if exe is None:
         return {}
-    p = conninfo_to_dict(url)
     with tempfile.TemporaryDirectory(prefix="ld-pgbench-") as tmp:
         script = Path(tmp) / "ward.sql"
         script.write_text(
@@ -184,16 +182,7 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
             "2",
             "-T",
             str(seconds),
-            "-l",
-            "--log-prefix",
-            str(Path(tmp) / "log"),
-            "-h",
-            str(p.get("host", "localhost")),
-            "-p",
-            str(p.get("port", 5432)),
-            "-U",
-            str(p.get("user", "postgres")),
-            str(p["dbname"]),
+            *pgbench_target(url, Path(tmp)),
         ]
         log(f"  pgbench: {clients} clients for {seconds} s")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
