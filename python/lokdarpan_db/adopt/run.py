@@ -12,7 +12,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
-from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer
+from ..migrations.engine import LOCK_RAMP, Deployer, with_lock_ramp
 from ..postgres.connect import connect, one
 from . import legacy
 
@@ -124,22 +124,22 @@ def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable
     """Run one statement in autocommit in short attempts with the engine's lock ramp (see
     ``migrations.engine.LockRamp``): a lock not granted in time or a deadlock is retried after a
     pause, so the application never queues behind a waiting lock for longer than one attempt."""
-    attempts = 0
-    for timeout_ms, pause in LOCK_RAMP.attempts():
-        attempts += 1
+
+    def attempt(timeout_ms: int) -> object:
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
         try:
             return one(conn.execute(statement, params))[0]
-        except RETRYABLE as exc:
-            if pause is None:
-                raise LockTimeoutError(
-                    f"{what}: the table lock was not granted after {attempts} attempts ({exc.sqlstate})"
-                ) from None
-            log(f"  {what}: lock not granted in {timeout_ms} ms, retrying")
-            time.sleep(pause)
         finally:
             conn.execute("reset lock_timeout")
-    raise AssertionError("unreachable: the ramp's last attempt has no pause")  # pragma: no cover
+
+    return with_lock_ramp(
+        LOCK_RAMP.attempts(),
+        attempt,
+        lambda happened: log(f"  {what}: {happened}, retrying"),
+        give_up=lambda n, _seconds, exc: LockTimeoutError(
+            f"{what}: the table lock was not granted after {n} attempts ({getattr(exc, 'sqlstate', '')})"
+        ),
+    )
 
 
 def start(

@@ -16,9 +16,10 @@ import enum
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import psycopg
 from yoyo import get_backend
@@ -40,6 +41,7 @@ from .plan import KINDS, Change, Plan, load_plan
 from .scripts import parse_script
 
 LOCK_KEY = "lokdarpan-db:deploy"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,34 @@ LOCK_RAMP = LockRamp()
 # a deadlock inside a change is the same situation as a lock not granted in time: the change
 # rolls back to its savepoint and tries again (the other session keeps its locks and goes on)
 RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
+
+
+def with_lock_ramp(
+    attempts: Iterable[tuple[int, float | None]],
+    attempt: Callable[[int], T],
+    on_retry: Callable[[str], None],
+    give_up: Callable[[int, float, BaseException], Exception],
+) -> T:
+    """Call ``attempt(lock_timeout_ms)`` for each (timeout, pause) of a ramp until it returns; a
+    lock not granted in time or a deadlock calls ``on_retry`` with what happened, pauses and tries
+    again; after the last attempt raises ``give_up(attempts made, seconds, the error)``."""
+    n, t0 = 0, time.monotonic()
+    for timeout_ms, pause in attempts:
+        n += 1
+        try:
+            return attempt(timeout_ms)
+        except RETRYABLE as exc:
+            if pause is None:
+                raise give_up(n, time.monotonic() - t0, exc) from None
+            on_retry(
+                "deadlock"
+                if isinstance(exc, psycopg.errors.DeadlockDetected)
+                else f"lock not granted in {timeout_ms} ms"
+            )
+            time.sleep(pause)
+    raise AssertionError("unreachable: a ramp's last attempt has no pause")  # pragma: no cover
+
+
 _REPLACE_FN_RE = re.compile(
     r"create\s+or\s+replace\s+function\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?\s*\(", re.I
 )
@@ -487,37 +517,35 @@ class Deployer:
     def run_with_ramp(self, conn, change: Change, kind: str, body: str) -> None:
         """Run ``body`` in a savepoint with a short lock_timeout; a lock not granted in time or
         a deadlock rolls the attempt back and retries (see LockRamp); exit 4 after the ramp."""
-        attempt, t0 = 0, time.monotonic()
         guard = self._prelock(conn, change, body)
-        for timeout_ms, pause in self._attempts():
-            attempt += 1
+
+        def attempt(timeout_ms: int) -> None:
             conn.execute("SAVEPOINT lokdarpan_attempt")
             conn.execute(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
             try:
                 if guard:
                     conn.execute(guard)
                 conn.execute(body)
-            except RETRYABLE as exc:
+            except RETRYABLE:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
-                what = (
-                    "deadlock"
-                    if isinstance(exc, psycopg.errors.DeadlockDetected)
-                    else f"lock not granted in {timeout_ms} ms"
-                )
-                if pause is None:
-                    raise ChangeLockTimeout(
-                        f"change {change.change_id}: {kind} could not take its locks after "
-                        f"{attempt} attempts in {time.monotonic() - t0:.1f} s "
-                        f"({_first_line(exc)})"
-                    ) from None
-                self.log(f"  {change.change_id}: {what}, retrying")
-                self.lock_retries += 1
-                time.sleep(pause)
-                continue
+                raise
             except psycopg.Error as exc:
                 raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
             conn.execute("RELEASE SAVEPOINT lokdarpan_attempt")
-            return
+
+        def on_retry(what: str) -> None:
+            self.log(f"  {change.change_id}: {what}, retrying")
+            self.lock_retries += 1
+
+        with_lock_ramp(
+            self._attempts(),
+            attempt,
+            on_retry,
+            give_up=lambda n, seconds, exc: ChangeLockTimeout(
+                f"change {change.change_id}: {kind} could not take its locks after "
+                f"{n} attempts in {seconds:.1f} s ({_first_line(exc)})"
+            ),
+        )
 
     def apply_change(self, conn, change: Change, transactional: bool) -> None:
         """Deploy one change on ``conn``: its script, its verify, its bookkeeping row."""
