@@ -20,6 +20,7 @@ EXIT_WAL_GAP = 10  # the WAL archive has a gap: recovery cannot reach the reques
 EXIT_NO_SPACE = 11  # not enough free space for a backup or a restore
 EXIT_KEY = 12  # an encrypted backup repository: the key file is missing or does not match
 EXIT_MISSING_PROGRAM = 13  # a program the command needs is not installed (pgbouncer)
+EXIT_DATA_LOSS = 14  # a revert would drop tables still holding primary data (pass --drop-data)
 
 
 class UserError(Exception):
@@ -67,6 +68,12 @@ class ChangeLockTimeout(ChangeFailed, LockTimeoutError):
     """A change could not take its locks within the whole ``lock_timeout`` ramp."""
 
     exit_code = EXIT_LOCKED
+
+
+class DataLossRefused(UserError):
+    """A revert would drop tables that still hold primary data; refused unless ``--drop-data``."""
+
+    exit_code = EXIT_DATA_LOSS
 
 
 class VerifyError(UserError):

@@ -151,7 +151,7 @@ def test_change_deploys_and_reverts_under_traffic(live, change_id):
         pytest.skip(f"an earlier step failed: {prev} is not deployed or {change_id} already is")
     errors = _step(engine, traffic, rows, change_id, "deploy", lambda: engine.deploy(target))
     if FULL or change_id in ROUND_TRIP:
-        errors += _step(engine, traffic, rows, change_id, "revert", lambda: engine.revert(back))
+        errors += _step(engine, traffic, rows, change_id, "revert", lambda: engine.revert(back, drop_data=True))
         errors += _step(engine, traffic, rows, change_id, "deploy again", lambda: engine.deploy(target))
     assert traffic.running, "the traffic stopped before the walk ended"
     assert errors == [], "application statements failed: " + "; ".join(

@@ -49,7 +49,7 @@ def cmd_revert(args) -> int:
             cannot_ask="reverting every change needs confirmation: pass -y (or --to CHANGE)",
             declined="nothing reverted",
         )
-    done = engine.revert(args.to)
+    done = engine.revert(args.to, drop_data=args.drop_data)
     logger(args)(f"reverted {len(done)} change(s)")
     return 0
 
@@ -59,7 +59,7 @@ def cmd_rebase(args) -> int:
     engine = _engine(args)
     if args.onto is None and not args.yes:
         raise AbortedError("rebasing from the root reverts every change: pass -y or --onto CHANGE")
-    reverted, deployed = engine.rebase(args.onto, args.to)
+    reverted, deployed = engine.rebase(args.onto, args.to, drop_data=args.drop_data)
     logger(args)(f"reverted {len(reverted)}, deployed {len(deployed)} change(s)")
     return 0
 
@@ -139,6 +139,12 @@ def register(sub, common) -> None:
     p = sub.add_parser("revert", parents=[common], help="revert deployed changes")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="keep this change, revert what follows")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask before reverting all")
+    p.add_argument(
+        "--drop-data",
+        action="store_true",
+        help="drop tables of primary data (posts, users, alerts, results...) that still hold rows; "
+        "without it such a revert is refused (exit 14), naming the tables and their rows",
+    )
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
     p.add_argument(
         "--lock-budget",
@@ -153,6 +159,12 @@ def register(sub, common) -> None:
     p.add_argument("--onto", metavar="CHANGE|@TAG", help="revert to this change (default: all)")
     p.add_argument("--to", metavar="CHANGE|@TAG", help="then deploy up to this change")
     p.add_argument("-y", "--yes", action="store_true")
+    p.add_argument(
+        "--drop-data",
+        action="store_true",
+        help="drop tables of primary data (posts, users, alerts, results...) that still hold rows; "
+        "without it such a revert is refused (exit 14), naming the tables and their rows",
+    )
     p.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS")
     p.add_argument(
         "--lock-budget",

@@ -41,6 +41,16 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.event (
     by_role     text NOT NULL DEFAULT session_user
 );
 """
+# Written inside each deploy attempt's subtransaction, right after the deploy script: the row's
+# xmin is the xid of the rows the script wrote (seeds), which data_guard tells from user data.
+SEED_DDL = f"""
+CREATE TABLE IF NOT EXISTS {SCHEMA}.seed_xact (
+    change_id  text NOT NULL,
+    at         timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE {SCHEMA}.seed_xact IS 'One row per deployed change, written in the subtransaction '
+    'that ran its deploy script: rows of other tables with the same xmin were written by that script';
+"""
 
 
 @dataclass
@@ -64,6 +74,14 @@ def ensure(conn: psycopg.Connection) -> None:
     if not exists(conn):
         with conn.transaction():
             conn.execute(DDL)
+    if conn.execute("SELECT to_regclass(%s) IS NULL", [f"{SCHEMA}.seed_xact"]).fetchone()[0]:
+        with conn.transaction():
+            conn.execute(SEED_DDL)
+
+
+def mark_seed_xact(conn: psycopg.Connection, change: Change) -> None:
+    """Record, in the (sub)transaction that just ran ``change``'s deploy script, its xid (as xmin)."""
+    conn.execute(f"INSERT INTO {SCHEMA}.seed_xact (change_id) VALUES (%s)", [change.change_id])
 
 
 def deployed(conn: psycopg.Connection) -> list[Deployed]:

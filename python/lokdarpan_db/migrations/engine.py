@@ -28,6 +28,7 @@ from yoyo.migrations import Migration, StepCollector
 from ..errors import (
     ChangeFailed,
     ChangeLockTimeout,
+    DataLossRefused,
     LockTimeoutError,
     MissingExtensionError,
     TamperedError,
@@ -36,7 +37,7 @@ from ..errors import (
 )
 from ..postgres.connect import connect, yoyo_url
 from ..retry import poll
-from . import bookkeeping
+from . import bookkeeping, data_guard
 from .plan import KINDS, Change, Plan, load_plan
 from .scripts import parse_script
 
@@ -393,8 +394,12 @@ class Deployer:
                 backend.connection.close()
         return todo
 
-    def revert(self, to: str | None = None) -> list[Change]:
-        """Revert every deployed change after ``to`` (all of them when ``to`` is None)."""
+    def revert(self, to: str | None = None, *, drop_data: bool = False) -> list[Change]:
+        """Revert every deployed change after ``to`` (all of them when ``to`` is None).
+
+        Refuses (``DataLossRefused``, before reverting anything) when the changes would drop a
+        table of primary data that holds rows the deploys did not write, naming each table and
+        its rows, unless ``drop_data`` (see ``data_guard``); derived tables may always go."""
         with self._locked() as conn:
             bookkeeping.ensure(conn)
             done = self.deployed_ids(conn)
@@ -412,6 +417,15 @@ class Deployer:
             if not todo:
                 self.log("nothing to revert")
                 return []
+            if not drop_data:
+                held = data_guard.held_by(conn, todo)
+                if held:
+                    raise DataLossRefused(
+                        "revert refused: it would drop tables that still hold data: "
+                        + "; ".join(str(h) for h in held)
+                        + ". Nothing was reverted. Back the data up (lokdarpan-db backup), then pass "
+                        "--drop-data to drop it; derived tables (rollups, caches) are dropped without asking"
+                    )
             backend = self._backend()
             try:
                 self._reconcile_yoyo(backend, set(done))
@@ -450,9 +464,10 @@ class Deployer:
         with connect(self.url, autocommit=True) as conn:
             return self.tampered(conn)
 
-    def rebase(self, onto: str | None, to: str | None = None) -> tuple[list, list]:
-        """Revert to ``onto``, then deploy to ``to``: (reverted, deployed)."""
-        return self.revert(onto), self.deploy(to)
+    def rebase(self, onto: str | None, to: str | None = None, *, drop_data: bool = False) -> tuple[list, list]:
+        """Revert to ``onto`` (refusing to drop primary data unless ``drop_data``), then deploy
+        to ``to``: (reverted, deployed)."""
+        return self.revert(onto, drop_data=drop_data), self.deploy(to)
 
     # -- running one change --------------------------------------------------------------------
     def _attempts(self):
@@ -526,6 +541,8 @@ class Deployer:
                 if guard:
                     conn.execute(guard)
                 conn.execute(body)
+                if kind == "deploy":
+                    bookkeeping.mark_seed_xact(conn, change)
             except RETRYABLE:
                 conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_attempt")
                 raise
