@@ -203,6 +203,7 @@ class Deployer:
         self.lock_wait = lock_wait
         self.lock_ramp = lock_ramp or LOCK_RAMP
         self.lock_retries = 0  # attempts rolled back and retried by this engine (for reports)
+        self.verify_seconds: dict[str, float] = {}  # each change's last verify, in seconds (for reports)
 
     # -- plumbing ------------------------------------------------------------------------------
     @contextmanager
@@ -451,12 +452,14 @@ class Deployer:
                     newest[c.name] = max(newest.get(c.name, 0), c.occurrence)
                 changes = [c for c in deployed if c.occurrence == newest[c.name]]
             for change in changes:
+                started = time.perf_counter()
                 try:
                     with conn.transaction(force_rollback=True):
                         conn.execute(parse_script(change.read("verify")).body)
                     results.append((change, None))
                 except psycopg.Error as exc:
                     results.append((change, _first_line(exc)))
+                self.verify_seconds[change.change_id] = time.perf_counter() - started
         return results
 
     def check(self) -> list[Problem]:
