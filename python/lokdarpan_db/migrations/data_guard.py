@@ -104,10 +104,11 @@ def _deploy_xids(conn: psycopg.Connection) -> list[str]:
 
 
 def _estimate(conn: psycopg.Connection, table: str) -> int:
-    """Planner row estimate of ``table`` and its partitions (0 when never analyzed)."""
+    """Planner row estimate of ``table``: the sum over its leaf partitions (a partitioned parent's
+    own estimate already counts them); 0 when never analyzed."""
     row = conn.execute(
         "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint"
-        "  FROM pg_partition_tree(%s::regclass) t JOIN pg_class c ON c.oid = t.relid",
+        "  FROM pg_partition_tree(%s::regclass) t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
         [table],
     ).fetchone()
     return int(row[0]) if row else 0
