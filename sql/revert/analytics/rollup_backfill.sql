@@ -1,0 +1,10 @@
+-- Revert lokdarpan:analytics/rollup_backfill from pg
+
+begin;
+
+drop procedure analytics.backfill_rollups(integer, integer, integer, interval);
+drop function analytics.rollup_backfill_pending();
+drop function analytics.rollup_backfill_batch(text, timestamptz, timestamptz);
+drop table analytics.rollup_backfill;
+
+commit;
