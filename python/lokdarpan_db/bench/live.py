@@ -374,7 +374,7 @@ def run(args) -> int:
         lines += ["", "Missing writes (first 10): " + "; ".join(missing[:10])]
     lines += ["", "Per statement kind over the whole walk:", "", result.table()]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    if start > load_at:
+    if from_target is not None and start > load_at:
         key, title = (
             f"live-{args.posts}-from-{from_target.lstrip('@')}",
             f"## Upgrade from {from_target} and back under traffic at {args.posts:,} posts "

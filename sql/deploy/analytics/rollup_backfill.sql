@@ -2,6 +2,7 @@
 -- requires: analytics/rollup
 -- requires: core/post
 -- requires: core/ward
+-- requires: audit/ward_access
 -- analytics/rollup (v1.0.0, frozen) creates its hour and day rollups empty and keeps them by
 -- statement triggers from then on: posts already in core.post when it is deployed are missing
 -- from them (and so from the ward API). This change adds the batched, resumable recount that
@@ -268,6 +269,12 @@ comment on procedure analytics.backfill_rollups(integer, integer, integer, inter
     'p_batch_posts fixes the batch size instead (posts; a batch never splits an hour); p_max_batches stops after that many batches (the rest on the next call); p_lock_budget: how long '
     'one batch may retry its lock before the call fails (55P03). Must be CALLed outside a transaction '
     'block. Reports progress as NOTICEs every 10 s.';
+
+-- a ward column, but no ward data: the row-level security check of audit.ward_scoped_table is
+-- told why (no role is granted the table)
+insert into audit.ward_rls_exemption (table_schema, table_name, reason) values
+    ('analytics', 'rollup_backfill', 'maintenance progress of analytics.backfill_rollups (an hour position and '
+     'a count per ward), granted to no role: not ward data');
 
 revoke all on procedure analytics.backfill_rollups(integer, integer, integer, interval) from public;
 revoke all on function analytics.rollup_backfill_batch(text, timestamptz, timestamptz) from public;
