@@ -67,16 +67,19 @@ def test_rollup_onto_existing_posts(empty_db):
 
 
 def test_backfill_of_a_loaded_database_is_exact(empty_db):
-    engine = _loaded(empty_db, 4000, "analytics/rollup_backfill")
+    _loaded(empty_db, 4000, "analytics/rollup_backfill")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         assert conn.execute("select analytics.rollup_backfill_pending()").fetchone()[0] == 145
         assert conn.execute("select count(*) from analytics.rollup_drift()").fetchone()[0] > 0
-    engine.deploy()
+    said: list[str] = []
+    Deployer(empty_db, ROOT, log=said.append).deploy()
     with psycopg.connect(empty_db, autocommit=True) as conn:
         hours, days, in_rollups, posts = _exact(conn)
         done = conn.execute("select count(*), count(finished_at), sum(posts) from analytics.rollup_backfill").fetchone()
     assert (hours, days, in_rollups) == ([], [], posts)
     assert done == (145, 145, posts)
+    # the CALL's progress NOTICEs reach the deploy's log
+    assert any(m.startswith("  analytics/rollup_backfill_run: analytics.backfill_rollups: ") for m in said), said
 
 
 def test_backfill_under_concurrent_writes_never_double_counts_or_misses(empty_db):
