@@ -70,7 +70,9 @@ begin
     end if;
     v_first := analytics.ist_day(p_lo);
     v_last := analytics.ist_day(p_hi - interval '1 hour');
-    -- the hours, from the posts (ward + time index)
+    -- the hours, from the posts: analytics.recompute_hours' aggregate, over a range instead of a
+    -- key set (one ward + time index range for the batch, not a probe and a jsonb key per
+    -- (ward, hour): at 1,000,000 posts a ward-hour holds about one post)
     delete from analytics.ward_hour_party h where h.ward_name = p_ward and h.bucket >= p_lo and h.bucket < p_hi;
     delete from analytics.ward_hour h where h.ward_name = p_ward and h.bucket >= p_lo and h.bucket < p_hi;
     insert into analytics.ward_hour
