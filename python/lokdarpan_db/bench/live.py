@@ -150,6 +150,10 @@ class LockSampler:
         return "; ".join(out) or "none seen"
 
 
+# the application's statements that write core.post (what a SHARE or SHARE ROW EXCLUSIVE on it holds back)
+POST_WRITERS = ("post_insert", "post_batch", "ingest_batch")
+
+
 @dataclass
 class StepRow:
     """One deploy or revert step of the walk: its time, locks, longest application wait and errors."""
@@ -165,6 +169,7 @@ class StepRow:
     errors: list = field(default_factory=list)
     failed: str | None = None
     at: float = 0.0
+    write_ms: float = 0.0  # the longest statement writing core.post
 
 
 def add_arguments(p) -> None:
@@ -235,6 +240,7 @@ def _step(engine: Deployer, traffic: Traffic, url: str, sample_ms: float, change
         traffic.errors_between(t0, time.monotonic()),
         failed,
         t0 - traffic.t0,
+        max((k.max_ms for k in stats.values() if k.kind in POST_WRITERS), default=0.0),
     )
 
 
@@ -354,10 +360,13 @@ def run(args) -> int:
         f"creates are invisible to them and left out), sampled every {args.sample_ms:g} ms: ms from the first to "
         "the last sample that saw it held, across the ramp's attempts; `waited` = seen queued; tables only (their "
         "indexes and sequences go with them); weaker than SHARE UPDATE EXCLUSIVE only counted. `at s` = when the "
-        "step started, seconds into the traffic.",
+        "step started, seconds into the traffic. A batched step (`analytics/rollup_backfill_run`) takes and releases "
+        "its lock once a batch: its `held` spans the first to the last batch, not one hold; what one batch holds back "
+        "shows in `longest write to core.post` (the application's inserts, batches and ingest batches).",
         "",
-        "| change | direction | at s | wall s | lock retries | locks held (ms) | longest app wait ms | by | app errors |",
-        "|---|---|---:|---:|---:|---|---:|---|---:|",
+        "| change | direction | at s | wall s | lock retries | locks held (ms) | longest app wait ms | by | "
+        "longest write to core.post ms | app errors |",
+        "|---|---|---:|---:|---:|---|---:|---|---:|---:|",
     ]
     for r in rows:
         n_app = sum(1 for e in r.errors if not e.vanished)
@@ -365,7 +374,9 @@ def run(args) -> int:
         raced = len(r.errors) - n_app
         lines.append(
             f"| {r.change} | {r.direction}{status} | {r.at:.0f} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
-            f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app}" + (f" (+{raced} raced a revert)" if raced else "") + " |"
+            f"{r.wait_ms:.0f} | {r.wait_kind} | {r.write_ms:.0f} | {n_app}"
+            + (f" (+{raced} raced a revert)" if raced else "")
+            + " |"
         )
     if app:
         lines += ["", "Application errors (first 10):", ""]
