@@ -86,7 +86,7 @@ def test_backfill_under_concurrent_writes_never_double_counts_or_misses(empty_db
     """Small batches (5 posts) interleaved with application inserts into the same hours, updates
     of emotion, party and time, and deletes, all firing the live triggers: afterwards both drift
     functions are empty."""
-    _loaded(empty_db, 2000, "analytics/rollup_backfill")
+    _loaded(empty_db, 1000, "analytics/rollup_backfill")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         lo, hi = conn.execute("select min(post_id), max(post_id) from core.post").fetchone()
         # writer-writer deadlocks are found in 100 ms instead of 1 s (each holds core.post meanwhile)
@@ -150,7 +150,7 @@ def test_backfill_under_concurrent_writes_never_double_counts_or_misses(empty_db
         for t in threads:
             t.join()
     assert failures == []
-    assert writes_during > 50 and batches > 300, (writes_during, batches)
+    assert writes_during > 30 and batches > 200, (writes_during, batches)
     with psycopg.connect(empty_db, autocommit=True) as conn:
         hours, days, in_rollups, posts = _exact(conn)
         assert conn.execute("select analytics.rollup_backfill_pending()").fetchone()[0] == 0

@@ -9,18 +9,19 @@
 -- fills them exactly while the application keeps writing; analytics/rollup_backfill_run calls it.
 --
 -- How a batch stays exact with the triggers live: a batch is one ward and a run of whole IST
--- hours. It takes SHARE on core.post itself (ONLY the partitioned parent: every INSERT, UPDATE
+-- hours. It takes SHARE ROW EXCLUSIVE on core.post itself (ONLY the partitioned parent: every INSERT, UPDATE
 -- or DELETE that fires the rollup triggers targets the parent and holds ROW EXCLUSIVE on it until
 -- it commits), so when the lock is granted no write with a trigger increment is in flight and
 -- none can start; it then recounts the batch's hours from core.post, rebuilds the days they fall
 -- in from the hours, records its position and commits. A trigger increment is therefore either
 -- committed before the recount (and counted by it, as its post is) or runs after the commit on
 -- top of the exact count: never both, never neither. Hours outside the batches hold only posts the
--- triggers have counted since analytics/rollup was deployed. Readers are not blocked (SHARE
--- does not conflict with ACCESS SHARE); writers wait for one batch at most, and the batch size
+-- triggers have counted since analytics/rollup was deployed. Readers are not blocked (SHARE ROW
+-- EXCLUSIVE does not conflict with ACCESS SHARE); two runs at once take turns batch by batch (the
+-- mode conflicts with itself: a batch recounted twice, never a wrong count); writers wait for one batch at most, and the batch size
 -- adapts so that a batch holds the lock for about p_target_ms (default 50 ms). The lock is
 -- taken with a short lock_timeout ramp (50 ms growing to 200 ms, pauses 50 ms to 2 s), so a
--- waiting SHARE never queues the application behind it for long.
+-- waiting lock never queues the application behind it for long.
 -- Partitions are not locked: autovacuum (SHARE UPDATE EXCLUSIVE on a partition) goes on; rows
 -- written straight into a partition bypass core.post's statement triggers anyway.
 
@@ -124,7 +125,7 @@ comment on function analytics.rollup_backfill_batch(text, timestamptz, timestamp
     'Recounts the hour rollups of ward p_ward for the IST hours in [p_lo, p_hi) (both hour starts) '
     'from core.post and rebuilds the day rollups of the IST days they fall in from the hours; '
     'returns the posts counted. Exact only while no write to core.post is in flight: '
-    'analytics.backfill_rollups() calls it under SHARE on core.post. Cost: the posts of the range '
+    'analytics.backfill_rollups() calls it under SHARE ROW EXCLUSIVE on core.post. Cost: the posts of the range '
     '(ward + time index) and the hour rows of its days.';
 
 create function analytics.rollup_backfill_pending()
@@ -214,7 +215,7 @@ begin
                 v_done := false;
                 begin
                     perform pg_catalog.set_config('lock_timeout', v_timeout::int || 'ms', true);
-                    lock table only core.post in share mode;
+                    lock table only core.post in share row exclusive mode;
                     v_t0 := clock_timestamp();
                     v_posts := analytics.rollup_backfill_batch(v_ward, v_lo, v_hi);
                     update analytics.rollup_backfill b
@@ -228,7 +229,7 @@ begin
                 commit;
                 exit when v_done;
                 if clock_timestamp() - v_since > p_lock_budget then
-                    raise exception 'analytics.backfill_rollups: could not take SHARE on core.post for ward % '
+                    raise exception 'analytics.backfill_rollups: could not take SHARE ROW EXCLUSIVE on core.post for ward % '
                                     'within %: a transaction writing core.post stays open (pg_stat_activity); '
                                     'the batches done so far are kept, run it again', v_ward, p_lock_budget
                           using errcode = '55P03';
@@ -265,7 +266,7 @@ end
 $$;
 comment on procedure analytics.backfill_rollups(integer, integer, integer, interval) is
     'Recounts the hour and day rollups of every ward from core.post in short batches (one ward, '
-    'whole IST hours, ~p_target_ms ms under SHARE on core.post each, committed one by one), exact '
+    'whole IST hours, ~p_target_ms ms under SHARE ROW EXCLUSIVE on core.post each, committed one by one), exact '
     'while the application writes: fills in the posts that were in core.post before analytics/rollup. '
     'Resumable (analytics.rollup_backfill), a no-op once finished or on an empty core.post. '
     'p_batch_posts fixes the batch size instead (posts; a batch never splits an hour); p_max_batches stops after that many batches (the rest on the next call); p_lock_budget: how long '
