@@ -9,17 +9,17 @@
 -- fills them exactly while the application keeps writing; analytics/rollup_backfill_run calls it.
 --
 -- How a batch stays exact with the triggers live: a batch is one ward and a run of whole IST
--- hours. It takes SHARE ROW EXCLUSIVE on core.post itself (ONLY the partitioned parent: every INSERT, UPDATE
--- or DELETE that fires the rollup triggers targets the parent and holds ROW EXCLUSIVE on it until
--- it commits), so when the lock is granted no write with a trigger increment is in flight and
+-- hours. It takes SHARE ROW EXCLUSIVE on core.post itself (ONLY the partitioned parent: every
+-- INSERT, UPDATE or DELETE that fires the rollup triggers targets the parent and holds ROW
+-- EXCLUSIVE on it until it commits), so when the lock is granted no write with a trigger increment is in flight and
 -- none can start; it then recounts the batch's hours from core.post, rebuilds the days they fall
 -- in from the hours, records its position and commits. A trigger increment is therefore either
 -- committed before the recount (and counted by it, as its post is) or runs after the commit on
 -- top of the exact count: never both, never neither. Hours outside the batches hold only posts the
 -- triggers have counted since analytics/rollup was deployed. Readers are not blocked (SHARE ROW
 -- EXCLUSIVE does not conflict with ACCESS SHARE); two runs at once take turns batch by batch (the
--- mode conflicts with itself: a batch recounted twice, never a wrong count); writers wait for one batch at most, and the batch size
--- adapts so that a batch holds the lock for about p_target_ms (default 50 ms). The lock is
+-- mode conflicts with itself: a batch recounted twice, never a wrong count); writers wait for one
+-- batch at most, and the batch size adapts so that a batch holds the lock for about p_target_ms (default 50 ms). The lock is
 -- taken with a short lock_timeout ramp (50 ms growing to 200 ms, pauses 50 ms to 2 s), so a
 -- waiting lock never queues the application behind it for long.
 -- Partitions are not locked: autovacuum (SHARE UPDATE EXCLUSIVE on a partition) goes on; rows
