@@ -52,3 +52,23 @@ def test_lock_sampler_sees_a_held_and_a_waiting_lock(url):
     assert "ACCESS EXCL public.sampled 0 (waited" in summary and "SHARE public.sampled" in summary
     held = sampler.seen[("ShareLock", "public.sampled")]
     assert held.held_last - held.held_first >= 0.2
+
+
+def test_bench_live_from_the_release_tag_walks_only_the_changes_after_it(url, tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    code = main(["bench", "live", "--db", url, "-q", "--posts", "300", "--from", "@v1.0.0",
+                 "--clients", "2", "--rate", "10", "--out", str(out)])
+    assert code == 0
+    text = out.read_text()
+    assert "<!-- bench:live-300-from-v1.0.0 -->" in text and "## Upgrade from @v1.0.0 and back" in text
+    for change in ["adopt/schema", "analytics/rollup_backfill", "analytics/rollup_backfill_run"]:
+        assert f"| {change} | deploy |" in text and f"| {change} | revert |" in text
+    assert "| audit/ai_access |" not in text  # at the tag: neither deployed nor reverted by the walk
+    assert "0 failed" in text and "**0 missing** afterwards" in text
+
+
+def test_bench_live_refuses_a_from_before_the_load(url, tmp_path, capsys):
+    code = main(["bench", "live", "--db", url, "-q", "--posts", "10", "--from", "core/ward",
+                 "--out", str(tmp_path / "B.md")])
+    assert code != 0
+    assert "--from core/ward comes before --load-at core/post" in capsys.readouterr().err

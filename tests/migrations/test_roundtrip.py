@@ -46,6 +46,10 @@ def _fp(url):
         return fingerprint(conn)
 
 
+# changes that only run work on data the catalog does not show (the revert still must restore it)
+DATA_ONLY = {"analytics/rollup_backfill_run": "one CALL that recounts the rollups from core.post"}
+
+
 @pytest.mark.parametrize("change_id", [c.change_id for c in PLAN.changes])
 def test_change_reverts_to_identical_catalog(walk_db, change_id):
     url, _ = walk_db
@@ -60,7 +64,7 @@ def test_change_reverts_to_identical_catalog(walk_db, change_id):
     engine.deploy(change.target)
     assert [c.change_id for c in engine.pending(change.target)] == []
     after_deploy = _fp(url)
-    assert before != after_deploy, f"{change_id} changed nothing in the catalog"
+    assert before != after_deploy or change_id in DATA_ONLY, f"{change_id} changed nothing in the catalog"
     engine.revert(previous)
     after = _fp(url)
     assert diff(before, after) == [], f"revert of {change_id} left differences"

@@ -16,8 +16,11 @@ HEADER = {"deploy": "-- Deploy lokdarpan:{} to pg", "revert": "-- Revert lokdarp
 
 def check_header(text: str, kind: str, name: str, requires: list[str], where: str) -> None:
     """First line names the change; a deploy lists the plan's dependencies and says why."""
-    first = text.splitlines()[0]
-    assert first == HEADER[kind].format(name), f"{where}: first line"
+    lines = text.splitlines()
+    # a non-transactional script's first line must be '-- transactional: false' (the engine and
+    # yoyo read it there): the header follows it
+    first = lines[1] if len(lines) > 1 and not parse_script(text, where).transactional else lines[0]
+    assert first == HEADER[kind].format(name), f"{where}: first line (after '-- transactional: false')"
     if kind == "deploy":
         script = parse_script(text, where)
         assert sorted(script.requires) == sorted(requires), (

@@ -1,5 +1,9 @@
 """Deploy and revert every change after core/post, one at a time, under live application traffic.
 
+``--from @v1.0.0``: the upgrade a DBA runs instead. The posts are loaded at ``--load-at``, the plan is
+deployed up to the tag without traffic, then every change after the tag is deployed and reverted
+back to the tag under traffic (section ``live-N-from-v1.0.0``).
+
 A new database gets the plan up to ``core/post`` (``--load-at`` another change), then ``--posts``
 posts made as ``bench query`` makes them (generate_series inside the server, through the normal
 insert path). With the live-traffic harness running (``--clients`` application clients at
@@ -146,6 +150,10 @@ class LockSampler:
         return "; ".join(out) or "none seen"
 
 
+# the application's statements that write core.post (what a SHARE or SHARE ROW EXCLUSIVE on it holds back)
+POST_WRITERS = ("post_insert", "post_batch", "ingest_batch")
+
+
 @dataclass
 class StepRow:
     """One deploy or revert step of the walk: its time, locks, longest application wait and errors."""
@@ -161,6 +169,7 @@ class StepRow:
     errors: list = field(default_factory=list)
     failed: str | None = None
     at: float = 0.0
+    write_ms: float = 0.0  # the longest statement writing core.post
 
 
 def add_arguments(p) -> None:
@@ -176,6 +185,15 @@ def add_arguments(p) -> None:
     )
     p.add_argument(
         "--last", default=None, metavar="CHANGE", help="walk up to this change only (default: the end of the plan)"
+    )
+    p.add_argument(
+        "--from",
+        dest="from_target",
+        default=None,
+        metavar="TAG",
+        help="the upgrade a DBA runs: the database is at TAG (e.g. @v1.0.0) holding the posts (loaded at "
+        "--load-at, then the plan deployed up to TAG without traffic); the walk deploys every later change "
+        "and reverts them back to TAG, under traffic",
     )
     p.add_argument("--sample-ms", type=float, default=20.0, help="pg_locks sampling interval (default 20)")
     p.add_argument(
@@ -222,6 +240,7 @@ def _step(engine: Deployer, traffic: Traffic, url: str, sample_ms: float, change
         traffic.errors_between(t0, time.monotonic()),
         failed,
         t0 - traffic.t0,
+        max((k.max_ms for k in stats.values() if k.kind in POST_WRITERS), default=0.0),
     )
 
 
@@ -234,10 +253,19 @@ def run(args) -> int:
     base = plan.index_of("core/post")
     load_at = plan.index_of(args.load_at)
     last = len(plan.changes) - 1 if args.last is None else plan.index_of(args.last)
-    if last < load_at:
-        raise UserError(f"--last {args.last} comes before --load-at {args.load_at}")
     if load_at < base:
         raise UserError(f"--load-at {args.load_at} comes before core/post: there is no core.post to load")
+    from_target = getattr(args, "from_target", None)
+    start = load_at
+    if from_target is not None:
+        start = plan.index_of(from_target)
+        if start < load_at:
+            raise UserError(f"--from {from_target} comes before --load-at {args.load_at}")
+        if start >= len(plan.changes) - 1:
+            raise UserError(f"--from {from_target}: no change after it to deploy")
+        base = start  # the walk reverts back to the tag, not to core/post
+    if last <= start:
+        raise UserError(f"--last {args.last} does not come after {plan.changes[start].change_id}")
     name = f"ld_bench_live_{datetime.now(UTC):%H%M%S}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
@@ -252,6 +280,12 @@ def run(args) -> int:
         now = datetime.now(UTC)
         log(f"generating {args.posts:,} posts")
         gen_s = generate(url, args.posts, now, log)
+        upgrade_s = 0.0
+        if start > load_at:
+            log(f"deploying up to {plan.changes[start].change_id} ({from_target}) onto the posts, without traffic")
+            t = time.monotonic()
+            engine.deploy(plan_target(plan, start))
+            upgrade_s = time.monotonic() - t
         traffic = Traffic(
             url,
             clients=args.clients,
@@ -264,8 +298,8 @@ def run(args) -> int:
         time.sleep(5)  # the application alone: the machine's noise
         quiet = traffic.window(traffic.t0, time.monotonic())
         load_before = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
-        top = load_at
-        for i in range(load_at + 1, last + 1):
+        top = start
+        for i in range(start + 1, last + 1):
             cid = plan.changes[i].change_id
             log(f"deploy {cid}")
             row = _step(
@@ -311,7 +345,15 @@ def run(args) -> int:
         f"Machine: {machine_description()}; PostgreSQL {version}; load average {' '.join(load_before)} at the "
         f"start of the walk, {' '.join(load_after)} at the end (the 2 cores are shared with other work: "
         "single waits of tens of ms happen with nothing deploying).",
-        f"{args.posts:,} posts loaded at `{plan.changes[load_at].change_id}` in {gen_s:.0f} s; then "
+        f"{args.posts:,} posts loaded at `{plan.changes[load_at].change_id}` in {gen_s:.0f} s"
+        + (
+            f", the plan deployed up to `{from_target}` (`{plan.changes[start].change_id}`) onto them in "
+            f"{upgrade_s:.0f} s without traffic (the database a DBA upgrades); the walk deploys every change "
+            f"after it and reverts them back to `{from_target}`"
+            if start > load_at
+            else ""
+        )
+        + "; then "
         f"{args.clients} application clients x {args.rate:g} statements/s (the harness's mix: ward API once "
         "deployed, feed reads, single and batched inserts, ingest batches, alert updates"
         + (f"; wards spared: {', '.join(args.spare_ward)}" if args.spare_ward else "")
@@ -326,10 +368,13 @@ def run(args) -> int:
         f"creates are invisible to them and left out), sampled every {args.sample_ms:g} ms: ms from the first to "
         "the last sample that saw it held, across the ramp's attempts; `waited` = seen queued; tables only (their "
         "indexes and sequences go with them); weaker than SHARE UPDATE EXCLUSIVE only counted. `at s` = when the "
-        "step started, seconds into the traffic.",
+        "step started, seconds into the traffic. A batched step (`analytics/rollup_backfill_run`) takes and releases "
+        "its lock once a batch: its `held` spans the first to the last batch, not one hold; what one batch holds back "
+        "shows in `longest write to core.post` (the application's inserts, batches and ingest batches).",
         "",
-        "| change | direction | at s | wall s | lock retries | locks held (ms) | longest app wait ms | by | app errors |",
-        "|---|---|---:|---:|---:|---|---:|---|---:|",
+        "| change | direction | at s | wall s | lock retries | locks held (ms) | longest app wait ms | by | "
+        "longest write to core.post ms | app errors |",
+        "|---|---|---:|---:|---:|---|---:|---|---:|---:|",
     ]
     for r in rows:
         n_app = sum(1 for e in r.errors if not e.vanished)
@@ -337,7 +382,9 @@ def run(args) -> int:
         raced = len(r.errors) - n_app
         lines.append(
             f"| {r.change} | {r.direction}{status} | {r.at:.0f} | {r.seconds:.2f} | {r.retries} | {r.locks} | "
-            f"{r.wait_ms:.0f} | {r.wait_kind} | {n_app}" + (f" (+{raced} raced a revert)" if raced else "") + " |"
+            f"{r.wait_ms:.0f} | {r.wait_kind} | {r.write_ms:.0f} | {n_app}"
+            + (f" (+{raced} raced a revert)" if raced else "")
+            + " |"
         )
     if app:
         lines += ["", "Application errors (first 10):", ""]
@@ -346,11 +393,17 @@ def run(args) -> int:
         lines += ["", "Missing writes (first 10): " + "; ".join(missing[:10])]
     lines += ["", "Per statement kind over the whole walk:", "", result.table()]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    write_section(
-        out,
-        f"live-{args.posts}",
-        f"## Deploy and revert under traffic at {args.posts:,} posts "
-        f"(`lokdarpan-db bench live`)\n\n" + "\n".join(lines),
-    )
+    if from_target is not None and start > load_at:
+        key, title = (
+            f"live-{args.posts}-from-{from_target.lstrip('@')}",
+            f"## Upgrade from {from_target} and back under traffic at {args.posts:,} posts "
+            f"(`lokdarpan-db bench live --from {from_target}`)",
+        )
+    else:
+        key, title = (
+            f"live-{args.posts}",
+            f"## Deploy and revert under traffic at {args.posts:,} posts (`lokdarpan-db bench live`)",
+        )
+    write_section(out, key, title + "\n\n" + "\n".join(lines))
     console.out("\n".join(lines))
     return 1 if any(r.failed for r in rows) or app or missing else 0

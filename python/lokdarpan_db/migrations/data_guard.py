@@ -42,6 +42,7 @@ DERIVED = frozenset(
         "analytics.ward_day_party",
         "analytics.ward_author",
         "analytics.ward_author_day",
+        "analytics.rollup_backfill",  # the rollup backfill's progress (maintenance bookkeeping)
         "core.post_fingerprint",
         "core.ordered_partition",
         "ingest.staging_post",

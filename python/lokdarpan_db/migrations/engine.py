@@ -584,11 +584,19 @@ class Deployer:
             conn.execute("ROLLBACK TO SAVEPOINT lokdarpan_verify")
             bookkeeping.record_deploy(conn, self.plan, change, sums)
             return
-        # autocommit: one statement, then verify and record in their own transactions
+
+        # autocommit: one statement, then verify and record in their own transactions; a long one
+        # (a CALL of a batched backfill) reports its progress as NOTICEs, shown as they arrive
+        def progress(diag: psycopg.errors.Diagnostic) -> None:
+            self.log(f"  {change.change_id}: {diag.message_primary}")
+
+        conn.add_notice_handler(progress)
         try:
             conn.execute(body)
         except psycopg.Error as exc:
             raise ChangeFailed(f"change {change.change_id}: deploy failed: {_first_line(exc)}") from None
+        finally:
+            conn.remove_notice_handler(progress)
         try:
             with conn.transaction(force_rollback=True):
                 conn.execute(verify)

@@ -17,6 +17,13 @@ from dataclasses import dataclass
 _BEGIN_RE = re.compile(r"^\s*BEGIN\s*;\s*$", re.IGNORECASE | re.MULTILINE)
 _END_RE = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;\s*$", re.IGNORECASE | re.MULTILINE)
 _NONTX_RE = re.compile(r"\A--\s*transactional\s*:\s*false\s*$", re.IGNORECASE | re.MULTILINE)
+_DOLLAR_RE = re.compile(r"\$([a-z_][a-z0-9_]*|)\$.*?\$\1\$", re.IGNORECASE | re.DOTALL)
+
+
+def _mask_dollar_quotes(text: str) -> str:
+    """``text`` with every dollar-quoted body (function and procedure bodies) blanked out, line
+    breaks and positions kept: a procedure's own ``commit;`` lines are not the script's."""
+    return _DOLLAR_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 @dataclass
@@ -42,8 +49,9 @@ def parse_script(text: str, where: str = "script") -> Script:
     transactional = not _NONTX_RE.match(text)
     if not transactional:
         return Script(text, text, False, header, requires)
-    begins = list(_BEGIN_RE.finditer(text))
-    ends = list(_END_RE.finditer(text))
+    masked = _mask_dollar_quotes(text)
+    begins = list(_BEGIN_RE.finditer(masked))
+    ends = list(_END_RE.finditer(masked))
     if len(begins) != 1 or len(ends) != 1 or begins[0].start() > ends[0].start():
         raise ValueError(
             f"{where}: a transactional script must hold exactly one 'BEGIN;' line and one "
