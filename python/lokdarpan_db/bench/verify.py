@@ -140,6 +140,8 @@ def run(args) -> int:
         # the dataset's size class, as the other sections name it (planner estimates drift by a few %)
         band = str(round(posts, -6)) if posts >= 1_000_000 else "small"
         write_section(
-            Path(root) / "BENCHMARKS.md", f"verify-{band}", f"## Verify scripts at ~{round(posts, -6):,} posts (`lokdarpan-db bench verify`)\n\n" + md
+            Path(root) / "BENCHMARKS.md",
+            f"verify-{band}",
+            f"## Verify scripts at ~{round(posts, -6):,} posts (`lokdarpan-db bench verify`)\n\n" + md,
         )
     return 0
