@@ -78,14 +78,14 @@ comment on function adopt.text_to_jsonb_array(text) is
     'non-blank lines; [] for NULL or blank.';
 
 create function adopt.source_sql(p_table text, p_schema text, p_timezone text, p_filter text,
-                                 p_preview boolean default false)
+                                 p_preview boolean default false, p_base text default null)
 returns text
 language plpgsql
 stable
 set search_path = pg_catalog, adopt
 as $$
 declare
-    v_base text := format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter);
+    v_base text := coalesce(p_base, format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter));
     c      text;
 begin
     if p_table = 'user' then
@@ -241,8 +241,10 @@ select s.*, s.legacy_id as core_id,
     raise exception 'adopt: unknown legacy table %', quote_literal(p_table) using errcode = 'invalid_parameter_value';
 end
 $$;
-comment on function adopt.source_sql(text, text, text, text, boolean) is
-    'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l) '
+comment on function adopt.source_sql(text, text, text, text, boolean, text) is
+    'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l, '
+    'or the rows of query p_base when given: the compatibility objects pass the written rows, typed '
+    'as p_schema.p_table) '
     'as core rows: legacy_id, the core columns, reason (NULL = adopt, else the quarantine reason), '
     'legacy (the row as jsonb), extra (adopt.mapping.legacy_extra), duplicate_of, core_id and digest '
     '(md5 of the mapped columns). p_preview: classify as if every legacy author and e-paper were '
@@ -288,7 +290,6 @@ as $$
 declare
     st       adopt.table_state;
     v_filter text;
-    v_src    text;
 begin
     select * into st from adopt.table_state t where t.legacy_table = p_table;
     if not found then
@@ -301,7 +302,26 @@ begin
         v_filter := format('l.id > %s and l.id <= %s order by l.id limit %s', coalesce(p_after, -9223372036854775808),
                            coalesce(st.backfill_until, 9223372036854775807), coalesce(p_limit, 1000));
     end if;
-    v_src := adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter);
+    return query select * from adopt.sync_source(p_table,
+        adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter), p_ids);
+end
+$$;
+comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
+    'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
+    'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
+    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
+    'in key order (backfill). '
+    'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
+
+create function adopt.sync_source(p_table text, p_src text, p_ids bigint[])
+returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt, core
+as $$
+declare
+    v_src    text := p_src;
+begin
     if to_regclass('pg_temp.adopt_src') is not null then
         drop table pg_temp.adopt_src;
     end if;
@@ -397,12 +417,11 @@ begin
     drop table pg_temp.adopt_ids;
 end
 $$;
-comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
-    'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
-    'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
-    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
-    'in key order (backfill). '
-    'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
+comment on function adopt.sync_source(text, text, bigint[]) is
+    'Writes the rows of source query p_src (adopt.source_sql) of legacy table p_table into core '
+    '(adopted: core row + mapping) or adopt.quarantine, first removing whatever those ids and the '
+    'ids p_ids held before (an id in p_ids that p_src no longer returns is removed). Returns rows '
+    'read, adopted, quarantined and the last id read.';
 
 create function adopt.backfill_batch(p_table text, p_limit integer)
 returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
