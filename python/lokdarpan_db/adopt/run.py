@@ -60,11 +60,18 @@ class VerifyResult:
 
     rows: list[tuple[str, int, int, int, int, int]]  # table, legacy, adopted, quarantined, pending, differences
     differences: list[tuple[str, int, str]] = field(default_factory=list)
+    # posts per (ward, month): ward, month, legacy, adopted, quarantined, pending, differs
+    ward_months: list[tuple] = field(default_factory=list)
+
+    @property
+    def month_differences(self) -> list[tuple]:
+        """The (ward, month) groups whose counts or checksums differ."""
+        return [g for g in self.ward_months if g[6]]
 
     @property
     def ok(self) -> bool:
-        """Whether no legacy row differs from its adopted or quarantined copy."""
-        return not self.differences
+        """Whether no legacy row differs from its adopted or quarantined copy, nor any (ward, month) group."""
+        return not self.differences and not self.month_differences
 
 
 def deployed(conn) -> bool:
@@ -346,14 +353,19 @@ def finish(url: str, *, drop_legacy: bool = False, log: Callable[[str], None] = 
         return [r[0] for r in _ramp_rows(conn, "select * from adopt.finish(%s)", [drop_legacy], "finish", log)]
 
 
-def drain(conn, limit: int = 10_000, rounds: int = 100) -> int:
-    """Apply the capture backlog until it is empty (or ``rounds`` calls); returns entries applied."""
+def drain(conn, limit: int = 500, rounds: int = 200) -> int:
+    """Apply the capture backlog until it is empty (or ``rounds`` calls), ``limit`` entries per
+    table and transaction (a short transaction: writers of a table wait for it); a table a
+    writer is applying to right now is skipped and retried after a short pause. Returns entries
+    applied."""
     applied = 0
     for _ in range(rounds):
         rows = conn.execute("select coalesce(sum(n_entries), 0) from adopt.apply_capture(%s)", [limit]).fetchone()
-        if not rows[0]:
+        applied += int(rows[0] or 0)
+        if not conn.execute("select exists (select 1 from adopt.capture)").fetchone()[0]:
             break
-        applied += int(rows[0])
+        if not rows[0]:
+            time.sleep(0.05)
     return applied
 
 
@@ -411,7 +423,8 @@ def status(url: str) -> list[StatusRow]:
 
 def verify(url: str) -> VerifyResult:
     """At one snapshot: per table, legacy rows = adopted + quarantined (pending capture counted
-    apart), and the digests of the mapped columns equal. Differences listed by id."""
+    apart), and the digests of the mapped columns equal, differences listed by id; then the
+    same per (ward, month) of the posts, counts and checksums (adopt.post_ward_months)."""
     with connect(url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
@@ -434,6 +447,8 @@ def verify(url: str) -> VerifyResult:
             diffs = conn.execute("select legacy_id, problem from adopt.differences(%s)", [t]).fetchall()
             res.rows.append((t, legacy_rows, adopted, quarantined, pending, len(diffs)))
             res.differences += [(t, i, p) for i, p in diffs]
+        if conn.execute("select to_regprocedure('adopt.post_ward_months()')").fetchone()[0]:
+            res.ward_months = [tuple(r) for r in conn.execute("select * from adopt.post_ward_months()")]
         conn.rollback()
     return res
 

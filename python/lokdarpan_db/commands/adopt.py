@@ -127,7 +127,25 @@ def cmd_verify(args) -> int:
         out(args, f"difference: {t} id {legacy_id}: {problem}")
     if len(res.differences) > 50:
         out(args, f"... and {len(res.differences) - 50} more")
-    out(args, "verify: OK" if res.ok else f"verify: {len(res.differences)} difference(s)")
+    if res.ward_months:
+        bad = res.month_differences
+        out(
+            args,
+            f"posts per (ward, month): {len(res.ward_months)} groups, {len(bad)} differ, "
+            f"{sum(g[5] for g in res.ward_months)} post(s) pending",
+        )
+        if bad:
+            print_table(
+                ("ward (quarantined: raw label)", "month", "legacy", "adopted", "quarantined", "pending"),
+                [(w, m.strftime("%Y-%m"), n, a, q, p) for w, m, n, a, q, p, _ in bad[:50]],
+                title="differing (ward, month) groups",
+            )
+    out(
+        args,
+        "verify: OK"
+        if res.ok
+        else f"verify: {len(res.differences)} row difference(s), {len(res.month_differences)} (ward, month) group(s)",
+    )
     return 0 if res.ok else run.VERIFY_FAILED
 
 

@@ -26,6 +26,13 @@ begin
     if not found then
         return false;
     end if;
+    -- beside other writers' applies (shared), never beside a batch apply of the table (adopt.sync_rows
+    -- holds it exclusively); the same ids one transaction at a time (a compatibility view's
+    -- rows have no row lock to serialize them)
+    perform pg_advisory_xact_lock_shared(hashtext('adopt.apply'), hashtext(p_table));
+    perform pg_advisory_xact_lock(o.k)
+       from (select distinct (hashtext(p_table)::bigint << 32) | (x & 4294967295) as k
+               from unnest(p_ids) x order by 1) o;
     begin
         perform adopt.sync_source(p_table,
             adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, null, false, p_base), p_ids);

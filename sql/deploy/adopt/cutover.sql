@@ -78,7 +78,7 @@ as $$
 $$;
 comment on function adopt.core_key(text) is 'The core table and id column a legacy table''s rows are adopted into.';
 
-create function adopt.compat_view_sql(p_table text, p_legacy regclass, p_timezone text)
+create function adopt.compat_view_sql(p_table text, p_legacy regclass, p_timezone text, p_ids text default null)
 returns text
 language plpgsql
 stable
@@ -125,10 +125,11 @@ begin
             end if;
         end if;
         if a.attname = 'id' then
-            -- bigint (core's type), not the legacy integer: WHERE id = $1 then uses core's and the
-            -- quarantine's primary keys (a cast column could use neither)
-            v_sel := v_sel || format('%s as id', v_expr);
-            v_q := v_q || 'q.legacy_id as id'::text;
+            -- the legacy type (integer), not core's bigint: a changed result type would break the
+            -- application's cached plans ("cached plan must not change result type"); the price:
+            -- WHERE id = $1 through the view cannot use core's key (rollback reads by p_ids instead)
+            v_sel := v_sel || format('(%s)::%s as id', v_expr, a.typ);
+            v_q := v_q || format('q.legacy_id::%s as id', a.typ);
         else
             -- a value in legacy_extra is the legacy value itself (raw label, a column core lacks)
             v_sel := v_sel || format('(case when m.legacy_extra ? %L then (m.legacy_extra ->> %L)::%s else (%s)::%s end) as %I',
@@ -136,17 +137,20 @@ begin
             v_q := v_q || format('(q.row ->> %L)::%s as %I', a.attname, a.typ, a.attname);
         end if;
     end loop;
-    return format('select %s from %s c left join adopt.mapping m on m.legacy_table = %L and m.legacy_id = c.%I'
-                  ' union all select %s from adopt.quarantine q where q.legacy_table = %L',
+    return format('select %s from %s c left join adopt.mapping m on m.legacy_table = %L and m.legacy_id = c.%I%s'
+                  ' union all select %s from adopt.quarantine q where q.legacy_table = %L%s',
                   array_to_string(v_sel, ', '), k.core_table, p_table, k.core_column,
-                  array_to_string(v_q, ', '), p_table);
+                  case when p_ids is not null then format(' where c.%I in (%s)', k.core_column, p_ids) else '' end,
+                  array_to_string(v_q, ', '), p_table,
+                  case when p_ids is not null then format(' and q.legacy_id in (%s)', p_ids) else '' end);
 end
 $$;
-comment on function adopt.compat_view_sql(text, regclass, text) is
+comment on function adopt.compat_view_sql(text, regclass, text, text) is
     'The query of the compatibility view of legacy table p_table: its columns in the order and '
     'types of p_legacy, adopted rows read from core (naive timestamps back in p_timezone; the '
     'legacy values core lacks from adopt.mapping.legacy_extra), core-native rows, and the '
-    'quarantined rows from adopt.quarantine.';
+    'quarantined rows from adopt.quarantine. p_ids (a subquery of ids): only those rows, read '
+    'through core''s and the quarantine''s keys.';
 
 create function adopt.tg__compat()
 returns trigger
@@ -159,6 +163,7 @@ declare
     v_rows  jsonb := '[]';
     v_dup   boolean;
     v_obj   text := format('%I.%I', tg_table_schema, tg_table_name);
+    k       record;
 begin
     if tg_op <> 'DELETE' then
         if new.id is null then
@@ -169,7 +174,11 @@ begin
         -- each other (the application catches the unique violation and reads the row again)
         perform pg_advisory_xact_lock(hashtext('adopt.compat.' || tg_table_name), hashtext(new.id::text));
         if tg_op = 'INSERT' or new.id <> old.id then
-            execute format('select exists (select 1 from %s x where x.id = $1)', v_obj) into v_dup using new.id;
+            -- through core's and the quarantine's keys (the view's integer id has no index)
+            select * into k from adopt.core_key(tg_table_name);
+            execute format('select exists (select 1 from %s c where c.%I = $1)'
+                           ' or exists (select 1 from adopt.quarantine q where q.legacy_table = %L and q.legacy_id = $1)',
+                           k.core_table, k.core_column, tg_table_name) into v_dup using new.id::bigint;
             if v_dup then
                 raise exception 'duplicate key value violates unique constraint "%_pkey"', tg_table_name
                     using errcode = 'unique_violation', constraint = tg_table_name || '_pkey',
@@ -592,7 +601,7 @@ begin
         if v_ref is not null then
             execute format('alter table %s add constraint %I %s not valid', d.extra, d.name,
                            regexp_replace(d.definition, 'REFERENCES .*$', 'REFERENCES ' || v_ref));
-            return next format('foreign key %s on %s now references %s (NOT VALID)', d.name, d.extra, v_ref);
+            return next format('foreign key %s on %s now points at %s (NOT VALID)', d.name, d.extra, v_ref);
         else
             return next format('foreign key %s on %s dropped (core has no single-column key for %s)', d.name, d.extra, d.on_table);
         end if;
@@ -630,6 +639,7 @@ declare
     v_n      bigint;
     v_max    bigint;
     v_lseq   text;
+    v_src    text;
 begin
     select * into st from adopt.cutover_state c;
     if not found or st.phase <> 'cutover' then
@@ -643,9 +653,14 @@ begin
     -- 1. carry back every row written through the compatibility objects: deletes first (posts
     -- before their authors), then updates and inserts in key order; same ids
     foreach t in array (select array_agg(x order by n desc) from unnest(v_tables) with ordinality u(x, n)) loop
+        -- gone = logged but neither in core nor in the quarantine any more (epaper: not in its table)
+        select * into k from adopt.core_key(t);
         execute format('delete from lokdarpan_legacy.%1$I l using adopt.compat_log g'
-                       ' where g.legacy_table = %2$L and l.id = g.legacy_id'
-                       '   and not exists (select 1 from %3$I.%1$I c where c.id = l.id)', t, t, st.legacy_schema);
+                       ' where g.legacy_table = %2$L and l.id = g.legacy_id and not exists (%3$s)', t, t,
+                       case when t = 'epaper' then format('select 1 from %I.epaper c where c.id = l.id', st.legacy_schema)
+                            else format('select 1 from %s c where c.%I = l.id union all select 1 from adopt.quarantine q'
+                                        ' where q.legacy_table = %L and q.legacy_id = l.id', k.core_table, k.core_column, t)
+                       end);
         get diagnostics v_n = row_count;
         if v_n > 0 then
             return next format('%s: %s row(s) deleted since cutover', t, v_n);
@@ -658,20 +673,28 @@ begin
           from pg_catalog.pg_attribute a
          where a.attrelid = format('lokdarpan_legacy.%I', t)::regclass and a.attnum > 0 and not a.attisdropped
            and a.attgenerated = '';
-        execute format('update lokdarpan_legacy.%1$I l set %4$s from %3$I.%1$I c, adopt.compat_log g'
-                       ' where g.legacy_table = %2$L and c.id = g.legacy_id and l.id = c.id', t, t, st.legacy_schema, v_set);
+        -- the rows written since cutover, read through core's keys (not a scan of the view)
+        if t = 'epaper' then
+            v_src := format('select c.* from %I.epaper c where c.id in (select g.legacy_id from adopt.compat_log g'
+                            ' where g.legacy_table = %L)', st.legacy_schema, t);
+        else
+            v_src := adopt.compat_view_sql(t, format('lokdarpan_legacy.%I', t)::regclass,
+                                           (select s.legacy_timezone from adopt.table_state s where s.legacy_table = t),
+                                           format('select g.legacy_id from adopt.compat_log g where g.legacy_table = %L', t));
+        end if;
+        execute format('create temp table adopt_carry on commit drop as %s', v_src);
+        execute format('update lokdarpan_legacy.%1$I l set %2$s from pg_temp.adopt_carry c where l.id = c.id', t, v_set);
         get diagnostics v_n = row_count;
         if v_n > 0 then
             return next format('%s: %s row(s) changed since cutover carried back', t, v_n);
         end if;
-        execute format('insert into lokdarpan_legacy.%1$I (%4$s) select %4$s from %3$I.%1$I c'
-                       ' where c.id in (select g.legacy_id from adopt.compat_log g where g.legacy_table = %2$L)'
-                       '   and not exists (select 1 from lokdarpan_legacy.%1$I l where l.id = c.id)',
-                       t, t, st.legacy_schema, v_cols);
+        execute format('insert into lokdarpan_legacy.%1$I (%2$s) select %2$s from pg_temp.adopt_carry c'
+                       ' where not exists (select 1 from lokdarpan_legacy.%1$I l where l.id = c.id)', t, v_cols);
         get diagnostics v_n = row_count;
         if v_n > 0 then
             return next format('%s: %s row(s) inserted since cutover carried back', t, v_n);
         end if;
+        drop table pg_temp.adopt_carry;
     end loop;
     -- 2. foreign keys back as they were (NOT VALID here; adopt rollback validates them afterwards)
     for d in select * from adopt.dependent x where x.kind = 'foreign key' loop

@@ -296,6 +296,9 @@ begin
         raise exception 'adopt: capture is not installed on legacy table %', quote_literal(p_table)
             using errcode = 'object_not_in_prerequisite_state';
     end if;
+    -- one batch writer per table at a time, never beside a writer's synchronous apply (which
+    -- holds this lock shared: adopt.sync_base); re-entrant when apply_capture took it already
+    perform pg_advisory_xact_lock(hashtext('adopt.apply'), hashtext(p_table));
     if p_ids is not null then
         v_filter := format('l.id = any(%L::bigint[])', p_ids);
     else
@@ -499,6 +502,11 @@ declare
     v_caps bigint[];
 begin
     for t in select s.legacy_table from adopt.table_state s order by s.key_order loop
+        -- a table some writer's transaction is applying to right now waits for the next call
+        -- (never a wait here: the application's transaction must not wait behind this one)
+        if not pg_try_advisory_xact_lock(hashtext('adopt.apply'), hashtext(t.legacy_table)) then
+            continue;
+        end if;
         select array_agg(distinct c.legacy_id), array_agg(c.capture_id)
           into v_ids, v_caps
           from (select c0.legacy_id, c0.capture_id from adopt.capture c0
@@ -538,7 +546,8 @@ $$;
 comment on function adopt.apply_capture(integer) is
     'Applies up to p_limit capture entries per legacy table (key order): re-reads the captured ids'' '
     'current legacy rows, replaces their core/mapping/quarantine state and deletes the entries. '
-    'An entry committed after the read stays for the next call; then posts quarantined as '
+    'An entry committed after the read stays for the next call, as do the entries of a table whose '
+    'synchronous apply is in flight (skipped, never waited for); then posts quarantined as '
     'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
     'and entries applied per table (entries 0 for those retries).';
 

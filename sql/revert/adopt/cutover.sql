@@ -22,7 +22,7 @@ drop function adopt.prepare_epaper();
 drop function adopt.tg__mirror_epaper() cascade;
 drop function adopt.tg__compat_log();
 drop function adopt.tg__compat();
-drop function adopt.compat_view_sql(text, regclass, text);
+drop function adopt.compat_view_sql(text, regclass, text, text);
 drop function adopt.core_key(text);
 drop table if exists adopt.epaper_compat;
 drop table adopt.dependent;

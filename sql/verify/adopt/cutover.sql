@@ -7,7 +7,7 @@ select phase, legacy_schema, cutover_at, rolled_back_at, finished_at, legacy_dro
 select legacy_table, legacy_id, logged_at from adopt.compat_log where false;
 select kind, name, on_table, definition, extra from adopt.dependent where false;
 select 'adopt.core_key(text)'::regprocedure,
-       'adopt.compat_view_sql(text, regclass, text)'::regprocedure,
+       'adopt.compat_view_sql(text, regclass, text, text)'::regprocedure,
        'adopt.tg__compat()'::regprocedure,
        'adopt.tg__compat_log()'::regprocedure,
        'adopt.tg__mirror_epaper()'::regprocedure,
