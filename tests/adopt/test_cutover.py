@@ -250,3 +250,33 @@ def test_cutover_refuses_before_the_backfill(legacy_url, capsys):
         conn.execute("update adopt.table_state set phase = 'backfilling' where legacy_table = 'alert'")
     with pytest.raises(run.UserError, match="backfill of alert is not done"):
         run.cutover(legacy_url)
+
+
+def test_cutover_and_rollback_on_a_server_whose_timezone_is_not_utc(legacy_url):
+    """The variant whose application wrote naive timestamps under a non-UTC server TimeZone
+    (adopted with --legacy-timezone that zone): the views give back the same naive values and
+    date(created_at) groups; the application's now() lands as it did on the legacy table."""
+    url = legacy_url
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"alter database \"{conn.info.dbname}\" set timezone = 'Asia/Kolkata'")
+    run.start(url, "public", "Asia/Kolkata", project_dir=ROOT)
+    with psycopg.connect(url) as conn:
+        assert conn.execute("show timezone").fetchone()[0] == "Asia/Kolkata"
+        assert conn.execute("select created_at = '2024-04-30 18:30+00' from core.post where post_id = 1").fetchone()[0]
+    before_reads, before_rows = read_all(url), legacy_rows(url)
+    run.cutover(url)
+    assert read_all(url) == before_reads
+    assert legacy_rows(url) == before_rows
+    with psycopg.connect(url, autocommit=True) as conn:
+        ids = app_writes(conn)
+        naive_now = conn.execute("select localtimestamp").fetchone()[0]
+        created = conn.execute("select created_at from alert where id = %s", [ids["alert"]]).fetchone()[0]
+        assert abs((naive_now - created).total_seconds()) < 120  # local (Kolkata) wall time, as before
+        assert conn.execute("select created_at from core.alert where alert_id = %s", [ids["alert"]]).fetchone()[0] \
+            == conn.execute("select %s::timestamp at time zone 'Asia/Kolkata'", [created]).fetchone()[0]
+    res = run.verify(url)
+    assert res.ok, (res.differences, res.month_differences)
+    after_rows = legacy_rows(url)
+    run.rollback(url)
+    assert legacy_rows(url) == after_rows
+    assert run.verify(url).ok
