@@ -18,7 +18,8 @@ Kinds (``LEGACY_MIX`` weights: about 2 writes to 5 reads, the issue's 20 writes/
 * ``post_edit``: a maintenance UPDATE of a post this client wrote (rowcount 1);
 * reads: ``ward_feed`` (``lower(post.city) LIKE`` ... ``ORDER BY created_at DESC LIMIT 1000``),
   ``ward_epapers`` (``GROUP BY epaper.id``), ``day_counts`` (``GROUP BY date(created_at)``),
-  ``post_count``.
+  ``post_count``; the cheap per-request reads ``user_by_id``, ``epaper_by_id`` and
+  ``recent_feed`` (``post.city = $1 ORDER BY created_at DESC LIMIT 5``).
 
 Every acknowledged write is recorded with what the application was told; ``missing_writes()``
 lists each one no longer readable under the legacy name as acknowledged.
@@ -212,6 +213,29 @@ LEGACY_KINDS: dict[str, Kind] = {
             ),
         ),
         Kind("post_count", ("rel:public.post",), _read("SELECT count(post.id) FROM post", lambda rng: [])),
+        Kind(
+            "user_by_id",
+            ("rel:public.user",),
+            _read(
+                'SELECT "user".id, "user".username, "user".is_active FROM "user" WHERE "user".id = %s', lambda rng: [1]
+            ),
+        ),
+        Kind(
+            "epaper_by_id",
+            ("rel:public.epaper",),
+            _read(
+                "SELECT epaper.id, epaper.publication_name, epaper.sha256 FROM epaper WHERE epaper.id = %s",
+                lambda rng: [rng.randint(1, 50)],
+            ),
+        ),
+        Kind(
+            "recent_feed",
+            ("rel:public.post",),
+            _read(
+                f"SELECT {POST_COLUMNS} FROM post WHERE post.city = %s ORDER BY post.created_at DESC LIMIT 5",
+                lambda rng: [rng.choice(("Jubilee Hills", "Kapra", "Uppal"))],
+            ),
+        ),
     )
 }
 # 2 writes : 5 reads (20 writes/s and 50 reads/s at rate 70)
