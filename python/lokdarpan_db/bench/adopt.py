@@ -141,7 +141,10 @@ def run(args) -> int:
                 verifies.append(time.perf_counter() - t)
                 phases["adopt verify"] = (m0, time.monotonic())
                 if not res.ok:
-                    raise RuntimeError(f"adopt verify found {len(res.differences)} difference(s)")
+                    raise RuntimeError(
+                        f"adopt verify found {len(res.differences)} difference(s) "
+                        f"(first: {res.differences[:5]}) and {len(res.month_differences)} (ward, month) group(s)"
+                    )
                 if traffic is not None:
                     m0 = time.monotonic()
                     cut = adopt_run.cutover(url, log=log)
