@@ -37,8 +37,13 @@ begin
         perform adopt.sync_source(p_table,
             adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, null, false, p_base), p_ids);
         return true;
-    exception when others then
-        v_err := sqlerrm;
+    exception
+        when deadlock_detected or serialization_failure or lock_not_available then
+            -- transient (e.g. two writers' rollup rows taken in opposite orders): not the row's
+            -- fault, so not a quarantine reason; the capture entries stay for the drain
+            return false;
+        when others then
+            v_err := sqlerrm;
     end;
     begin
         -- remove what the ids held (core row, mapping, quarantine), then quarantine the rows as refused
@@ -59,7 +64,8 @@ comment on function adopt.sync_base(text, text, bigint[]) is
     'Applies the legacy-shaped rows of query p_base (typed as table_state''s legacy table p_table) '
     'and the removal of the ids p_ids it no longer returns, in a subtransaction: adopted, or '
     'quarantined by the rules, or, when a core constraint refuses them, quarantined as '
-    '''rejected: <error>''. False (nothing changed) only when even that failed.';
+    '''rejected: <error>''. False (nothing changed) on a transient error (deadlock, serialization '
+    'failure, lock not available) or when even the quarantine failed.';
 
 create function adopt.apply_ids(p_table text, p_ids bigint[])
 returns boolean

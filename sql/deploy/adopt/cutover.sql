@@ -164,6 +164,7 @@ declare
     v_dup   boolean;
     v_obj   text := format('%I.%I', tg_table_schema, tg_table_name);
     k       record;
+    v_try   integer;
 begin
     if tg_op <> 'DELETE' then
         if new.id is null then
@@ -221,12 +222,17 @@ begin
     v_ids := case tg_op when 'INSERT' then array[new.id::bigint]
                         when 'DELETE' then array[old.id::bigint]
                         else array(select distinct x from unnest(array[old.id::bigint, new.id::bigint]) x) end;
-    if not adopt.sync_base(tg_table_name,
-                           format('select l.* from jsonb_populate_recordset(null::%s, %L::jsonb) l', v_obj, v_rows),
-                           v_ids) then
-        raise exception 'adopt: % id % could be written neither to core nor to the quarantine', v_obj, v_ids
-            using errcode = 'internal_error';
-    end if;
+    -- a transient failure (deadlock with another writer) is retried: the other one has gone on
+    for v_try in 1..5 loop
+        exit when adopt.sync_base(tg_table_name,
+                                  format('select l.* from jsonb_populate_recordset(null::%s, %L::jsonb) l', v_obj, v_rows),
+                                  v_ids);
+        if v_try = 5 then
+            raise exception 'adopt: % id % could be written neither to core nor to the quarantine', v_obj, v_ids
+                using errcode = 'internal_error';
+        end if;
+        perform pg_sleep(0.01 * v_try);
+    end loop;
     insert into adopt.compat_log (legacy_table, legacy_id)
     select tg_table_name, x from unnest(v_ids) x
     on conflict (legacy_table, legacy_id) do update set logged_at = excluded.logged_at;
