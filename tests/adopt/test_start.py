@@ -4,14 +4,16 @@ behind its back (exit 8)."""
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 
 from lokdarpan_db.adopt import run
 from lokdarpan_db.cli import main
+from lokdarpan_db.live.legacy import LegacyTraffic
 
 from ..conftest import ROOT
-from .helpers import Writer
 
 TABLES = ("user", "author", "epaper", "post", "alert")
 
@@ -79,50 +81,80 @@ def test_verify_catches_a_row_changed_behind_its_back(legacy_url, capsys):
     assert main(["adopt", "start", "--db", legacy_url, "-q"]) == 0
     assert main(["adopt", "verify", "--db", legacy_url]) == 0
     with psycopg.connect(legacy_url, autocommit=True) as conn:
-        conn.execute("alter table public.post disable trigger tg_post__adopt_capture")
+        for t in ("post", "author"):
+            conn.execute(f"alter table public.{t} disable trigger tg_{t}__adopt_capture")
+            conn.execute(f"alter table public.{t} disable trigger tg_{t}__adopt_sync")
         conn.execute("update public.post set text = 'changed behind its back' where id = 2")
-        conn.execute("alter table public.post enable trigger tg_post__adopt_capture")
-        conn.execute("alter table public.author disable trigger tg_author__adopt_capture")
         conn.execute("insert into public.author (name) values ('Nobody Saw Me')")
-        conn.execute("alter table public.author enable trigger tg_author__adopt_capture")
+        for t in ("post", "author"):
+            conn.execute(f"alter table public.{t} enable trigger tg_{t}__adopt_capture")
+            conn.execute(f"alter table public.{t} enable trigger tg_{t}__adopt_sync")
     capsys.readouterr()
     assert main(["adopt", "verify", "--db", legacy_url]) == 8
     text = capsys.readouterr().out
     assert "post id 2: adopted content differs" in text
     assert "author id 5: neither adopted nor quarantined" in text
-    # the same change made through capture is pending, then applied: no difference
+    # per (ward, month): the checksum of post 2's group differs, the others hold
+    res = run.verify(legacy_url)
+    assert [(g[0], g[1].isoformat()) for g in res.month_differences] == [("Jubilee Hills", "2024-05-01")]
+    assert "differing (ward, month) groups" in text and "posts per (ward, month):" in text
+    groups = {(g[0], g[1].isoformat()): g[2:6] for g in res.ward_months}
+    # adopted 1, 2, 3, 6, 10, 11 (resolved ward); quarantined 13 (bad_text, raw label Jubilee Hills)
+    assert groups[("Jubilee Hills", "2024-05-01")] == (7, 6, 1, 0)
+    assert groups[("Hyderabad", "2024-05-01")] == (1, 0, 1, 0)
+    # the same change made through capture is applied in the writer's own transaction (continuous
+    # apply): nothing pending, no difference
     with psycopg.connect(legacy_url, autocommit=True) as conn:
         conn.execute("update public.post set text = 'changed in the open' where id = 2")
         conn.execute("update public.author set party = 'INC' where id = 5")
+        assert conn.execute("select count(*) from adopt.capture").fetchone()[0] == 0
+        assert conn.execute("select text from core.post where post_id = 2").fetchone()[0] == "changed in the open"
     res = run.verify(legacy_url)
     assert {(t, i) for t, i, _ in res.differences} == set()
-    assert [r for r in res.rows if r[0] == "post"][0][4] == 1  # pending
+    assert [r for r in res.rows if r[0] == "post"][0][4] == 0  # pending
+    # a write the apply cannot handle stays pending (counted apart by verify) and is drained later
+    with psycopg.connect(legacy_url, autocommit=True) as conn:
+        conn.execute("alter table public.post disable trigger tg_post__adopt_sync")
+        conn.execute("update public.post set text = 'captured only' where id = 2")
+        conn.execute("alter table public.post enable trigger tg_post__adopt_sync")
+    res = run.verify(legacy_url)
+    assert res.ok and [r for r in res.rows if r[0] == "post"][0][4] == 1  # pending, not a difference
+    assert sum(g[5] for g in res.ward_months) == 1
     run.start(legacy_url, "public", "UTC", project_dir=ROOT)
     assert run.verify(legacy_url).ok
 
 
 def test_start_while_the_application_writes(legacy_url):
-    with Writer(legacy_url) as writer:
-        writer.wait_for(12)
+    """The legacy application's statements (live.legacy) during the whole of adopt start: no
+    error, every acknowledged write readable as acknowledged, and in core or the quarantine."""
+    traffic = LegacyTraffic(legacy_url, clients=2, rate=15, duration=120, seed=11)
+    with traffic:
+        deadline = time.monotonic() + 30
+        while len(traffic.acknowledged) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
         run.start(legacy_url, "public", "UTC", project_dir=ROOT, batch_size=4, max_rate=400)
-        writer.wait_for(writer.writes + 12)
-    assert writer.errors == []
-    assert writer.writes >= 24
-    run.start(legacy_url, "public", "UTC", project_dir=ROOT)  # drains what came after the backfill
+        acked = len(traffic.acknowledged)
+        while len(traffic.acknowledged) < acked + 10 and time.monotonic() < deadline + 30:
+            time.sleep(0.05)
+    result = traffic.stop()
+    assert [e.message for e in result.app_errors] == []
+    assert len(traffic.acknowledged) >= 20
+    assert traffic.missing_writes() == []
+    print(f"longest application statement during adopt start: {result.longest[0]:.0f} ms ({result.longest[1]})")
+    # continuous apply: nothing waits in the backlog, every written row adopted or quarantined
     assert_each_row_once(legacy_url)
     with psycopg.connect(legacy_url) as conn:
-        texts = dict(conn.execute("select id, text from public.post").fetchall())
-        for pid, text in writer.posts.items():  # every acknowledged write is there, as acknowledged
-            assert texts[pid] == text
-        assert not set(texts) & writer.deleted
         assert conn.execute("select count(*) from adopt.capture").fetchone()[0] == 0
-        adopted_texts = dict(conn.execute(
-            "select p.post_id, p.text from core.post p join adopt.mapping m"
-            " on m.legacy_table = 'post' and m.core_id = p.post_id").fetchall())
+        adopted = dict(
+            conn.execute(
+                "select p.post_id, p.text from core.post p join adopt.mapping m"
+                " on m.legacy_table = 'post' and m.core_id = p.post_id"
+            ).fetchall()
+        )
         quarantined = {r[0] for r in conn.execute("select legacy_id from adopt.quarantine where legacy_table = 'post'")}
-        for pid, text in writer.posts.items():
-            assert adopted_texts.get(pid) == text or pid in quarantined
-        assert not set(adopted_texts) & writer.deleted
+        for (table, ident), text in traffic.acknowledged.items():
+            if table == "post":
+                assert adopted.get(ident) == text or ident in quarantined
         assert conn.execute("select last_login_at is not null from core.app_user where user_id = 2").fetchone()[0]
     assert run.verify(legacy_url).ok
 
@@ -154,15 +186,16 @@ def test_requeue_after_the_dba_adds_a_ward_alias(legacy_url, capsys):
 def test_a_post_applied_before_its_new_author_is_retried(legacy_url):
     run.start(legacy_url, "public", "UTC", project_dir=ROOT)
     with psycopg.connect(legacy_url, autocommit=True) as conn:
+        # the author's apply did not happen (its entry waits in the backlog), the post's did
+        conn.execute("alter table public.author disable trigger tg_author__adopt_sync")
         aid = conn.execute("INSERT INTO author (name, party) VALUES ('Late Author', NULL) RETURNING author.id").fetchone()[0]
+        conn.execute("alter table public.author enable trigger tg_author__adopt_sync")
         pid = conn.execute("INSERT INTO post (text, author_id, city, emotion, party, created_at, epaper_id)"
                            " VALUES ('late', %s, 'Kapra', NULL, NULL, '2024-07-01', NULL) RETURNING post.id",
                            [aid]).fetchone()[0]
-        # the post's entry applied first (as when the author's entry commits between two reads)
-        conn.execute("select adopt.sync_rows('post', %s, null, null)", [[pid]])
-        conn.execute("delete from adopt.capture where legacy_table = 'post'")
         assert conn.execute("select reason from adopt.quarantine where legacy_table = 'post' and legacy_id = %s",
                             [pid]).fetchone()[0] == "author_not_adopted"
+        assert conn.execute("select count(*) from adopt.capture where legacy_table = 'author'").fetchone()[0] == 1
     run.start(legacy_url, "public", "UTC", project_dir=ROOT)
     with psycopg.connect(legacy_url) as conn:
         assert conn.execute("select author_id from core.post where post_id = %s", [pid]).fetchone()[0] == aid

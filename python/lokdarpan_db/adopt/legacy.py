@@ -194,41 +194,60 @@ def dependents(conn, schema: str, tables: list[str]) -> list[Dependent]:
                 kind,
                 name,
                 on,
-                "keeps reading the legacy table (it is not moved before cutover); "
-                "cutover (not built yet) must re-point it or refresh it over the compatibility view",
+                "cutover rebuilds it over the compatibility objects and swaps it in (the original, with "
+                "its data as of cutover, is kept in lokdarpan_legacy); rollback brings the original back "
+                "and refreshes it"
+                if kind == "materialized view"
+                else "cutover re-binds it to the compatibility object (CREATE OR REPLACE with its own "
+                "query; a column showing a legacy id turns bigint, which fails the cutover with nothing "
+                "changed); rollback re-binds it to the legacy table",
             )
         )
-    for name, src, on in conn.execute(
+    for name, src, on, among in conn.execute(
         """
-        select c.conname, c.conrelid::regclass::text, t.relname
+        select c.conname, c.conrelid::regclass::text, t.relname,
+               (sn.nspname = %s and s.relname = any(%s))
           from pg_constraint c join pg_class t on t.oid = c.confrelid
           join pg_namespace n on n.oid = t.relnamespace
+          join pg_class s on s.oid = c.conrelid join pg_namespace sn on sn.oid = s.relnamespace
          where c.contype = 'f' and n.nspname = %s and t.relname = any(%s)
          order by 2, 1""",
-        [schema, tables],
+        [schema, tables, schema, tables],
     ):
-        out.append(
-            Dependent(
-                "foreign key",
-                f"{name} on {src}",
-                on,
-                "unchanged: the legacy table keeps every id; adopted rows keep their ids in core",
-            )
-        )
+        out.append(Dependent("foreign key", f"{name} on {src}", on, _fk_action(on, among)))
     for name, on in conn.execute(
         """
         select tg.tgname, t.relname
           from pg_trigger tg join pg_class t on t.oid = tg.tgrelid
           join pg_namespace n on n.oid = t.relnamespace
          where not tg.tgisinternal and n.nspname = %s and t.relname = any(%s)
-           and tg.tgname not like 'tg\\_%%\\_\\_adopt\\_capture'
+           and tg.tgname !~ '^tg_.*__adopt_(capture|sync|mirror|compat_log)$'
          order by 2, 1""",
         [schema, tables],
     ):
         out.append(
-            Dependent("trigger", name, on, "keeps running on the legacy table; core computes its own search vector")
+            Dependent(
+                "trigger",
+                name,
+                on,
+                "keeps running on the legacy table and moves with it to lokdarpan_legacy at cutover; "
+                "core computes its own search vector",
+            )
         )
     return out
+
+
+def _fk_action(target: str, among_legacy: bool) -> str:
+    """What cutover does to a foreign key into legacy table ``target``."""
+    if among_legacy:
+        return "moves with both legacy tables to lokdarpan_legacy at cutover (core has its own keys)"
+    into = {"user": "core.app_user", "author": "core.author", "epaper": "the compatibility epaper table"}.get(target)
+    if into:
+        return (
+            f"cutover replaces it by a NOT VALID foreign key into {into} (new rows checked); "
+            "rollback restores the original and validates it"
+        )
+    return "cutover drops it (core has no single-column key for it); rollback restores and validates it"
 
 
 def survey(conn, schema: str, timezone: str) -> Survey:

@@ -1,6 +1,7 @@
 """The phases of an adoption: the quarantine preview of ``plan``, ``start`` (deploy, capture,
-backfill, drain), ``status`` and ``verify``. SQL lives in the adopt module (sql/deploy/adopt/);
-this module drives it in short transactions."""
+backfill, continuous apply, drain), ``status``, ``verify``, ``cutover``, ``rollback`` and
+``finish``. SQL lives in the adopt module (sql/deploy/adopt/); this module drives it in short
+transactions, every lock under the engine's lock ramp."""
 
 from __future__ import annotations
 
@@ -59,11 +60,18 @@ class VerifyResult:
 
     rows: list[tuple[str, int, int, int, int, int]]  # table, legacy, adopted, quarantined, pending, differences
     differences: list[tuple[str, int, str]] = field(default_factory=list)
+    # posts per (ward, month): ward, month, legacy, adopted, quarantined, pending, differs
+    ward_months: list[tuple] = field(default_factory=list)
+
+    @property
+    def month_differences(self) -> list[tuple]:
+        """The (ward, month) groups whose counts or checksums differ."""
+        return [g for g in self.ward_months if g[6]]
 
     @property
     def ok(self) -> bool:
-        """Whether no legacy row differs from its adopted or quarantined copy."""
-        return not self.differences
+        """Whether no legacy row differs from its adopted or quarantined copy, nor any (ward, month) group."""
+        return not self.differences and not self.month_differences
 
 
 def deployed(conn) -> bool:
@@ -123,12 +131,18 @@ def plan(url: str, schema: str, tz: str) -> tuple[legacy.Survey, list[PreviewRow
 def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> object:
     """Run one statement in autocommit in short attempts with the engine's lock ramp (see
     ``migrations.engine.LockRamp``): a lock not granted in time or a deadlock is retried after a
-    pause, so the application never queues behind a waiting lock for longer than one attempt."""
+    pause, so the application never queues behind a waiting lock for longer than one attempt.
+    Returns the first column of its single row."""
+    return _ramp_rows(conn, statement, params, what, log)[0][0]
 
-    def attempt(timeout_ms: int) -> object:
+
+def _ramp_rows(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> list[tuple]:
+    """``_with_lock_ramp`` for a statement returning any number of rows (all of them)."""
+
+    def attempt(timeout_ms: int) -> list[tuple]:
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
         try:
-            return one(conn.execute(statement, params))[0]
+            return conn.execute(statement, params).fetchall()
         finally:
             conn.execute("reset lock_timeout")
 
@@ -170,6 +184,10 @@ def start(
     Deployer(url, project_dir, log=log).deploy()
     done: list[TableProgress] = []
     with connect(url, autocommit=True) as conn:
+        if cutover_phase(conn) == "cutover":
+            raise UserError(
+                "adoption is cut over: the legacy tables are in lokdarpan_legacy (adopt rollback, or adopt finish)"
+            )
         for t in tables:
             row = conn.execute(
                 "select legacy_schema, legacy_timezone from adopt.table_state where legacy_table = %s", [t]
@@ -215,19 +233,156 @@ def start(
                     pause = n / max_rate - (time.monotonic() - t0)
                     if pause > 0:
                         time.sleep(pause)
+            # from now on every write to this table is applied in the writer's transaction
+            if _with_lock_ramp(
+                conn, "select adopt.install_apply(%s, %s)", [schema, t], f"continuous apply on {schema}.{t}", log
+            ):
+                log(f"continuous apply installed on {schema}.{t}")
             drain(conn)
     return done
 
 
-def drain(conn, limit: int = 10_000, rounds: int = 100) -> int:
-    """Apply the capture backlog until it is empty (or ``rounds`` calls); returns entries applied."""
+def cutover_phase(conn) -> str | None:
+    """The phase recorded by cutover/rollback/finish (None before any cutover or without adopt/cutover)."""
+    if conn.execute("select to_regclass('adopt.cutover_state')").fetchone()[0] is None:
+        return None
+    row = conn.execute("select phase from adopt.cutover_state").fetchone()
+    return row[0] if row else None
+
+
+@dataclass
+class SwitchResult:
+    """What ``cutover`` or ``rollback`` did: its messages and how long its locking transaction held."""
+
+    messages: list[str]
+    switch_s: float
+    total_s: float
+
+
+def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
+    """Drain the backlog, prepare the compatibility epaper table, then switch in one short
+    transaction under the lock ramp (adopt.cutover_switch); afterwards rebuild the dependent
+    materialized views over the compatibility objects and swap them in."""
+    t0 = time.monotonic()
+    with connect(url, autocommit=True) as conn:
+        if not started(conn):
+            raise UserError("adoption has not started in this database: run adopt start first")
+        phase = cutover_phase(conn)
+        if phase in ("cutover", "finished"):
+            raise UserError(f"adoption is already {'cut over' if phase == 'cutover' else 'finished'}")
+        behind = [
+            r[0] for r in conn.execute("select legacy_table from adopt.table_state where phase <> 'synced' order by 1")
+        ]
+        if behind:
+            raise UserError(f"the backfill of {', '.join(behind)} is not done: run adopt start first")
+        applied = drain(conn)
+        log(f"backlog drained ({applied} entries)")
+        if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
+            n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
+            log(f"compatibility epaper table filled ({n} rows copied)")
+        s0 = time.monotonic()
+        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log)]
+        switch_s = time.monotonic() - s0
+        for m in messages:
+            log(m)
+        for (name,) in conn.execute(
+            "select name from adopt.dependent where kind = 'materialized view' order by name"
+        ).fetchall():
+            conn.execute("select adopt.matview_build(%s)", [name])
+            _with_lock_ramp(conn, "select adopt.matview_swap(%s)", [name], f"swap of {name}", log)
+            msg = (
+                f"materialized view {name} rebuilt over the compatibility objects (the original is in lokdarpan_legacy)"
+            )
+            log(msg)
+            messages.append(msg)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+
+
+def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
+    """Until finish: carry every row written since cutover back to the legacy tables and put
+    them back under their names in one short transaction under the lock ramp; then validate the
+    restored foreign keys, refresh the dependent materialized views and drain the capture of the
+    carried-back rows."""
+    t0 = time.monotonic()
+    with connect(url, autocommit=True) as conn:
+        phase = cutover_phase(conn)
+        if phase != "cutover":
+            raise UserError(
+                "nothing to roll back: adoption is not cut over"
+                if phase != "finished"
+                else "adoption is finished: rollback is no longer possible"
+            )
+        s0 = time.monotonic()
+        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log)]
+        switch_s = time.monotonic() - s0
+        for m in messages:
+            log(m)
+        for name, table in conn.execute(
+            "select name, extra from adopt.dependent where kind = 'foreign key' order by name"
+        ).fetchall():
+            conn.execute(sql.SQL("alter table {} validate constraint {}").format(sql.SQL(table), sql.Identifier(name)))
+            messages.append(f"foreign key {name} on {table} restored and validated")
+        for name, concurrently in conn.execute(
+            "select d.name, exists (select 1 from pg_index x where x.indrelid = to_regclass(d.name) and x.indisunique)"
+            " from adopt.dependent d where d.kind = 'materialized view' order by 1"
+        ).fetchall():
+            conn.execute(
+                sql.SQL("refresh materialized view {}{}").format(
+                    sql.SQL("concurrently " if concurrently else ""), sql.SQL(name)
+                )
+            )
+            messages.append(f"materialized view {name} refreshed{' concurrently' if concurrently else ''}")
+        drain(conn)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+
+
+def finish(url: str, *, drop_legacy: bool = False, log: Callable[[str], None] = lambda m: None) -> list[str]:
+    """End the adoption after cutover: capture off the legacy tables; with ``drop_legacy`` drop
+    schema lokdarpan_legacy, refused while any legacy row is unaccounted for."""
+    with connect(url, autocommit=True) as conn:
+        phase = cutover_phase(conn)
+        if phase not in ("cutover", "finished"):
+            raise UserError("finish needs a cutover first (adopt cutover)")
+        if drop_legacy:
+            missing = conn.execute("select legacy_table, n, example_ids from adopt.unaccounted()").fetchall()
+            if missing:
+                raise UserError(
+                    "lokdarpan_legacy is kept: legacy rows unaccounted for: "
+                    + "; ".join(f"{t}: {n} (ids {', '.join(map(str, ids))})" for t, n, ids in missing)
+                )
+        return [r[0] for r in _ramp_rows(conn, "select * from adopt.finish(%s)", [drop_legacy], "finish", log)]
+
+
+def drain(conn, limit: int = 500, rounds: int = 200) -> int:
+    """Apply the capture backlog until it is empty (or ``rounds`` calls), ``limit`` entries per
+    table and transaction (a short transaction: writers of a table wait for it); a table a
+    writer is applying to right now is skipped and retried after a short pause. Returns entries
+    applied."""
     applied = 0
     for _ in range(rounds):
         rows = conn.execute("select coalesce(sum(n_entries), 0) from adopt.apply_capture(%s)", [limit]).fetchone()
-        if not rows[0]:
+        applied += int(rows[0] or 0)
+        if not conn.execute("select exists (select 1 from adopt.capture)").fetchone()[0]:
             break
-        applied += int(rows[0])
+        if not rows[0]:
+            time.sleep(0.05)
     return applied
+
+
+def phase(url: str) -> str:
+    """The adoption's phase in words: not started, backfilling, synced (continuous apply), cut
+    over, rolled back (continuous apply again) or finished."""
+    with connect(url, autocommit=True) as conn:
+        if not started(conn):
+            return "not started"
+        p = cutover_phase(conn)
+        if p == "cutover":
+            return "cut over (the application uses the compatibility objects; adopt rollback possible)"
+        if p == "finished":
+            return "finished"
+        behind = conn.execute("select count(*) from adopt.table_state where phase <> 'synced'").fetchone()[0]
+        state = "backfilling" if behind else "synced: continuous apply"
+        return state + (" (after a rollback)" if p == "rolled_back" else "")
 
 
 def status(url: str) -> list[StatusRow]:
@@ -268,7 +423,8 @@ def status(url: str) -> list[StatusRow]:
 
 def verify(url: str) -> VerifyResult:
     """At one snapshot: per table, legacy rows = adopted + quarantined (pending capture counted
-    apart), and the digests of the mapped columns equal. Differences listed by id."""
+    apart), and the digests of the mapped columns equal, differences listed by id; then the
+    same per (ward, month) of the posts, counts and checksums (adopt.post_ward_months)."""
     with connect(url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
@@ -291,6 +447,8 @@ def verify(url: str) -> VerifyResult:
             diffs = conn.execute("select legacy_id, problem from adopt.differences(%s)", [t]).fetchall()
             res.rows.append((t, legacy_rows, adopted, quarantined, pending, len(diffs)))
             res.differences += [(t, i, p) for i, p in diffs]
+        if conn.execute("select to_regprocedure('adopt.post_ward_months()')").fetchone()[0]:
+            res.ward_months = [tuple(r) for r in conn.execute("select * from adopt.post_ward_months()")]
         conn.rollback()
     return res
 

@@ -1,12 +1,18 @@
-"""Adoption backfill: rows/s of adopt start on a legacy post table vs ingest of the same rows.
+"""Adoption under the legacy application's traffic: backfill rows/s of adopt start vs ingest of
+the same rows, the application's latency during the backfill vs the same traffic on the idle
+legacy database, the longest application statement during cutover and rollback, verify time.
 
 For each size (default 1,000,000) the demo generator's JSON Lines file (shared with bench ingest,
-cached under /tmp) is loaded into the legacy application's tables (public.author, public.post
-with serial ids; created_at timestamptz, a variant the application's migration chain builds) in
-a fresh copy of the deployed database; then ``adopt start`` backfills it (capture on, batches of
---batch-size) and ``adopt verify`` checks it, both timed. The same file is ingested into another
-fresh copy by bench ingest's child process for the comparison. No application traffic is sent
-during this benchmark yet (the live-traffic harness is not in this tree).
+cached under /tmp) is loaded into the legacy application's tables (public."user", author,
+epaper, post, alert with serial ids; post.created_at timestamptz, a variant the application's
+migration chain builds) in a fresh copy of the deployed database. With ``--write-rate`` and
+``--read-rate`` > 0, ``live.legacy.LegacyTraffic`` sends the application's statements (writes:
+e-paper ingestion, batched inserts, logins, alerts, post edits; reads: the ward feed, GROUP BY
+epaper.id, counts) for ``--idle-seconds`` on the idle legacy database (the floor), then during
+``adopt start``, ``adopt verify``, ``adopt cutover``, ``--compat-seconds`` through the
+compatibility objects and ``adopt rollback``; every error and every acknowledged write not
+readable afterwards is reported. The same file is then ingested into another fresh copy by
+bench ingest's child process for the comparison.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pathlib import Path
 from ..adopt import run as adopt_run
 from ..console import logger
 from ..ingest.read import read_batches
+from ..live.legacy import WRITE_KINDS, LegacyTraffic
+from ..live.traffic import quantile
 from ..postgres.connect import connect
 from ..project import project_dir
 from .common import admin_url, drop_db, fresh_db, server_version, ward_names
@@ -32,6 +40,17 @@ create table public.post (id serial primary key, text text not null, author_id i
                           city varchar(120), emotion varchar(64), party varchar(64), created_at timestamptz not null,
                           epaper_id integer);
 create index ix_post_created_at on public.post (created_at);
+create index ix_post_epaper_id on public.post (epaper_id);
+create table public."user" (id serial primary key, username varchar(80) not null unique, email varchar(120) not null unique,
+                            password_hash varchar(256) not null, created_at timestamp not null, last_login timestamp,
+                            is_active boolean not null, failed_login_attempts integer not null, last_failed_login timestamp);
+insert into public."user" (username, email, password_hash, created_at, is_active, failed_login_attempts)
+values ('analyst', 'analyst@lokdarpan.in', 'scrypt:32768:8:1$abcdefgh$0123456789abcdef', '2024-01-01', true, 0);
+create table public.epaper (id serial primary key, publication_name varchar(100) not null, publication_date date not null,
+                            raw_text text not null, created_at timestamp, sha256 varchar(64) not null unique);
+create table public.alert (id serial primary key, ward varchar(120), description varchar(512), severity varchar(32),
+                           opportunities text, threats text, actionable_alerts text, source_articles text,
+                           created_at timestamp not null, updated_at timestamp not null);
 """
 
 
@@ -70,6 +89,10 @@ def add_arguments(p) -> None:
     p.add_argument("--batch-size", type=int, default=5000, help="adopt start --batch-size")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="ingest workers for the comparison")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--write-rate", type=float, default=20, help="legacy application writes/s (0: no traffic)")
+    p.add_argument("--read-rate", type=float, default=50, help="legacy application reads/s")
+    p.add_argument("--idle-seconds", type=float, default=30, help="traffic on the idle legacy database (the floor)")
+    p.add_argument("--compat-seconds", type=float, default=20, help="traffic through the compatibility objects")
     p.add_argument("--out", default=None, help="BENCHMARKS.md path (default: the project's)")
 
 
@@ -79,15 +102,18 @@ def run(args) -> int:
     admin = admin_url(args)
     root = project_dir(args.project_dir)
     wards = ward_names(admin, root, log)
+    traffic_on = args.write_rate > 0 or args.read_rate > 0
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; adopt batch size "
-        f"{args.batch_size}, ingest {args.workers} workers; median of {args.runs} run(s); "
-        f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"{args.batch_size}, ingest {args.workers} workers; median of {args.runs} run(s); load average "
+        f"{os.getloadavg()[0]:.2f} at the start; legacy traffic {args.write_rate:g} writes/s + {args.read_rate:g} "
+        f"reads/s; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         "| posts | backfill s | backfill rows/s | adopted | quarantined | verify s | ingest s | ingest rows/s "
         "| backfill speed vs ingest |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    app_lines: list[str] = []
     for n in [int(s) for s in args.posts.split(",") if s.strip()]:
         path = data_file(wards, n, args.seed, log)
         backfills, verifies, ingests, counts = [], [], [], (0, 0)
@@ -95,16 +121,44 @@ def run(args) -> int:
             name, url = fresh_db(admin)
             try:
                 rows = load_legacy(url, path, log)
+                phases: dict[str, tuple[float, float]] = {}
+                traffic = None
+                if traffic_on:
+                    traffic = _traffic(url, args)
+                    traffic.start()
+                    time.sleep(args.idle_seconds)
+                    phases["idle legacy database (floor)"] = (traffic.t0, time.monotonic())
                 t = time.perf_counter()
+                m0 = time.monotonic()
                 result = adopt_run.start(url, "public", "UTC", project_dir=root, batch_size=args.batch_size, log=log)
                 backfills.append(time.perf_counter() - t)
+                phases["adopt start (backfill)"] = (m0, time.monotonic())
                 post = next(r for r in result if r.table == "post")
                 counts = (post.adopted, post.quarantined)
                 t = time.perf_counter()
+                m0 = time.monotonic()
                 res = adopt_run.verify(url)
                 verifies.append(time.perf_counter() - t)
+                phases["adopt verify"] = (m0, time.monotonic())
                 if not res.ok:
-                    raise RuntimeError(f"adopt verify found {len(res.differences)} difference(s)")
+                    raise RuntimeError(
+                        f"adopt verify found {len(res.differences)} difference(s) "
+                        f"(first: {res.differences[:5]}) and {len(res.month_differences)} (ward, month) group(s)"
+                    )
+                if traffic is not None:
+                    m0 = time.monotonic()
+                    cut = adopt_run.cutover(url, log=log)
+                    phases[f"adopt cutover (switch {cut.switch_s * 1000:.0f} ms)"] = (m0, time.monotonic())
+                    m0 = time.monotonic()
+                    time.sleep(args.compat_seconds)
+                    phases["through the compatibility objects"] = (m0, time.monotonic())
+                    m0 = time.monotonic()
+                    back = adopt_run.rollback(url, log=log)
+                    phases[f"adopt rollback (switch {back.switch_s * 1000:.0f} ms)"] = (m0, time.monotonic())
+                    time.sleep(2)
+                    traffic.stop()
+                    missing = traffic.missing_writes()
+                    app_lines += _app_table(traffic, phases, rows, missing)
             finally:
                 drop_db(admin, name)
             name, url = fresh_db(admin)
@@ -124,11 +178,70 @@ def run(args) -> int:
     lines += [
         "",
         "Backfill = `adopt start` on a database already deployed (capture install, backfill in key order, "
-        "drain). Quarantined = rows the rules refuse (no ward, unknown ward, ...), kept in adopt.quarantine. "
-        "Targets on 2 cores: backfill at least as fast as ingest (1M <= 3 min); verify of 1M <= 60 s. "
-        "Not measured yet: application latency during the backfill, cutover and rollback waits (not built), 10M.",
+        "continuous apply on, drain), under the legacy traffic when it is on. Quarantined = rows the rules refuse "
+        "(no ward, unknown ward, ...), kept in adopt.quarantine. Targets on 2 cores: backfill at least as fast as "
+        "ingest (1M <= 3 min); verify of 1M <= 60 s; application p99 during the backfill <= 3x idle; longest "
+        "application wait at cutover and rollback <= 1 s (goal 200 ms).",
+        *app_lines,
     ]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
     write_section(out, "adopt", "## Adoption (`lokdarpan-db bench adopt`)\n\n" + "\n".join(lines))
     print("\n".join(lines))
     return 0
+
+
+def _traffic(url: str, args) -> LegacyTraffic:
+    """The legacy application: 4 clients at the requested total rate, writes:reads as asked."""
+    total = args.write_rate + args.read_rate
+    writes = args.write_rate / total if total else 0
+    mix = {
+        "epaper_ingest": 0.3 * writes,
+        "post_batch": 0.3 * writes,
+        "login": 0.2 * writes,
+        "alert": 0.1 * writes,
+        "post_edit": 0.1 * writes,
+        # reads as a web application's requests: mostly the per-request user and small lookups,
+        # some ward feeds; the full-table aggregates (post_count, day_counts, GROUP BY epaper.id
+        # over an unindexed city) are left out: at 50/s they alone saturate 2 cores at 1M posts
+        "user_by_id": 0.5 * (1 - writes),
+        "epaper_by_id": 0.15 * (1 - writes),
+        "recent_feed": 0.25 * (1 - writes),
+        "ward_feed": 0.1 * (1 - writes),
+    }
+    return LegacyTraffic(url, clients=4, rate=total / 4, mix=mix, duration=24 * 3600, seed=args.seed)
+
+
+def _app_table(
+    traffic: LegacyTraffic, phases: dict[str, tuple[float, float]], rows: int, missing: list[str]
+) -> list[str]:
+    """The application's latency per phase, as a Markdown table, with its errors and missing writes."""
+    floor = None
+    out = [
+        "",
+        f"Application latency at {rows:,} legacy posts (all statements of the legacy traffic that overlapped "
+        "the phase; writes = the write kinds):",
+        "",
+        "| phase | statements | p50 ms | p99 ms | writes p99 ms | longest ms (kind) | p99 vs idle |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for phase, (t0, t1) in phases.items():
+        ms = traffic.latencies(t0, t1)
+        w = traffic.latencies(t0, t1, WRITE_KINDS)
+        p99 = quantile(ms, 0.99)
+        if floor is None:
+            floor = p99
+        worst = max(traffic.window(t0, t1).values(), key=lambda k: k.max_ms, default=None)
+        out.append(
+            f"| {phase} ({t1 - t0:.0f} s) | {len(ms):,} | {quantile(ms, 0.5):.1f} | {p99:.1f} | "
+            f"{quantile(w, 0.99):.1f} | {worst.max_ms if worst else 0:.0f} ({worst.kind if worst else ''}) | "
+            f"{p99 / floor if floor else float('nan'):.2f}x |"
+        )
+    result = traffic.result()
+    out += [
+        "",
+        f"Application errors: {len(result.app_errors)}"
+        + (f" (first: {result.app_errors[0].kind}: {result.app_errors[0].message})" if result.app_errors else "")
+        + f"; acknowledged writes {len(traffic.acknowledged):,}, not readable as acknowledged afterwards: "
+        f"{len(missing)}" + (f" (first: {missing[0]})" if missing else "") + ".",
+    ]
+    return out

@@ -1,8 +1,10 @@
 """adopt: take over a live legacy LokDarpan application database (docs/adopt.md).
 
-``plan`` reads only; ``start`` deploys, installs change capture and backfills (resumable);
-``status`` shows progress and the capture backlog; ``verify`` exits 8 on any difference;
-``requeue`` retries the quarantined rows after the DBA added ward aliases.
+``plan`` reads only; ``start`` deploys, installs change capture, backfills (resumable) and turns
+on continuous apply; ``status`` shows progress and the capture backlog; ``verify`` exits 8 on any
+difference; ``requeue`` retries the quarantined rows after the DBA added ward aliases;
+``cutover`` puts compatibility objects under the legacy names, ``rollback`` undoes it with every
+row carried back, ``finish`` ends the adoption.
 """
 
 from __future__ import annotations
@@ -86,8 +88,8 @@ def cmd_start(args) -> int:
     )
     out(
         args,
-        "backfill done; capture stays on: later legacy writes wait in adopt.capture until the next "
-        "adopt start drains them (adopt status shows the backlog)",
+        "backfill done; continuous apply is on: every later legacy write reaches core in the writer's "
+        "own transaction (adopt status shows any backlog a failed apply left)",
     )
     return 0
 
@@ -96,6 +98,7 @@ def cmd_status(args) -> int:
     """Print the adoption's phase and counts per legacy table."""
     url = resolve_url(args.db, log=logger(args))
     rows = run.status(url)
+    out(args, f"adoption phase: {run.phase(url)}")
     print_table(
         ("table", "phase", "legacy rows", "adopted", "quarantined", "remaining", "backlog", "backlog age s"),
         [
@@ -124,7 +127,25 @@ def cmd_verify(args) -> int:
         out(args, f"difference: {t} id {legacy_id}: {problem}")
     if len(res.differences) > 50:
         out(args, f"... and {len(res.differences) - 50} more")
-    out(args, "verify: OK" if res.ok else f"verify: {len(res.differences)} difference(s)")
+    if res.ward_months:
+        bad = res.month_differences
+        out(
+            args,
+            f"posts per (ward, month): {len(res.ward_months)} groups, {len(bad)} differ, "
+            f"{sum(g[5] for g in res.ward_months)} post(s) pending",
+        )
+        if bad:
+            print_table(
+                ("ward (quarantined: raw label)", "month", "legacy", "adopted", "quarantined", "pending"),
+                [(w, m.strftime("%Y-%m"), n, a, q, p) for w, m, n, a, q, p, _ in bad[:50]],
+                title="differing (ward, month) groups",
+            )
+    out(
+        args,
+        "verify: OK"
+        if res.ok
+        else f"verify: {len(res.differences)} row difference(s), {len(res.month_differences)} (ward, month) group(s)",
+    )
     return 0 if res.ok else run.VERIFY_FAILED
 
 
@@ -139,10 +160,51 @@ def cmd_requeue(args) -> int:
     return 0
 
 
+def _switch_report(args, what: str, res: run.SwitchResult) -> None:
+    for m in res.messages:
+        out(args, m)
+    out(args, f"{what}: the locking transaction took {res.switch_s * 1000:.0f} ms; {res.total_s:.1f} s in all")
+
+
+def cmd_cutover(args) -> int:
+    """Drain, then switch the application to the compatibility objects in one short transaction."""
+    url = resolve_url(args.db, log=logger(args))
+    res = run.cutover(url, log=logger(args))
+    _switch_report(args, "cutover", res)
+    out(args, "the application now reads and writes core through the legacy names; adopt rollback undoes it")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    """Put the legacy tables back under their names with every row written since cutover."""
+    url = resolve_url(args.db, log=logger(args))
+    res = run.rollback(url, log=logger(args))
+    _switch_report(args, "rollback", res)
+    return 0
+
+
+def cmd_finish(args) -> int:
+    """End capture; keep or drop lokdarpan_legacy."""
+    url = resolve_url(args.db, log=logger(args))
+    for m in run.finish(url, drop_legacy=args.drop_legacy, log=logger(args)):
+        out(args, m)
+    out(
+        args,
+        "adoption finished"
+        + ("" if args.drop_legacy else "; lokdarpan_legacy is kept (finish --drop-legacy drops it)"),
+    )
+    return 0
+
+
 def register(sub, common) -> None:
     """Add the adopt command group."""
-    p = sub.add_parser("adopt", help="adopt a live legacy LokDarpan database: plan, start, status, verify, requeue")
-    p.set_defaults(func=lambda a: p.error("choose a subcommand: plan, start, status, verify, requeue"))
+    p = sub.add_parser(
+        "adopt",
+        help="adopt a live legacy LokDarpan database: plan, start, status, verify, requeue, cutover, rollback, finish",
+    )
+    p.set_defaults(
+        func=lambda a: p.error("choose a subcommand: plan, start, status, verify, requeue, cutover, rollback, finish")
+    )
     s = p.add_subparsers(dest="adopt_command", metavar="SUBCOMMAND")
     opts = []
     for name, func, helptext in (
@@ -151,6 +213,9 @@ def register(sub, common) -> None:
         ("status", cmd_status, "phase and per-table copied / quarantined / remaining, capture backlog"),
         ("verify", cmd_verify, "legacy rows = adopted + quarantined with equal content; exit 8 otherwise"),
         ("requeue", cmd_requeue, "retry the quarantined rows (after adding ward aliases)"),
+        ("cutover", cmd_cutover, "drain, then compatibility objects under the legacy names (one short transaction)"),
+        ("rollback", cmd_rollback, "until finish: legacy tables back with every row written since cutover"),
+        ("finish", cmd_finish, "end capture; keep or (--drop-legacy) drop schema lokdarpan_legacy"),
     ):
         q = s.add_parser(name, parents=[common], help=helptext)
         q.add_argument(
@@ -170,6 +235,11 @@ def register(sub, common) -> None:
     )
     opts[4].add_argument(
         "--batch-size", type=int, default=5000, metavar="N", help="quarantined rows per transaction (default 5000)"
+    )
+    opts[7].add_argument(
+        "--drop-legacy",
+        action="store_true",
+        help="drop schema lokdarpan_legacy (refused while any legacy row is unaccounted for)",
     )
     start.add_argument(
         "--max-rate",

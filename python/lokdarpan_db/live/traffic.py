@@ -136,7 +136,8 @@ class TrafficResult:
         return "\n".join(rows)
 
 
-def _quantile(sorted_values: list[float], q: float) -> float:
+def quantile(sorted_values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of sorted values; NaN when empty."""
     if not sorted_values:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(round(q * (len(sorted_values) - 1))))]
@@ -252,8 +253,11 @@ def _alert_update(traffic, client, conn, rng):
     return [("alert", (alert_id, desc))]
 
 
-class _AppError(Exception):
+class AppError(Exception):
     """The application would treat this as a failure (e.g. an ORM rowcount check)."""
+
+
+_AppError = AppError
 
 
 API = "proc:analytics."
@@ -340,16 +344,19 @@ class Traffic:
         seed: int | None = None,
         allow_remote: bool = False,
         spare_wards: tuple[str, ...] = (),
+        kinds: dict[str, Kind] | None = None,
     ):
         if not allow_remote:
             check_loopback(url)
         if clients < 1 or rate <= 0 or duration <= 0:
             raise UserError("live traffic needs at least one client, a positive rate and duration")
         self.url, self.clients, self.rate = url, clients, rate
+        # the statement kinds this traffic sends (a subclass passes its own, e.g. live.legacy)
+        self.kinds = KINDS if kinds is None else kinds
         self.mix = {k: w for k, w in (mix or DEFAULT_MIX).items() if w > 0}
-        unknown = set(self.mix) - set(KINDS)
+        unknown = set(self.mix) - set(self.kinds)
         if unknown:
-            raise UserError(f"unknown statement kinds {sorted(unknown)}; known: {sorted(KINDS)}")
+            raise UserError(f"unknown statement kinds {sorted(unknown)}; known: {sorted(self.kinds)}")
         self.duration, self.max_statements = duration, max_statements
         self.statement_timeout_ms, self.redetect_s = statement_timeout_ms, redetect_s
         self.alerts_per_client, self.prefix = alerts_per_client, prefix
@@ -381,29 +388,7 @@ class Traffic:
     def start(self) -> Traffic:
         """Start the clients; returns at once."""
         with self._connect("setup") as conn:
-            self.wards = [
-                r[0]
-                for r in conn.execute("SELECT ward_name FROM core.ward ORDER BY ward_name")
-                if r[0].lower() not in self.spare_wards
-            ]
-            if not self.wards:
-                raise UserError("core.ward is empty (or every ward spared): live traffic needs the ward registry")
-            self.available = self._detect(conn)
-            if "alert_update" in self.mix and "alert_update" in self.available:
-                for client in range(self.clients):
-                    self.alerts[client] = []
-                    for _ in range(self.alerts_per_client):
-                        # the application's INSERT (every mapped column, now() for both stamps)
-                        desc = f"live alert {client} created"
-                        aid = conn.execute(
-                            "INSERT INTO core.alert (ward_name, description, severity, opportunities, threats,"
-                            " actionable_alerts, source_articles, created_at, updated_at) VALUES"
-                            " (%s, %s, 'medium', '[]', '[]', '[]', '[]', now(), now())"
-                            " RETURNING alert_id, created_at, updated_at",
-                            [self.wards[client % len(self.wards)], desc],
-                        ).fetchone()[0]
-                        self.alerts[client].append(aid)
-                        self._alert_state[aid] = desc
+            self.setup(conn)
         self.t0 = time.monotonic()
         self._deadline = self.t0 + self.duration
         self._threads = [threading.Thread(target=self._detector, name="live-detect", daemon=True)]
@@ -413,6 +398,32 @@ class Traffic:
         for t in self._threads:
             t.start()
         return self
+
+    def setup(self, conn) -> None:
+        """Before the clients start: the ward list, the detected kinds, each client's alerts."""
+        self.wards = [
+            r[0]
+            for r in conn.execute("SELECT ward_name FROM core.ward ORDER BY ward_name")
+            if r[0].lower() not in self.spare_wards
+        ]
+        if not self.wards:
+            raise UserError("core.ward is empty (or every ward spared): live traffic needs the ward registry")
+        self.available = self._detect(conn)
+        if "alert_update" in self.mix and "alert_update" in self.available:
+            for client in range(self.clients):
+                self.alerts[client] = []
+                for _ in range(self.alerts_per_client):
+                    # the application's INSERT (every mapped column, now() for both stamps)
+                    desc = f"live alert {client} created"
+                    aid = conn.execute(
+                        "INSERT INTO core.alert (ward_name, description, severity, opportunities, threats,"
+                        " actionable_alerts, source_articles, created_at, updated_at) VALUES"
+                        " (%s, %s, 'medium', '[]', '[]', '[]', '[]', now(), now())"
+                        " RETURNING alert_id, created_at, updated_at",
+                        [self.wards[client % len(self.wards)], desc],
+                    ).fetchone()[0]
+                    self.alerts[client].append(aid)
+                    self._alert_state[aid] = desc
 
     def __enter__(self) -> Traffic:
         return self.start()
@@ -442,9 +453,9 @@ class Traffic:
 
     # -- detection -------------------------------------------------------------------------------
     def _detect(self, conn) -> tuple[str, ...]:
-        reqs = sorted({r for k in self.mix for r in KINDS[k].requires})
+        reqs = sorted({r for k in self.mix for r in self.kinds[k].requires})
         present = dict(conn.execute(_DETECT, [reqs]).fetchall())
-        return tuple(k for k in self.mix if all(present[r] for r in KINDS[k].requires))
+        return tuple(k for k in self.mix if all(present[r] for r in self.kinds[k].requires))
 
     def _detector(self) -> None:
         conn = None
@@ -483,7 +494,7 @@ class Traffic:
             start = time.monotonic()
             try:
                 conn = conn if conn is not None and not conn.closed and not conn.broken else self._connect(str(i))
-                acks = KINDS[kind].run(self, i, conn, rng)
+                acks = self.kinds[kind].run(self, i, conn, rng)
             except (psycopg.Error, _AppError) as exc:
                 ms = (time.monotonic() - start) * 1000
                 samples.append((kind, start, ms))
@@ -560,12 +571,21 @@ class Traffic:
                 len(values),
                 sum(1 for e in errors if e.kind == kind and not e.vanished),
                 sum(1 for e in errors if e.kind == kind and e.vanished),
-                _quantile(ms_sorted, 0.5),
-                _quantile(ms_sorted, 0.99),
+                quantile(ms_sorted, 0.5),
+                quantile(ms_sorted, 0.99),
                 worst[0],
                 None if worst[1] is None else worst[1] - self.t0,
             )
         return out
+
+    def latencies(self, t0: float, t1: float, kinds: tuple[str, ...] | None = None) -> list[float]:
+        """The ms of every statement (of ``kinds``, default all) that overlapped [t0, t1], sorted."""
+        out = []
+        for samples in self._samples:
+            for kind, start, ms in list(samples):
+                if (kinds is None or kind in kinds) and start <= t1 and start + ms / 1000 >= t0:
+                    out.append(ms)
+        return sorted(out)
 
     def result(self) -> TrafficResult:
         """What the clients saw so far."""

@@ -78,14 +78,14 @@ comment on function adopt.text_to_jsonb_array(text) is
     'non-blank lines; [] for NULL or blank.';
 
 create function adopt.source_sql(p_table text, p_schema text, p_timezone text, p_filter text,
-                                 p_preview boolean default false)
+                                 p_preview boolean default false, p_base text default null)
 returns text
 language plpgsql
 stable
 set search_path = pg_catalog, adopt
 as $$
 declare
-    v_base text := format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter);
+    v_base text := coalesce(p_base, format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter));
     c      text;
 begin
     if p_table = 'user' then
@@ -172,16 +172,22 @@ select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
         c := adopt.legacy_column(p_schema, p_table, 'party', p_timezone);
         return format($q$
 with b as materialized (%1$s),
-wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name
+wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name,
+                              coalesce(adopt.ward_key(x.city) in ('hyderabad', 'ghmc', 'hyderabad city'), true) as no_ward
                          from (select distinct b.city from b where b.city is not null) x),
+-- the labels' normalisations once per distinct label, not once per row (each is a function call
+-- and an index probe: half of a batch's time when done per row)
+emotions as materialized (select x.v, coalesce(core.normalize_emotion(x.v), 'unknown') as emotion
+                            from (select distinct b.emotion::text as v from b where b.emotion is not null) x),
+parties as materialized (select x.v, core.normalize_party(x.v) as party
+                           from (select distinct %3$s as v from b where %3$s is not null) x),
 s0 as (
 select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
        b.author_id::bigint as author_id, em.core_id as epaper_id, b.text::text as text,
-       coalesce(core.normalize_emotion(b.emotion), 'unknown') as emotion, b.emotion::text as emotion_raw,
-       core.normalize_party(%3$s) as party, %3$s as party_raw,
+       coalesce(en.emotion, 'unknown') as emotion, b.emotion::text as emotion_raw,
+       pn.party as party, %3$s as party_raw,
        case when b.text is null or btrim(b.text) = '' or char_length(b.text) > 10000 then 'bad_text'
-            when adopt.ward_key(b.city) is null or adopt.ward_key(b.city) in ('hyderabad', 'ghmc', 'hyderabad city')
-                 then 'no_ward'
+            when coalesce(wd.no_ward, true) then 'no_ward'
             when wd.ward_name is null then 'unknown_ward'
             when b.author_id is not null and am.core_id is null and not %4$L::boolean then 'author_not_adopted'
             when b.epaper_id is not null and em.core_id is null and not %4$L::boolean then 'epaper_not_adopted'
@@ -190,6 +196,8 @@ select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
        a.name as author_name
   from b
   left join wards wd on wd.city = b.city
+  left join emotions en on en.v = b.emotion::text
+  left join parties pn on pn.v = %3$s
   left join adopt.mapping am on am.legacy_table = 'author' and am.legacy_id = b.author_id
   left join core.author a on a.author_id = am.core_id
   left join adopt.mapping em on em.legacy_table = 'epaper' and em.legacy_id = b.epaper_id),
@@ -241,8 +249,10 @@ select s.*, s.legacy_id as core_id,
     raise exception 'adopt: unknown legacy table %', quote_literal(p_table) using errcode = 'invalid_parameter_value';
 end
 $$;
-comment on function adopt.source_sql(text, text, text, text, boolean) is
-    'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l) '
+comment on function adopt.source_sql(text, text, text, text, boolean, text) is
+    'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l, '
+    'or the rows of query p_base when given: the compatibility objects pass the written rows, typed '
+    'as p_schema.p_table) '
     'as core rows: legacy_id, the core columns, reason (NULL = adopt, else the quarantine reason), '
     'legacy (the row as jsonb), extra (adopt.mapping.legacy_extra), duplicate_of, core_id and digest '
     '(md5 of the mapped columns). p_preview: classify as if every legacy author and e-paper were '
@@ -288,20 +298,41 @@ as $$
 declare
     st       adopt.table_state;
     v_filter text;
-    v_src    text;
 begin
     select * into st from adopt.table_state t where t.legacy_table = p_table;
     if not found then
         raise exception 'adopt: capture is not installed on legacy table %', quote_literal(p_table)
             using errcode = 'object_not_in_prerequisite_state';
     end if;
+    -- one batch writer per table at a time, never beside a writer's synchronous apply (which
+    -- holds this lock shared: adopt.sync_base); re-entrant when apply_capture took it already
+    perform pg_advisory_xact_lock(hashtext('adopt.apply'), hashtext(p_table));
     if p_ids is not null then
         v_filter := format('l.id = any(%L::bigint[])', p_ids);
     else
         v_filter := format('l.id > %s and l.id <= %s order by l.id limit %s', coalesce(p_after, -9223372036854775808),
                            coalesce(st.backfill_until, 9223372036854775807), coalesce(p_limit, 1000));
     end if;
-    v_src := adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter);
+    return query select * from adopt.sync_source(p_table,
+        adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, v_filter), p_ids);
+end
+$$;
+comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
+    'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
+    'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
+    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
+    'in key order (backfill). '
+    'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
+
+create function adopt.sync_source(p_table text, p_src text, p_ids bigint[])
+returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt, core
+as $$
+declare
+    v_src    text := p_src;
+begin
     if to_regclass('pg_temp.adopt_src') is not null then
         drop table pg_temp.adopt_src;
     end if;
@@ -397,12 +428,11 @@ begin
     drop table pg_temp.adopt_ids;
 end
 $$;
-comment on function adopt.sync_rows(text, bigint[], bigint, integer) is
-    'Copies legacy rows of p_table into core (adopted: core row + mapping) or adopt.quarantine, '
-    'replacing whatever those ids held before: the ids p_ids (apply; an id no longer in the legacy '
-    'table is removed), or else the next p_limit ids after p_after, up to table_state.backfill_until, '
-    'in key order (backfill). '
-    'Returns rows read, adopted, quarantined and the last id read. Set-based: a few statements per batch.';
+comment on function adopt.sync_source(text, text, bigint[]) is
+    'Writes the rows of source query p_src (adopt.source_sql) of legacy table p_table into core '
+    '(adopted: core row + mapping) or adopt.quarantine, first removing whatever those ids and the '
+    'ids p_ids held before (an id in p_ids that p_src no longer returns is removed). Returns rows '
+    'read, adopted, quarantined and the last id read.';
 
 create function adopt.backfill_batch(p_table text, p_limit integer)
 returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
@@ -480,6 +510,11 @@ declare
     v_caps bigint[];
 begin
     for t in select s.legacy_table from adopt.table_state s order by s.key_order loop
+        -- a table some writer's transaction is applying to right now waits for the next call
+        -- (never a wait here: the application's transaction must not wait behind this one)
+        if not pg_try_advisory_xact_lock(hashtext('adopt.apply'), hashtext(t.legacy_table)) then
+            continue;
+        end if;
         select array_agg(distinct c.legacy_id), array_agg(c.capture_id)
           into v_ids, v_caps
           from (select c0.legacy_id, c0.capture_id from adopt.capture c0
@@ -519,7 +554,8 @@ $$;
 comment on function adopt.apply_capture(integer) is
     'Applies up to p_limit capture entries per legacy table (key order): re-reads the captured ids'' '
     'current legacy rows, replaces their core/mapping/quarantine state and deletes the entries. '
-    'An entry committed after the read stays for the next call; then posts quarantined as '
+    'An entry committed after the read stays for the next call, as do the entries of a table whose '
+    'synchronous apply is in flight (skipped, never waited for); then posts quarantined as '
     'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
     'and entries applied per table (entries 0 for those retries).';
 

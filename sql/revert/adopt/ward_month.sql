@@ -1,0 +1,7 @@
+-- Revert lokdarpan:adopt/ward_month from pg
+
+begin;
+
+drop function adopt.post_ward_months();
+
+commit;

@@ -1,0 +1,7 @@
+-- Verify lokdarpan:adopt/ward_month on pg
+
+begin;
+
+select 'adopt.post_ward_months()'::regprocedure;
+
+rollback;
