@@ -134,32 +134,40 @@ select %(id_base)s::bigint + b.no as post_id, b.at as created_at, wards.w[b.wi] 
         offset 0) b
 """
 
+# a unit's hours, aggregated before its turn to write (pg_temp.bulk_hours[_party]), then added
+HOURS_AGG = """
+create temp table bulk_hours on commit drop as
+select n.city as ward_name, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00') as bucket,
+       count(*) as posts,
+       count(*) filter (where n.emotion = 'positive') as positive, count(*) filter (where n.emotion = 'negative') as negative,
+       count(*) filter (where n.emotion = 'neutral') as neutral, count(*) filter (where n.emotion = 'mixed') as mixed,
+       count(*) filter (where n.emotion = 'unknown') as unknown, coalesce(sum(e.sentiment_score), 0) as sentiment_sum,
+       count(e.sentiment_score) as sentiment_n
+  from {t} n join core.emotion e on e.emotion = n.emotion
+ group by 1, 2;
+create temp table bulk_hours_party on commit drop as
+select n.city as ward_name, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00') as bucket, n.party,
+       count(*) as mentions, count(*) filter (where n.emotion = 'positive') as positive,
+       count(*) filter (where n.emotion = 'negative') as negative, coalesce(sum(e.sentiment_score), 0) as sentiment_sum,
+       count(e.sentiment_score) as sentiment_n
+  from {t} n join core.emotion e on e.emotion = n.emotion
+ where n.party is not null
+ group by 1, 2, 3;
+"""
 HOURS = """
 insert into analytics.ward_hour as h
-select n.city, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00'), count(*),
-       count(*) filter (where n.emotion = 'positive'), count(*) filter (where n.emotion = 'negative'),
-       count(*) filter (where n.emotion = 'neutral'), count(*) filter (where n.emotion = 'mixed'),
-       count(*) filter (where n.emotion = 'unknown'), coalesce(sum(e.sentiment_score), 0), count(e.sentiment_score)
-  from {t} n join core.emotion e on e.emotion = n.emotion
- group by 1, 2 order by 1, 2
+select * from pg_temp.bulk_hours order by 1, 2
 on conflict (ward_name, bucket) do update
    set posts = h.posts + excluded.posts, positive = h.positive + excluded.positive,
        negative = h.negative + excluded.negative, neutral = h.neutral + excluded.neutral,
        mixed = h.mixed + excluded.mixed, unknown = h.unknown + excluded.unknown,
-       sentiment_sum = h.sentiment_sum + excluded.sentiment_sum, sentiment_n = h.sentiment_n + excluded.sentiment_n
-"""
-HOURS_PARTY = """
+       sentiment_sum = h.sentiment_sum + excluded.sentiment_sum, sentiment_n = h.sentiment_n + excluded.sentiment_n;
 insert into analytics.ward_hour_party as h
-select n.city, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00'), n.party, count(*),
-       count(*) filter (where n.emotion = 'positive'), count(*) filter (where n.emotion = 'negative'),
-       coalesce(sum(e.sentiment_score), 0), count(e.sentiment_score)
-  from {t} n join core.emotion e on e.emotion = n.emotion
- where n.party is not null
- group by 1, 2, 3 order by 1, 2, 3
+select * from pg_temp.bulk_hours_party order by 1, 2, 3
 on conflict (ward_name, bucket, party) do update
    set mentions = h.mentions + excluded.mentions, positive = h.positive + excluded.positive,
        negative = h.negative + excluded.negative, sentiment_sum = h.sentiment_sum + excluded.sentiment_sum,
-       sentiment_n = h.sentiment_n + excluded.sentiment_n
+       sentiment_n = h.sentiment_n + excluded.sentiment_n;
 """
 DAYS = """
 truncate analytics.ward_day_party, analytics.ward_day;
@@ -388,26 +396,28 @@ def _load_unit(url: str, plan: dict, u: Unit, fail_after_insert: bool = False) -
             old_oid, rng_from, rng_to = _build_indexes(conn, new, u)
             steps["indexes"] = time.perf_counter() - t0 - steps["insert"]
         with conn.transaction():
-            # one unit at a time swaps and adds to the shared rows (rollup hours at month ends)
-            conn.execute("select pg_advisory_xact_lock(hashtext('lokdarpan_bulk'), 1)")
-            _swap_in(conn, new, u, old_oid, rng_from, rng_to)
-            part = sql.SQL("core.{}").format(q(u.partition))
-            if _exists(conn, "analytics.ward_hour"):
-                conn.execute(sql.SQL(HOURS).format(t=part))
-                conn.execute(sql.SQL(HOURS_PARTY).format(t=part))
+            # plain inserts into tables without keys: side by side with other units
             conn.execute(
                 sql.SQL(
-                    "insert into {}.ward_author_part select %s, city, author_id, max(created_at) from {} "
+                    "insert into {}.ward_author_part select %s, city, author_id, max(created_at) from core.{} "
                     "where author_id is not null group by 2, 3"
-                ).format(q(SCHEMA), part),
+                ).format(q(SCHEMA), q(new)),
                 [u.unit],
             )
             conn.execute(
                 sql.SQL(
                     "insert into core.post_fingerprint (fingerprint, post_id, created_at)"
-                    " select fingerprint, post_id, created_at from {}"
-                ).format(part)
+                    " select fingerprint, post_id, created_at from core.{}"
+                ).format(q(new))
             )
+            rollups = _exists(conn, "analytics.ward_hour")
+            if rollups:
+                conn.execute(sql.SQL(HOURS_AGG).format(t=sql.SQL("core.{}").format(q(new))))
+            # one unit at a time swaps and adds to the shared rows (rollup hours at month ends)
+            conn.execute("select pg_advisory_xact_lock(hashtext('lokdarpan_bulk'), 1)")
+            _swap_in(conn, new, u, old_oid, rng_from, rng_to)
+            if rollups:
+                conn.execute(HOURS)
             seconds = round(time.perf_counter() - t0, 3)
             if u.ordered:
                 conn.execute(
