@@ -358,6 +358,9 @@ def _load_unit(url: str, plan: dict, u: Unit, fail_after_insert: bool = False) -
     new = f"{u.partition}__bulk"
     q = sql.Identifier
     with psycopg.connect(url, autocommit=True) as conn:
+        # a killed generator's statements end within seconds instead of running on for minutes
+        # (and holding the unit's table a rerun drops)
+        conn.execute("set client_connection_check_interval = '5s'")
         conn.execute(sql.SQL("drop table if exists core.{}").format(q(new)))
         conn.execute(
             sql.SQL(
@@ -602,6 +605,20 @@ def unfinished_posts(url: str) -> int:
             sql.SQL("select posts from {}.plan where finished_at is null").format(sql.Identifier(SCHEMA))
         ).fetchone()
         return int(r[0]) if r else 0
+
+
+def bulk_seconds(url: str) -> float | None:
+    """Seconds from the plan of the bulk run that generated the database at ``url`` to its end,
+    pauses between an interruption and the rerun included (None: no finished bulk run)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not _exists(conn, f"{SCHEMA}.plan"):
+            return None
+        r = conn.execute(
+            sql.SQL(
+                "select extract(epoch from finished_at - started_at) from {}.plan where finished_at is not null"
+            ).format(sql.Identifier(SCHEMA))
+        ).fetchone()
+        return float(r[0]) if r and r[0] is not None else None
 
 
 def generate_bulk(
