@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
 import pytest
@@ -163,3 +163,10 @@ def test_plan_units_split_the_year_exactly():
     assert [u.first_no for u in units[1:]] == [u.first_no + u.posts for u in units[:-1]]
     assert [u.ordered for u in units] == [True] * 12 + [False]
     assert units[1].partition == "post_p2025_04"
+
+
+def test_plan_units_are_utc_months_whatever_the_zone_of_now():
+    now = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # still February in UTC-05:00, March in IST
+    ist = now.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    assert bulk.plan_units(10_000, ist) == bulk.plan_units(10_000, now)
+    assert bulk.plan_units(10_000, ist)[-1].partition == "post_p2026_03"

@@ -42,7 +42,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -224,6 +224,7 @@ class BulkReport:
 
 def months(now: datetime) -> list[tuple[datetime, datetime]]:
     """The UTC month ranges [lo, hi) covering the 365 days before ``now``, clipped to them."""
+    now = now.astimezone(UTC)
     start = now - YEAR
     out = []
     m = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -236,7 +237,8 @@ def months(now: datetime) -> list[tuple[datetime, datetime]]:
 
 def plan_units(posts: int, now: datetime) -> list[Unit]:
     """Split ``posts`` over the months before ``now`` in proportion to their seconds (largest
-    remainder, so the counts add up exactly)."""
+    remainder, so the counts add up exactly). Months are UTC months, as the partitions'."""
+    now = now.astimezone(UTC)
     ranges = months(now)
     total = sum((hi - lo).total_seconds() for lo, hi in ranges)
     shares = [posts * (hi - lo).total_seconds() / total for lo, hi in ranges]
@@ -337,7 +339,9 @@ def _start(conn: psycopg.Connection, posts: int, now: datetime, seed: int, log) 
                 " values (%s, %s, %s, %s, %s, %s, %s)",
                 [u.unit, u.partition, u.lo, u.hi, u.posts, u.first_no, u.ordered],
             )
-            conn.execute("select core.create_monthly_partition('core.post'::regclass, %s::date, %s)", [u.lo, now])
+            conn.execute(
+                "select core.create_monthly_partition('core.post'::regclass, %s, %s)", [u.lo.date().replace(day=1), now]
+            )
         # the global dedupe's key is built once after the load (a sorted build instead of 53M
         # random B-tree insertions); the plan row records that it is pending
         if conn.execute("select exists (select 1 from core.post_fingerprint)").fetchone()[0]:
@@ -361,6 +365,7 @@ def _load_unit(url: str, plan: dict, u: Unit, fail_after_insert: bool = False) -
         # a killed generator's statements end within seconds instead of running on for minutes
         # (and holding the unit's table a rerun drops)
         conn.execute("set client_connection_check_interval = '5s'")
+        conn.execute("set timezone = 'UTC'")  # the instants' text in the fingerprints
         conn.execute(sql.SQL("drop table if exists core.{}").format(q(new)))
         conn.execute(
             sql.SQL(
@@ -642,6 +647,9 @@ def generate_bulk(
     another run filling it. (``_stop_after``/``_fail_unit``: interruptions, for the tests.)"""
     if posts < 1:
         raise UserError(f"--posts must be at least 1, got {posts}")
+    if now.tzinfo is None:
+        raise UserError("now must be an aware datetime (e.g. datetime.now(UTC))")
+    now = now.astimezone(UTC)
     t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         if not _exists(conn, "core.post"):
