@@ -736,7 +736,8 @@ def _load_units(
     for th in threads:
         th.start()
     for th in threads:
-        th.join()
+        while th.is_alive():  # a timed join lets Ctrl-C through to this thread (a plain join did not)
+            th.join(0.5)
     if errors:
         raise errors[0]
     return state["units"], {
