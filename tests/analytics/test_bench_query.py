@@ -13,7 +13,7 @@ def test_bench_query_reports_every_measurement_and_drops_its_database(url, tmp_p
     with psycopg.connect(url) as conn:
         before = {r[0] for r in conn.execute("select datname from pg_database")}
     code = main(["bench", "query", "--db", url, "-q", "--posts", "3000", "--passes", "1",
-                 "--clients", "3", "--seconds", "2", "--out", str(out)])
+                 "--clients", "3", "--seconds", "2", "--day-posts", "300", "--out", str(out)])
     assert code == 0
     text = out.read_text()
     assert "<!-- bench:query-3000 -->" in text
@@ -22,6 +22,26 @@ def test_bench_query_reports_every_measurement_and_drops_its_database(url, tmp_p
         assert f"| {fn} |" in text
     assert "first pass p95 ms" in text and "rollups are" in text and "refresh_ward_analytics()" in text
     assert "calls/s" in text and "pgbench failed" not in text
+    # the cost-growth measurements, and the growth table built from the section's data
+    assert "`core.daily_partition_maintenance()` once:" in text and "Rewriting one closed month" in text
+    assert "Ingest of one more day of 300 posts:" in text and "<!-- growth-data {" in text
+    assert "<!-- bench:query-growth -->" in text and "| 3,000 posts | last / first |" in text
+    assert "| get_ward_intelligence_fast p95 ms |" in text and "| ingest: this / empty |" in text
     with psycopg.connect(url) as conn:
         after = {r[0] for r in conn.execute("select datname from pg_database")}
     assert {d for d in after - before if d != "ld_bench_template"} == set()
+
+
+def test_growth_table_compares_the_sizes_it_finds():
+    from lokdarpan_db.bench.growth import data_comment, growth_table
+
+    def run(posts, p95, ingest):
+        return data_comment({"posts": posts, "functions": {"f": {"p50": 1.0, "p95": p95}}, "ingest_s": ingest,
+                             "ingest_empty_s": 10.0, "db_bytes": posts * 1000, "load": "1.00/1.00/1.00"})
+
+    text = "## a\n" + run(53_000_000, 3.0, 12.0) + "\n## b\n" + run(1_000_000, 2.0, 11.0)
+    table = growth_table(text)
+    assert "| measurement | 1,000,000 posts | 53,000,000 posts | last / first |" in table
+    assert "| f p95 ms | 2.00 | 3.00 | 1.50x |" in table
+    assert "| ingest: this / empty | 1.10 | 1.20 | 1.09x |" in table
+    assert growth_table("no data here") is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
 import pytest
@@ -74,11 +74,19 @@ def test_bulk_derived_tables_equal_the_insert_paths_for_the_same_posts(url):
     with psycopg.connect(url, autocommit=True) as conn:
         # every post of the year before now, in its month's partition, none in the default one
         lo, hi, n, default = conn.execute(
-            "select min(created_at), max(created_at), count(*), (select count(*) from core.post_default)"
-            " from core.post"
+            "select min(created_at), max(created_at), count(*), (select count(*) from core.post_default) from core.post"
         ).fetchone()
         assert n == POSTS and default == 0 and now - timedelta(days=365) <= lo and hi < now
         assert conn.execute("select count(*) from core.post_fingerprint").fetchone()[0] == POSTS
+        # the data varies as generate()'s does: instants, wards, authors, texts; a daily cycle
+        times, wards, authors, texts, evening, night = conn.execute(
+            "select count(distinct created_at), count(distinct city), count(distinct author_id), count(distinct text),"
+            " count(*) filter (where extract(hour from created_at at time zone 'Asia/Kolkata') between 18 and 21),"
+            " count(*) filter (where extract(hour from created_at at time zone 'Asia/Kolkata') between 3 and 6)"
+            " from core.post"
+        ).fetchone()
+        assert times > POSTS * 0.99 and texts == POSTS and wards > 100 and authors > 1000
+        assert evening > 1.5 * night
         posts = conn.execute(f"select {POST_COLS} from core.post").fetchall()
         # the same posts again through the insert path: the triggers rebuild every derived table
         conn.execute("truncate core.post")
@@ -119,9 +127,9 @@ def test_interrupted_bulk_run_continues_to_the_same_dataset(url, second_url):
     assert posts_digest(url) == posts_digest(second_url) and posts_digest(url)[0] == POSTS
     assert derived(url) == derived(second_url)
     with psycopg.connect(url) as conn:
-        assert conn.execute(
-            "select count(*) from pg_class where relname like 'post\\_p%%\\_\\_bulk'"
-        ).fetchone()[0] == 0  # no table left by the interrupted unit
+        assert (
+            conn.execute("select count(*) from pg_class where relname like 'post\\_p%%\\_\\_bulk'").fetchone()[0] == 0
+        )  # no table left by the interrupted unit
     # once complete, a run again does nothing
     again = bulk.generate_bulk(url, POSTS, now, log=quiet)
     assert again.units_loaded == 0 and posts_digest(url)[0] == POSTS
@@ -155,3 +163,10 @@ def test_plan_units_split_the_year_exactly():
     assert [u.first_no for u in units[1:]] == [u.first_no + u.posts for u in units[:-1]]
     assert [u.ordered for u in units] == [True] * 12 + [False]
     assert units[1].partition == "post_p2025_04"
+
+
+def test_plan_units_are_utc_months_whatever_the_zone_of_now():
+    now = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # still February in UTC-05:00, March in IST
+    ist = now.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    assert bulk.plan_units(10_000, ist) == bulk.plan_units(10_000, now)
+    assert bulk.plan_units(10_000, ist)[-1].partition == "post_p2026_03"

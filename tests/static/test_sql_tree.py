@@ -177,18 +177,20 @@ def test_plan_up_to_v1_has_one_occurrence_per_change():
 
 
 def test_deploy_scripts_never_alter_or_replace_what_another_change_created():
+    """An object is altered or replaced only by its own change: a rework of it (``sqitch rework``,
+    CONTRIBUTING.md) is the same change, any other change is an offender."""
     created: dict[str, str] = {}
     offenders = []
     for c in PLAN.changes:
         body = parse_script(c.read("deploy")).body
         for m in re.finditer(r"^\s*create\s+(?:unlogged\s+)?(?:table|view|materialized\s+view|function|type)\s+"
                              r"([a-z_]+\.[a-z_0-9]+)", body, re.M | re.I):
-            created.setdefault(m.group(1).lower(), c.change_id)
+            created.setdefault(m.group(1).lower(), c.name)
         for m in re.finditer(r"^\s*(?:alter\s+(?:table|function|view)|create\s+or\s+replace\s+function|"
                              r"drop\s+(?:table|index|function|view|materialized\s+view))\s+(?:if\s+exists\s+)?"
                              r"([a-z_]+\.[a-z_0-9]+)", body, re.M | re.I):
             owner = created.get(m.group(1).lower())
-            if owner and owner != c.change_id:
+            if owner and owner != c.name:
                 offenders.append(f"{c.change_id} alters {m.group(1)} of {owner}")
     assert offenders == []
 

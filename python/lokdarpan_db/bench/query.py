@@ -31,7 +31,8 @@ from ..postgres.connect import one
 from ..postgres.embedded import Cluster, embedded_bindir
 from ..postgres.pooler import Pooler
 from ..project import project_dir
-from ..synthetic.bulk import generate_bulk, unfinished_posts
+from ..synthetic.bulk import bulk_seconds, generate_bulk, unfinished_posts
+from . import growth
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, pgbench_target, server_version
 from .load import clients_report
 from .report import machine_description, write_section
@@ -114,6 +115,14 @@ def add_arguments(p) -> None:
         default=None,
         help="measure a database kept by an earlier --keep run instead of generating one (an interrupted "
         "bulk generation in it is finished first)",
+    )
+    p.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="skip the cost-growth measurements (maintenance, ordering a month, ingest of a day, size)",
+    )
+    p.add_argument(
+        "--day-posts", type=int, default=growth.DAY_POSTS, help="posts of the day ingested for the growth table"
     )
     p.add_argument("--jobs", type=int, default=2, help="bulk generation: months loaded side by side")
     p.add_argument(
@@ -217,8 +226,29 @@ def pgbench(url: str, clients: int, seconds: int, log) -> dict:
         return {"tps": tps, **percentiles(lat), "n": len(lat)}
 
 
+def _growth_rows(url: str, admin: str, now: datetime, data: dict, day_posts: int, log) -> list[str]:
+    """The cost-growth measurements (bench/growth.py) into ``data``; their report lines. Ingest
+    runs last: it adds a day of posts to the measured database."""
+    data.update(growth.maintenance_and_order(url, now, log))
+    data.update(growth.ingest_day(url, admin, now, log, posts=day_posts))
+    out = [f"`core.daily_partition_maintenance()` once: {data['maintenance_s']:.2f} s."]
+    if "order_s" in data:
+        out.append(
+            f"Rewriting one closed month in ward order (`core.order_partition`, {data['order_month']}, "
+            f"{data['order_rows']:,} rows): {data['order_s']:.1f} s."
+        )
+    out.append(
+        f"Ingest of one more day of {day_posts:,} posts: {data['ingest_s']:.1f} s into this database, "
+        f"{data['ingest_empty_s']:.1f} s into an empty one (**{data['ingest_s'] / data['ingest_empty_s']:.2f}x**); "
+        f"database size {data['db_bytes'] / 2**30:.1f} GiB before it; load average {data['load']} at the start."
+    )
+    return out
+
+
 def _how(args) -> str:
     """How the dataset was generated, for the report."""
+    if args.database:
+        return "in bulk by an earlier run"
     return "through the insert path" if args.insert_path else f"in bulk, {args.jobs} jobs"
 
 
@@ -291,7 +321,7 @@ def run(args) -> int:
             n, last = one(conn.execute("select count(*), max(created_at) from core.post"))
         if not n:
             raise UserError(f"database {name} has no posts: generate one with --keep first")
-        args.posts, now, gen_s, args.keep = n, last + timedelta(seconds=1), None, True
+        args.posts, now, gen_s, args.keep = n, last + timedelta(seconds=1), bulk_seconds(url), True
         log(f"measuring {n:,} posts in {name} (generated earlier; 'now' = its newest post + 1 s)")
     else:
         ensure_template(admin, root, log)
@@ -311,6 +341,16 @@ def run(args) -> int:
         order = report_ward_order(url, now, log)
         if args.rate:
             return _many_clients(args, admin, name, url, root, gen_s, order, log)
+        data: dict = {
+            "posts": args.posts,
+            "functions": {},
+            "machine": machine_description(),
+            "load": growth.load_average(),
+            "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            "how": _how(args) if gen_s is not None else "an earlier run",
+            "generate_s": gen_s,
+            "db_bytes": growth.database_size(url),
+        }
         with psycopg.connect(url, autocommit=True) as conn:
             wards = [r[0] for r in conn.execute("select ward_name from core.ward")]
             size = conn.execute(
@@ -334,6 +374,7 @@ def run(args) -> int:
                 # apart (cold), the measured passes are the steady state of a running server
                 cold = percentiles(latencies(conn, sql, wards, now, 1))
                 p = percentiles(latencies(conn, sql, wards, now, args.passes))
+                data["functions"][fn] = {"p50": p["p50"], "p95": p["p95"]}
                 rows.append(f"| {fn} | {p['p50']:.2f} | {p['p95']:.2f} | {p['p99']:.2f} | {cold['p95']:.2f} |")
                 log(f"  {fn}: p95 {p['p95']:.2f} ms (first pass {cold['p95']:.2f} ms)")
             seed = []
@@ -357,6 +398,7 @@ def run(args) -> int:
             rows.append(
                 f"`refresh_ward_analytics()` (concurrently, both views): median {statistics.median(refresh):.2f} s."
             )
+            data["refresh_s"] = statistics.median(refresh)
         pb = pgbench(url, args.clients, args.seconds, log)
         if pb.get("tps"):
             rows.append(
@@ -366,11 +408,15 @@ def run(args) -> int:
             )
         elif pb:
             rows.append(f"pgbench failed: {pb.get('error')}")
+        if not args.no_growth:
+            rows += ["", *_growth_rows(url, admin, now, data, args.day_posts, log)]
         rows += [
             "",
             "Targets on 2 cores at 10M posts: p95 <= 5 ms per ward function, ward-filtered search p95 <= "
             "50 ms, 50 clients >= 1,000 calls/s with p99 <= 100 ms, refresh <= 10 s.",
         ]
+        if not args.no_growth:
+            rows += ["", growth.data_comment(data)]
     finally:
         if not args.keep:
             drop_db(admin, name)
@@ -385,5 +431,6 @@ def run(args) -> int:
         f"query-{args.posts}",
         f"## Ward API at {args.posts:,} posts (`lokdarpan-db bench query`)\n\n" + "\n".join(rows),
     )
+    growth.write_growth(out)
     print("\n".join(rows))
     return 0
