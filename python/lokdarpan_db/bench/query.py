@@ -31,18 +31,11 @@ from ..postgres.connect import one
 from ..postgres.embedded import Cluster, embedded_bindir
 from ..postgres.pooler import Pooler
 from ..project import project_dir
-from ..synthetic.bulk import bulk_seconds, generate_bulk, unfinished_posts
+from ..synthetic.bulk import WORDS, bulk_seconds, generate_bulk, unfinished_posts
 from . import growth
 from .common import admin_url, db_url, drop_db, ensure_template, fresh_db, percentiles, pgbench_target, server_version
 from .load import clients_report
 from .report import machine_description, write_section
-
-WORDS = (
-    "water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
-    "hospitals tax encroachment dogs buses footpaths lake pollution ration pension roads protest meeting "
-    "corporator election survey relief camp ward councillor budget promise complaint neeru roddu "
-    "samasya prajalu ennikalu nayakulu"
-).split()
 
 GENERATE = """
 insert into core.author (name) select 'bench author ' || g from generate_series(1, 50000) g
