@@ -333,6 +333,17 @@ as $$
 declare
     v_src    text := p_src;
 begin
+    -- p_src is SQL text and runs as it is: refuse anything adopt.source_sql does not make (this
+    -- function is not security definer, so it can never run text with rights its caller lacks)
+    if p_table is null or p_table not in ('user', 'author', 'epaper', 'post', 'alert') then
+        raise exception 'adopt.sync_source: unknown legacy table %', coalesce(quote_literal(p_table), 'NULL')
+              using errcode = 'invalid_parameter_value';
+    end if;
+    if p_src is null or p_src !~ '^\s*with b as materialized \(' then
+        raise exception 'adopt.sync_source: p_src is not a source query of adopt.source_sql: %',
+                        left(coalesce(quote_literal(p_src), 'NULL'), 80)
+              using errcode = 'invalid_parameter_value';
+    end if;
     if to_regclass('pg_temp.adopt_src') is not null then
         drop table pg_temp.adopt_src;
     end if;
@@ -432,7 +443,8 @@ comment on function adopt.sync_source(text, text, bigint[]) is
     'Writes the rows of source query p_src (adopt.source_sql) of legacy table p_table into core '
     '(adopted: core row + mapping) or adopt.quarantine, first removing whatever those ids and the '
     'ids p_ids held before (an id in p_ids that p_src no longer returns is removed). Returns rows '
-    'read, adopted, quarantined and the last id read.';
+    'read, adopted, quarantined and the last id read. Refuses (22023) a p_table it does not know '
+    'and a p_src that is not of the shape adopt.source_sql makes.';
 
 create function adopt.backfill_batch(p_table text, p_limit integer)
 returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
