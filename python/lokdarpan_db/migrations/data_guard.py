@@ -30,6 +30,7 @@ import psycopg
 from psycopg import sql
 
 from .plan import Change
+from .scripts import strip_comments_and_bodies
 
 # Rebuilt from primary tables by triggers, maintenance or compute functions; a revert may drop
 # them with their rows. tests/migrations/test_data_guard.py checks every entry is a table the
@@ -60,16 +61,10 @@ _TRAILER_RE = re.compile(r"\s+(?:cascade|restrict)\s*$", re.I)
 _NAME_RE = re.compile(r'^\s*("?[A-Za-z_][\w$]*"?)\s*\.\s*("?[A-Za-z_][\w$]*"?)\s*$')
 
 
-def _strip(script: str) -> str:
-    """The script without comments and dollar-quoted bodies (their DROPs are not the script's)."""
-    script = re.sub(r"--[^\n]*", "", script)
-    return re.sub(r"\$([a-z_]*)\$.*?\$\1\$", "''", script, flags=re.S | re.I)
-
-
 def dropped_tables(revert_sql: str) -> list[str]:
     """Schema-qualified names (lower case, unquoted) of the tables ``revert_sql`` drops, in order."""
     out: list[str] = []
-    for m in _DROP_TABLE_RE.finditer(_strip(revert_sql)):
+    for m in _DROP_TABLE_RE.finditer(strip_comments_and_bodies(revert_sql)):
         for part in _TRAILER_RE.sub("", m.group(1)).split(","):
             name = _NAME_RE.match(part)
             if name:

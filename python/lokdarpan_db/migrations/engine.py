@@ -39,7 +39,7 @@ from ..postgres.connect import connect, yoyo_url
 from ..retry import poll
 from . import bookkeeping, data_guard
 from .plan import KINDS, Change, Plan, load_plan
-from .scripts import parse_script
+from .scripts import parse_script, strip_comments_and_bodies
 
 LOCK_KEY = "lokdarpan-db:deploy"
 T = TypeVar("T")
@@ -138,12 +138,6 @@ _WEAK_ALTER_RE = re.compile(
     r"(?:enable|disable)\s+(?:always\s+|replica\s+)?trigger|\b(?:re)?set\s*\(",
     re.I,
 )
-
-
-def _strip_sql_comments(sql: str) -> str:
-    """The script without comments and dollar-quoted bodies (function bodies, DO blocks)."""
-    sql = re.sub(r"--[^\n]*", "", sql)
-    return re.sub(r"\$([a-z_]*)\$.*?\$\1\$", "''", sql, flags=re.S | re.I)
 
 
 _EXT_RE = re.compile(r"create\s+extension\s+(?:if\s+not\s+exists\s+)?\"?([a-z0-9_]+)", re.I)
@@ -499,7 +493,7 @@ class Deployer:
           readers go on.
 
         Tables the script creates do not exist yet and are skipped."""
-        text = _strip_sql_comments(body)
+        text = strip_comments_and_bodies(body)
         names = sorted({f"{a.lower()}.{b.lower()}" for a, b in _REPLACE_FN_RE.findall(text)})
         writers = [r[0] for r in conn.execute(_TRIGGER_TABLES, [names])] if names else []
         altered: list[str] = []

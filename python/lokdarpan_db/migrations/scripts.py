@@ -59,3 +59,10 @@ def parse_script(text: str, where: str = "script") -> Script:
         )
     body = text[begins[0].end() : ends[0].start()]
     return Script(text, body, True, header, requires)
+
+
+def strip_comments_and_bodies(sql: str) -> str:
+    """The script without ``--`` comments and dollar-quoted bodies (function bodies, DO blocks):
+    the statements the script itself runs, for reading the names it locks or drops."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"\$([a-z_]*)\$.*?\$\1\$", "''", sql, flags=re.S | re.I)
