@@ -297,6 +297,74 @@ def test_non_transactional_change(tmp_path, empty_db):
         assert conn.execute("select to_regclass('s.ix_t__x')").fetchone()[0] is None
 
 
+NONTX_KEY = (
+    "-- transactional: false\n"
+    "do $$ begin if exists (select from pg_index where indexrelid = to_regclass('s.uq_t__x')"
+    " and not indisvalid) then drop index s.uq_t__x; end if; end $$;\n"
+    "create unique index concurrently if not exists uq_t__x on s.t (x);\n"
+    "alter table s.t add constraint uq_t__x unique using index uq_t__x;\n"
+)
+
+
+def nontx_project(tmp_path):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s; create table s.t (x int not null);", "drop schema s cascade;",
+         "select 1;"),
+    ])
+    for kind, text in (("deploy", NONTX_KEY),
+                       ("revert", "-- transactional: false\nalter table s.t drop constraint if exists uq_t__x;\n"),
+                       ("verify", "begin;\nselect 1 / count(*) from pg_constraint where conname = 'uq_t__x';\n"
+                        "rollback;\n")):
+        (project / "sql" / kind / "s" / "key.sql").write_text(text)
+    with open(project / "sqitch.plan", "a") as fh:
+        fh.write(f"s/key [s/schema] 2026-01-01T00:03:00Z {WHO} # key built concurrently, then swapped\n")
+    return project
+
+
+def test_non_transactional_script_runs_statement_by_statement_and_resumes(tmp_path, empty_db):
+    """Several statements outside a transaction (as psql runs them under sqitch): the guard, a
+    concurrent build, then an ALTER in a transaction of its own; an index an interrupted attempt
+    left invalid is dropped and built again."""
+    engine = Deployer(empty_db, nontx_project(tmp_path))
+    engine.deploy("s/schema")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute("insert into s.t select generate_series(1, 100)")
+        conn.execute("create unique index uq_t__x on s.t (x)")
+        conn.execute("update pg_index set indisvalid = false where indexrelid = 's.uq_t__x'::regclass")
+    assert [c.change_id for c in engine.deploy()] == ["s/key"]
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select indisvalid from pg_index where indexrelid = 's.uq_t__x'::regclass"
+                            ).fetchone()[0] is True
+        assert conn.execute("select contype from pg_constraint where conname = 'uq_t__x'").fetchone()[0] == "u"
+    engine.revert("s/schema")
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select count(*) from pg_constraint where conname = 'uq_t__x'").fetchone()[0] == 0
+
+
+def test_non_transactional_statement_waits_under_the_ramp(tmp_path, empty_db):
+    """The ALTER of a non-transactional script asks for its lock with the ramp's short timeout and
+    retries while another session holds the table, instead of queueing everyone behind it."""
+    messages: list[str] = []
+    engine = Deployer(empty_db, nontx_project(tmp_path), lock_ramp=[(50, 0.05)] * 60, log=messages.append)
+    engine.deploy("s/schema")
+    holder = psycopg.connect(empty_db)
+    holder.execute("select * from s.t")  # ACCESS SHARE until the transaction ends
+
+    def release():
+        time.sleep(0.6)
+        holder.rollback()
+
+    threading.Thread(target=release).start()
+    try:
+        engine.deploy()
+    finally:
+        holder.close()
+    assert engine.lock_retries >= 1
+    assert any("lock not granted in 50 ms" in m for m in messages)
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select count(*) from pg_constraint where conname = 'uq_t__x'").fetchone()[0] == 1
+
+
 def test_missing_extension_is_reported_before_anything_changes(tmp_path, empty_db):
     project = make_project(tmp_path, [
         ("s/schema", "create schema s;", "drop schema s;", "select 1;"),

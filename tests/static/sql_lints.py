@@ -40,7 +40,11 @@ def check_transaction_shape_and_syntax(text: str, kind: str, where: str) -> None
             f"{where}: CONCURRENTLY needs a '-- transactional: false' script")
     stmts = pglast.parser.split(script.body)
     if not script.transactional:
-        assert len(stmts) == 1, f"{where}: a non-transactional script holds one statement"
+        # its statements run one at a time (each in a transaction of its own unless it cannot
+        # run in one): a BEGIN or COMMIT of its own would break that
+        assert stmts, f"{where}: a non-transactional script with no statement"
+        assert not any(re.match(r"\s*(begin|commit|rollback|start\s+transaction)\b", s, re.I) for s in stmts), (
+            f"{where}: a non-transactional script runs its statements one at a time: no BEGIN/COMMIT")
     pglast.parser.parse_sql(script.body)  # syntax
 
 

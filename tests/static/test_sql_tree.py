@@ -9,7 +9,7 @@ import pglast
 import pytest
 
 from lokdarpan_db.migrations.plan import KINDS, load_plan
-from lokdarpan_db.migrations.scripts import parse_script
+from lokdarpan_db.migrations.scripts import parse_script, split_statements
 
 from ..conftest import ROOT
 from .sql_lints import check_header, check_keywords_lower_case, check_transaction_shape_and_syntax
@@ -208,3 +208,13 @@ def test_inline_keys_are_named():
                re.match(r"\s+[a-z_][a-z0-9_]*\s+[a-z]", code):
                 offenders.append(f"{c.change_id}:{i}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.parametrize(("change", "kind"), SCRIPTS, ids=IDS)
+def test_the_engine_splits_statements_as_postgres_does(change, kind):
+    """The engine runs a non-transactional script statement by statement with its own splitter
+    (no parser at run time): on every script of the plan it finds the statements PostgreSQL's
+    parser finds."""
+    body = parse_script(change.read(kind)).body
+    ours = [pglast.parser.parse_sql(s) for s in split_statements(body)]
+    assert len(ours) == len(pglast.parser.split(body))

@@ -39,7 +39,7 @@ from ..postgres.connect import connect, yoyo_url
 from ..retry import poll
 from . import bookkeeping, data_guard
 from .plan import KINDS, Change, Plan, load_plan
-from .scripts import parse_script, strip_comments_and_bodies
+from .scripts import parse_script, runs_outside_transaction, split_statements, strip_comments_and_bodies
 
 LOCK_KEY = "lokdarpan-db:deploy"
 T = TypeVar("T")
@@ -579,42 +579,61 @@ class Deployer:
             bookkeeping.record_deploy(conn, self.plan, change, sums)
             return
 
-        # autocommit: one statement, then verify and record in their own transactions; a long one
-        # (a CALL of a batched backfill) reports its progress as NOTICEs, shown as they arrive
-        def progress(diag: psycopg.errors.Diagnostic) -> None:
-            self.log(f"  {change.change_id}: {diag.message_primary}")
-
-        conn.add_notice_handler(progress)
-        try:
-            conn.execute(body)
-        except psycopg.Error as exc:
-            raise ChangeFailed(f"change {change.change_id}: deploy failed: {_first_line(exc)}") from None
-        finally:
-            conn.remove_notice_handler(progress)
+        # autocommit: the statements one at a time, then verify and record in their own transactions
+        self.run_statements(conn, change, "deploy", body)
         try:
             with conn.transaction(force_rollback=True):
                 conn.execute(verify)
         except psycopg.Error as exc:
-            conn.execute(parse_script(change.read("revert")).body)
+            self._revert_in_autocommit(conn, change)
             raise VerifyError(
                 f"change {change.change_id}: verify failed: {_first_line(exc)}; the change was reverted"
             ) from None
         with conn.transaction():
             bookkeeping.record_deploy(conn, self.plan, change, sums)
 
+    def run_statements(self, conn, change: Change, kind: str, body: str) -> None:
+        """Run a non-transactional script on ``conn`` (autocommit), statement by statement, as psql
+        does under sqitch: one that cannot run in a transaction (CREATE INDEX CONCURRENTLY, a CALL
+        of a batched backfill) on its own, its NOTICEs shown as progress as they arrive; every
+        other one in a transaction of its own under the lock ramp (run_with_ramp)."""
+
+        def progress(diag: psycopg.errors.Diagnostic) -> None:
+            self.log(f"  {change.change_id}: {diag.message_primary}")
+
+        for statement in split_statements(body):
+            if not runs_outside_transaction(statement):
+                with conn.transaction():
+                    self.run_with_ramp(conn, change, kind, statement)
+                continue
+            conn.add_notice_handler(progress)
+            try:
+                conn.execute(statement)
+            except psycopg.Error as exc:
+                raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
+            finally:
+                conn.remove_notice_handler(progress)
+
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
         """Revert one change on ``conn`` and forget it."""
-        body = parse_script(change.read("revert"), str(change.script("revert"))).body
+        revert = parse_script(change.read("revert"), str(change.script("revert")))
         if transactional:
-            self.run_with_ramp(conn, change, "revert", body)
+            self.run_with_ramp(conn, change, "revert", revert.body)
             bookkeeping.record_revert(conn, change)
             return
-        try:
-            conn.execute(body)
-        except psycopg.Error as exc:
-            raise ChangeFailed(f"change {change.change_id}: revert failed: {_first_line(exc)}") from None
+        self._revert_in_autocommit(conn, change)
         with conn.transaction():
             bookkeeping.record_revert(conn, change)
+
+    def _revert_in_autocommit(self, conn, change: Change) -> None:
+        """The revert script of a change deployed outside a transaction: in one transaction under
+        the ramp when it is transactional itself, else statement by statement."""
+        revert = parse_script(change.read("revert"), str(change.script("revert")))
+        if revert.transactional:
+            with conn.transaction():
+                self.run_with_ramp(conn, change, "revert", revert.body)
+        else:
+            self.run_statements(conn, change, "revert", revert.body)
 
 
 class _PlanMigration(Migration):

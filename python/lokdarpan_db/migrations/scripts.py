@@ -5,8 +5,12 @@ templates do, and psql then applies a change atomically); verify scripts carry `
 ``ROLLBACK;``. The Python layer runs the body between them inside the transaction it manages
 itself, so the same file behaves the same under sqitch (psql) and under psycopg.
 
-A script whose first line is ``-- transactional: false`` has no BEGIN/COMMIT and holds exactly
-one statement (e.g. ``CREATE INDEX CONCURRENTLY``); it runs in autocommit.
+A script whose first line is ``-- transactional: false`` has no BEGIN/COMMIT: its statements
+run one at a time, as psql runs them under sqitch. Those that cannot run in a transaction
+(``CREATE INDEX CONCURRENTLY``, a ``CALL`` that commits) run on their own; the engine runs every
+other one in a transaction of its own under the lock ramp. Such a script must be safe to run
+again from its first statement (a deploy killed half-way is deployed again): guard each step
+(``IF NOT EXISTS``, a ``DO`` block that checks the catalog first).
 """
 
 from __future__ import annotations
@@ -59,6 +63,54 @@ def parse_script(text: str, where: str = "script") -> Script:
         )
     body = text[begins[0].end() : ends[0].start()]
     return Script(text, body, True, header, requires)
+
+
+_OUTSIDE_TX_RE = re.compile(
+    r"\A\s*(?:(?:create|drop)\s+(?:unique\s+)?index\s+concurrently|reindex\b[^;]*\bconcurrently|"
+    r"alter\s+table\b[^;]*\bdetach\s+partition\b[^;]*\bconcurrently|call\b|vacuum\b)",
+    re.IGNORECASE,
+)
+
+
+def split_statements(sql: str) -> list[str]:
+    """The statements of ``sql`` in order, each without its ``;`` (comments and quoting kept, a
+    ``;`` inside quotes, dollar quotes or comments is not a separator); empty ones dropped."""
+    out, start, i, n = [], 0, 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "-" and sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif c == "/" and sql.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if sql.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif sql.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+        elif c in "'\"":
+            j = i + 1
+            while j < n and not (sql[j] == c and not sql.startswith(c * 2, j)):
+                j += 2 if sql.startswith(c * 2, j) else 1
+            i = j + 1
+        elif c == "$" and (m := re.match(r"\$([a-z_][a-z0-9_]*)?\$", sql[i:], re.IGNORECASE)):
+            j = sql.find(m.group(0), i + len(m.group(0)))
+            i = n if j < 0 else j + len(m.group(0))
+        elif c == ";":
+            out.append(sql[start:i])
+            start = i = i + 1
+        else:
+            i += 1
+    out.append(sql[start:])
+    return [st for st in out if strip_comments_and_bodies(st).strip()]
+
+
+def runs_outside_transaction(statement: str) -> bool:
+    """Whether ``statement`` cannot run inside a transaction block (or must not: a CALL that
+    commits its batches), judged on its text without comments."""
+    return bool(_OUTSIDE_TX_RE.match(re.sub(r"--[^\n]*", "", statement)))
 
 
 def strip_comments_and_bodies(sql: str) -> str:
