@@ -39,7 +39,7 @@ def _exact(conn) -> tuple[list, list, int, int]:
 def _loaded(url: str, posts: int, to: str) -> Deployer:
     """core/post, ``posts`` posts, then the plan up to ``to``: the posts predate the rollups."""
     engine = Deployer(url, ROOT)
-    engine.deploy("core/post")
+    engine.deploy("core/post@v1.0.0")
     generate(url, posts, datetime.now(UTC), lambda m: None)
     engine.deploy(to)
     return engine
@@ -49,7 +49,7 @@ def test_rollup_onto_existing_posts(empty_db):
     """A post already in core.post when analytics/rollup is deployed is in the rollups once the
     plan's backfill has run."""
     engine = Deployer(empty_db, ROOT)
-    engine.deploy("core/post")
+    engine.deploy("core/post@v1.0.0")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute("insert into core.post (created_at, city, text, fingerprint) values "
                      "('2026-01-05 12:00+00', 'Kapra', 'an existing post', "

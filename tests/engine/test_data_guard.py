@@ -69,7 +69,7 @@ def test_a_revert_through_primary_data_refuses_and_names_the_rows(empty_db):
         assert conn.execute("select count(*) from lokdarpan_meta.change").fetchone()[0] == before
         assert conn.execute("select count(*) from core.post").fetchone()[0] == 2
     # a revert that stops above the tables holding data is not refused: the rollups are derived
-    assert "analytics/rollup" in [c.change_id for c in engine.revert("core/post")]
+    assert "analytics/rollup" in [c.change_id for c in engine.revert("core/post@v1.0.0")]
     assert {"core/post", "core/alert"} <= {c.change_id for c in engine.revert("core/ward", drop_data=True)}
     with psycopg.connect(empty_db, autocommit=True) as conn:
         assert conn.execute("select to_regclass('core.post')").fetchone()[0] is None
@@ -85,7 +85,7 @@ def test_a_changed_seed_row_counts_as_data(empty_db):
 
 
 def test_the_cli_exits_14_without_drop_data(empty_db, capsys):
-    Deployer(empty_db, ROOT).deploy("core/post")
+    Deployer(empty_db, ROOT).deploy("core/post@v1.0.0")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute(POST)
     assert main(["revert", "--db", empty_db, "-y"]) == EXIT_DATA_LOSS

@@ -71,4 +71,4 @@ def test_bench_live_refuses_a_from_before_the_load(url, tmp_path, capsys):
     code = main(["bench", "live", "--db", url, "-q", "--posts", "10", "--from", "core/ward",
                  "--out", str(tmp_path / "B.md")])
     assert code != 0
-    assert "--from core/ward comes before --load-at core/post" in capsys.readouterr().err
+    assert "--from core/ward comes before --load-at core/post@v1.0.0" in capsys.readouterr().err

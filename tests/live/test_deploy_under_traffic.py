@@ -37,7 +37,7 @@ PLAN = load_plan(ROOT)
 # The posts are loaded onto the base tables, before analytics/rollup and analytics/ward_author:
 # the walk deploys both onto existing posts (analytics/rollup_backfill_run fills the rollups with
 # them in batches; tests/analytics/test_rollup_backfill.py proves it exact under writes).
-LOAD_AT = "core/post"
+LOAD_AT = "core/post@v1.0.0"
 LATER = [c.change_id for c in PLAN.changes[PLAN.index_of(LOAD_AT) + 1:]]
 INDEX = {c.change_id: i for i, c in enumerate(PLAN.changes)}
 FULL = os.environ.get("LOKDARPAN_LIVE_QUICK") != "1"

@@ -47,7 +47,7 @@ def test_bounded_by_statement_count(url):
 
 def test_kinds_follow_the_catalog_while_running(empty_db):
     engine = Deployer(empty_db, ROOT)
-    engine.deploy("core/post")
+    engine.deploy("core/post@v1.0.0")
     t = Traffic(empty_db, clients=2, rate=20.0, duration=60, redetect_s=0.2, seed=2)
     t.start()
     try:

@@ -29,7 +29,7 @@ def test_upgrade_from_v1_and_back_under_traffic(admin_url, server_has_vector):
     url = db_url(admin_url, name)
     try:
         engine = Deployer(url, ROOT, lock_ramp=LockRamp(budget_s=60))
-        engine.deploy("core/post")
+        engine.deploy("core/post@v1.0.0")
         generate(url, 3000, datetime.now(UTC), lambda m: None)
         engine.deploy("@v1.0.0")
         with psycopg.connect(url, autocommit=True) as conn:

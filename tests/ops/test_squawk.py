@@ -78,7 +78,7 @@ def test_the_false_positive_filter_is_narrow(tmp_path):
     if f.exists():
         flagged = [ln for ln in run(str(f.relative_to(ROOT))).stdout.splitlines() if ": warning:" in ln]
         assert all(_false_positive(ln) for ln in flagged)
-    assert not _false_positive("sql/deploy/core/post.sql:70:0: warning: require-concurrent-index-creation x")
+    assert not _false_positive("sql/deploy/core/post@v1.0.0.sql:70:0: warning: require-concurrent-index-creation x")
 
 
 def test_every_excluded_rule_is_justified():

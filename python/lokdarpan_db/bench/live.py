@@ -179,9 +179,10 @@ def add_arguments(p) -> None:
     p.add_argument("--rate", type=float, default=10.0, help="statements per second per client (default 10)")
     p.add_argument(
         "--load-at",
-        default="core/post",
+        default="core/post@v1.0.0",
         metavar="CHANGE",
-        help="deploy up to this change before loading the posts (default core/post)",
+        help="deploy up to this change before loading the posts (default core/post@v1.0.0, the change "
+        "that creates core.post; plain core/post names its latest rework)",
     )
     p.add_argument(
         "--last", default=None, metavar="CHANGE", help="walk up to this change only (default: the end of the plan)"
@@ -250,7 +251,7 @@ def run(args) -> int:
     root = project_dir(args.project_dir)
     admin = admin_url(args)
     plan = load_plan(root)
-    base = plan.index_of("core/post")
+    base = plan.index_of("core/post@v1.0.0")  # the change that creates core.post
     load_at = plan.index_of(args.load_at)
     last = len(plan.changes) - 1 if args.last is None else plan.index_of(args.last)
     if load_at < base:

@@ -37,6 +37,7 @@ generate, and a disk without room for the posts (see BYTES_PER_POST: ~37 GB for 
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -78,10 +79,14 @@ create table if not exists lokdarpan_bulk.plan (
     seed         integer not null,
     id_base      bigint not null,
     author_lo    bigint not null,
+    fingerprint_key text not null default 'PRIMARY KEY (fingerprint)',
     started_at   timestamptz not null default now(),
     finished_at  timestamptz,
     seconds      numeric
 );
+-- a run started before the key was recorded rebuilds the v1.0.0 key
+alter table lokdarpan_bulk.plan add column if not exists fingerprint_key text not null
+    default 'PRIMARY KEY (fingerprint)';
 create table if not exists lokdarpan_bulk.unit (
     unit          integer primary key,
     partition     text not null,
@@ -346,6 +351,13 @@ def _start(conn: psycopg.Connection, posts: int, now: datetime, seed: int, log) 
         # random B-tree insertions); the plan row records that it is pending
         if conn.execute("select exists (select 1 from core.post_fingerprint)").fetchone()[0]:
             raise UserError("core.post_fingerprint is not empty: generate into a fresh database")
+        # the key as the deployed plan has it ((fingerprint) at v1.0.0, (created_at, fingerprint)
+        # after the core/post rework), rebuilt the same at the end
+        key = conn.execute(
+            "select pg_get_constraintdef(oid) from pg_constraint"
+            " where conname = 'pk_post_fingerprint' and conrelid = 'core.post_fingerprint'::regclass"
+        ).fetchone()[0]
+        conn.execute(f"update {SCHEMA}.plan set fingerprint_key = %s", [key])
         conn.execute("alter table core.post_fingerprint drop constraint pk_post_fingerprint")
     log(f"  bulk plan: {posts:,} posts in {len(units)} monthly units before {now:%Y-%m-%d %H:%M} UTC")
     return {"posts": posts, "now": now, "seed": seed, "id_base": id_base, "author_lo": author_lo}, units
@@ -546,9 +558,10 @@ def _finish(url: str, plan: dict, log) -> dict[str, float]:
             " and conrelid = 'core.post_fingerprint'::regclass)"
         ).fetchone()[0]
         if not has_pk:
-            conn.execute(
-                "alter table core.post_fingerprint add constraint pk_post_fingerprint primary key (fingerprint)"
-            )
+            key = conn.execute(f"select fingerprint_key from {SCHEMA}.plan").fetchone()[0]
+            if not re.fullmatch(r"PRIMARY KEY \([a-z_, ]+\)", key):
+                raise UserError(f"{SCHEMA}.plan.fingerprint_key is not a primary key definition: {key!r}")
+            conn.execute(f"alter table core.post_fingerprint add constraint pk_post_fingerprint {key}")
         phases["post_fingerprint key"] = time.perf_counter() - t
         log(f"  core.post_fingerprint primary key built in {phases['post_fingerprint key']:.0f} s")
         t = time.perf_counter()

@@ -211,7 +211,8 @@ select s0.*, core.post_fingerprint(s0.city, s0.author_name, s0.created_at, s0.te
 s as (
 select s1.*,
        coalesce((select f.post_id from core.post_fingerprint f
-                  where f.fingerprint = s1.fingerprint and f.post_id <> s1.legacy_id),
+                  where f.created_at = s1.created_at and f.fingerprint = s1.fingerprint
+                    and f.post_id <> s1.legacy_id),
                 nullif(first_value(s1.legacy_id) over (partition by s1.fingerprint, s1.reason is null
                                                           order by s1.legacy_id), s1.legacy_id)) as duplicate_of
   from s1)
@@ -416,7 +417,7 @@ begin
         select distinct on (s.fingerprint) s.fingerprint, s.legacy_id, s.created_at
           from pg_temp.adopt_src s where s.reason is null
          order by s.fingerprint, s.legacy_id
-        on conflict (fingerprint) do nothing;
+        on conflict do nothing;  -- the table's key, whichever it is (the core/post rework)
     elsif p_table = 'alert' then
         insert into core.alert (alert_id, ward_name, description, severity, opportunities, threats,
                                 actionable_alerts, source_articles, created_at, updated_at)

@@ -1,18 +1,17 @@
 -- Deploy lokdarpan:ingest/merge to pg
--- requires: ingest/staging
--- requires: core/post
--- requires: core/vocabulary
--- requires: analytics/rollup
--- requires: analytics/ward_author
--- The set-based merge of one staged batch: validate, normalise (ward, emotion and party
--- labels, case and spaces), dedupe by content fingerprint, upsert authors, insert posts (the
--- search vector, reference checks and rollups follow from core.post), all inside the caller's
--- one transaction per batch. It replaces the seeds' row-by-row loop with a sub-transaction per
--- row. Rejected lines are returned with a reason; the loader stores them with their raw text.
+-- requires: ingest/merge@v1.0.0
+-- Reworked after @v1.0.0 (the first version is merge@v1.0.0.sql); it replaces one function of
+-- that change. ingest.merge_post_batch claimed a post's fingerprint row with
+-- ON CONFLICT (fingerprint), which names the key of core.post_fingerprint: that key can then
+-- never change. It now says ON CONFLICT DO NOTHING with no target, so the arbiter is whatever
+-- unique key the table has (the same rows are skipped: the table's only unique key is the
+-- dedupe key), which lets the core/post rework re-key the table by (created_at,
+-- fingerprint). Same signature, result and behaviour. CREATE OR REPLACE on a function other
+-- sessions may be running: a merge already executing finishes with the old body.
 
 begin;
 
-create function ingest.merge_post_batch(p_batch_id bigint, p_now timestamptz default now())
+create or replace function ingest.merge_post_batch(p_batch_id bigint, p_now timestamptz default now())
 returns table (line_no bigint, reason_code text, detail text)
 language plpgsql
 volatile
@@ -67,7 +66,9 @@ begin
     on conflict (name) do nothing;
 
     -- global dedupe: a fingerprint row is claimed before the post is written; a batch that
-    -- overlaps a concurrent one waits for it and then skips what it committed
+    -- overlaps a concurrent one waits for it and then skips what it committed. No conflict
+    -- target: the arbiter is the table's key, whichever it is (the core/post rework makes it
+    -- (created_at, fingerprint), equivalent because the fingerprint hashes created_at)
     with cand as (
         select distinct on (f.fp) f.*
           from (select r.*, coalesce(r.fingerprint,
@@ -77,7 +78,7 @@ begin
     ), claimed as (
         insert into core.post_fingerprint (fingerprint, post_id, created_at)
         select c.fp, nextval('core.post_post_id_seq'), c.created_at from cand c order by c.fp
-        on conflict (fingerprint) do nothing
+        on conflict do nothing
         returning fingerprint, post_id
     )
     insert into core.post (post_id, created_at, city, author_id, epaper_id, text, emotion, emotion_raw,
@@ -117,66 +118,5 @@ comment on function ingest.merge_post_batch(bigint, timestamptz) is
     'upsert authors, insert) and empties its staging rows; sets the batch''s inserted and '
     'duplicates counts; returns one (line_no, reason_code, detail) per rejected row. p_now bounds '
     'the accepted time window [2000-01-01, p_now + 1 day]. Set-based: cost grows linearly with the batch.';
-
-create function ingest.merge_epaper_batch(p_batch_id bigint)
-returns table (line_no bigint, reason_code text, detail text)
-language plpgsql
-volatile
-set search_path = pg_catalog, ingest, core
-as $$
-declare
-    v_valid     bigint;
-    v_inserted  bigint;
-begin
-    create temp table pg_temp.merge_epapers on commit drop as
-    select s.line_no, btrim(s.publication_name) as publication_name, s.publication_date, s.raw_text,
-           w.ward_name as ward, s.city as city_raw, pa.party, s.party as party_raw,
-           case
-               when nullif(btrim(s.publication_name), '') is null then 'missing_field'
-               when s.publication_date is null then 'bad_timestamp'
-               when s.raw_text is null then 'missing_text'
-               when btrim(s.raw_text) = '' then 'empty_text'
-               when nullif(btrim(s.city), '') is not null and w.ward_name is null then 'unknown_ward'
-               when nullif(btrim(s.party), '') is not null and pa.party is null then 'unknown_party'
-           end as reason
-      from ingest.staging_epaper s
-      left join core.ward w
-             on lower(w.ward_name) = lower(regexp_replace(btrim(s.city), '\s+', ' ', 'g'))
-      left join core.party_alias pa on pa.alias = lower(btrim(s.party))
-     where s.batch_id = p_batch_id;
-
-    select count(*) into v_valid from pg_temp.merge_epapers r where r.reason is null;
-
-    insert into core.epaper (publication_name, publication_date, raw_text, city, party)
-    select distinct on (core.text_sha256(r.raw_text)) r.publication_name, r.publication_date, r.raw_text,
-           r.ward, r.party
-      from pg_temp.merge_epapers r
-     where r.reason is null
-     order by core.text_sha256(r.raw_text), r.line_no
-    on conflict (raw_text_sha256) do nothing;
-    get diagnostics v_inserted = row_count;
-
-    delete from ingest.staging_epaper s where s.batch_id = p_batch_id;
-    update ingest.batch b
-       set inserted = v_inserted, duplicates = v_valid - v_inserted
-     where b.batch_id = p_batch_id;
-
-    return query
-        select r.line_no, r.reason,
-               case r.reason
-                   when 'unknown_ward' then 'city ' || quote_literal(r.city_raw)
-                   when 'unknown_party' then 'party ' || quote_literal(r.party_raw)
-                   when 'missing_field' then 'publication_name is missing'
-                   else null
-               end
-          from pg_temp.merge_epapers r
-         where r.reason is not null
-         order by r.line_no;
-    drop table pg_temp.merge_epapers;
-end
-$$;
-comment on function ingest.merge_epaper_batch(bigint) is
-    'Merges the staged e-papers of batch p_batch_id into core.epaper, deduplicated by the sha256 '
-    'of the raw text (a re-sent e-paper reuses the stored row); returns the rejected rows.';
 
 commit;

@@ -1,6 +1,8 @@
 -- Verify lokdarpan:core/post on pg
--- Shape only (catalog lookups, nothing read from or written to data tables): the objects
--- the change creates and their columns. Behaviour: tests/pgtap/core/post.sql.
+-- Shape only (catalog lookups, nothing read from or written to data tables): the objects of
+-- core/post@v1.0.0 and, since the rework, core.post_fingerprint's primary key on
+-- (created_at, fingerprint) with a valid index. Behaviour: tests/pgtap/core/post.sql,
+-- tests/ingest, tests/adopt.
 
 begin;
 
@@ -37,5 +39,13 @@ select 'core.create_monthly_post_partition(timestamp)'::regprocedure;
 -- answers from the catalog or on constants
 select 1 / (count(*) >= 5)::int from core.partitions_of('core.post'::regclass) where not is_default;
 select 1 / count(*) from core.partitions_of('core.post'::regclass) where is_default;
+
+-- the reworked key
+select 1 / count(*)
+  from pg_catalog.pg_constraint c
+  join pg_catalog.pg_index i on i.indexrelid = c.conindid
+ where c.conrelid = 'core.post_fingerprint'::regclass and c.conname = 'pk_post_fingerprint'
+   and pg_catalog.pg_get_constraintdef(c.oid) = 'PRIMARY KEY (created_at, fingerprint)'
+   and i.indisvalid;
 
 rollback;

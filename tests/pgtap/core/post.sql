@@ -2,7 +2,7 @@
 -- check shape only, see README "Adding a change").
 
 begin;
-select plan(5);
+select plan(8);
 
 select ok(count(*) >= 5, 'core/post: check 1') from core.partitions_of('core.post'::regclass) where not is_default;
 select ok(count(*) > 0, 'core/post: check 2') from core.partitions_of('core.post'::regclass) where is_default;
@@ -25,6 +25,21 @@ $$;
 $tap$, 'core/post: check 4');
 select ok(core.create_monthly_post_partition(current_date + interval '1 month')
             = core.partition_name('post', (date_trunc('month', current_date) + interval '1 month')::date), 'core/post: check 5');
+-- the reworked dedupe key (created_at, fingerprint) refuses what the fingerprint alone refused
+select col_is_pk('core', 'post_fingerprint', array['created_at', 'fingerprint'],
+                 'core/post: the dedupe key leads with the instant');
+insert into core.post_fingerprint (fingerprint, post_id, created_at)
+values (core.post_fingerprint('Kapra', 'a', '2025-01-01 00:00+00', 'same'), -1, '2025-01-01 00:00+00');
+select throws_ok($$insert into core.post_fingerprint (fingerprint, post_id, created_at)
+                   values (core.post_fingerprint('Kapra', 'a', '2025-01-01 00:00+00', 'same'), -2,
+                           '2025-01-01 00:00+00')$$,
+                 '23505', null, 'core/post: the same post twice is refused');
+insert into core.post_fingerprint (fingerprint, post_id, created_at)
+values (core.post_fingerprint('Kapra', 'a', '2025-01-01 00:00+00', 'same'), -3, '2025-01-01 00:00+00')
+on conflict do nothing;
+select is((select post_id from core.post_fingerprint
+            where fingerprint = core.post_fingerprint('Kapra', 'a', '2025-01-01 00:00+00', 'same')), -1::bigint,
+          'core/post: ON CONFLICT DO NOTHING with no target skips the duplicate');
 
 select * from finish();
 rollback;
