@@ -309,6 +309,7 @@ def run(args) -> int:
         (base / "day2.jsonl").write_text("".join(lines[half:]))
         with connect(url, autocommit=True) as conn:
             lsn0 = conn.execute("select pg_current_wal_lsn()::text").fetchone()[0]
+            r["before_posts"] = conn.execute("select count(*) from core.post").fetchone()[0]
         archived0 = {n for n in repo.wal_files()}
         t_day = time.perf_counter()
         ingest_files(url, [base / "day1.jsonl"], workers=2, now=now, progress=False)
@@ -392,7 +393,9 @@ def report(args, r: dict) -> str:
     rpo = r["rpo"]
     return "\n".join(
         [
-            "## PITR (`lokdarpan-db bench pitr`)",
+            f"## PITR at {args.posts:,} posts (`lokdarpan-db bench pitr --posts {args.posts}"
+            + (" --bulk" if getattr(args, "bulk", False) else "")
+            + f" --runs {args.runs}`)",
             "",
             f"Machine: {machine_description()}; PostgreSQL {r['version']} (its own server: fsync and "
             f"synchronous_commit on); {args.posts:,} posts ("
@@ -413,7 +416,8 @@ def report(args, r: dict) -> str:
             f"{_gb(r['floor_tar_bytes'])} | not a consistent backup |",
             f"| floor: `cp -r` of the data directory | {r['floor_cp_s']:.1f} s | | |",
             f"| one day of posts ingested | {r['day_ingest_s']:.1f} s | WAL {_gb(r['wal_day'])} | "
-            f"archived (compressed): {_gb(r['wal_day_stored'])} |",
+            f"archived (compressed): {_gb(r['wal_day_stored'])}; "
+            f"{r['latest_posts'] - r['before_posts']:,} posts added |",
             f"| incremental backup after the day (`pitr backup --incremental`) | {r['incr_s']:.1f} s | "
             f"{_gb(r['incr_stored'])} | **{pct:.1f} %** of the full backup (target <= 15 %) |",
             f"| restore to latest (RTO: chain combined, WAL replayed, promoted, open) | "
