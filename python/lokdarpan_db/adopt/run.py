@@ -13,7 +13,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
-from ..migrations.engine import LOCK_RAMP, Deployer, with_lock_ramp
+from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, with_lock_ramp
 from ..postgres.connect import connect, one
 from . import legacy
 
@@ -136,14 +136,24 @@ def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable
     return _ramp_rows(conn, statement, params, what, log)[0][0]
 
 
-def _ramp_rows(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> list[tuple]:
-    """``_with_lock_ramp`` for a statement returning any number of rows (all of them)."""
+def _ramp_rows(
+    conn, statement: str, params: list, what: str, log: Callable[[str], None], timing: dict | None = None
+) -> list[tuple]:
+    """``_with_lock_ramp`` for a statement returning any number of rows (all of them). With
+    ``timing``, records there the seconds of the attempt that succeeded (``"switch_s"``: how long
+    its locks were held) and the number of attempts (``"attempts"``)."""
 
     def attempt(timeout_ms: int) -> list[tuple]:
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
+        a0 = time.monotonic()
         try:
-            return conn.execute(statement, params).fetchall()
+            rows = conn.execute(statement, params).fetchall()
+            if timing is not None:
+                timing["switch_s"] = time.monotonic() - a0
+            return rows
         finally:
+            if timing is not None:
+                timing["attempts"] = timing.get("attempts", 0) + 1
             conn.execute("reset lock_timeout")
 
     return with_lock_ramp(
@@ -280,9 +290,11 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
         if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")
-        s0 = time.monotonic()
-        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log)]
-        switch_s = time.monotonic() - s0
+        timing: dict = {}
+        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log, timing)]
+        switch_s = timing["switch_s"]
+        if timing["attempts"] > 1:
+            messages.append(f"the switch was granted its locks at attempt {timing['attempts']}")
         for m in messages:
             log(m)
         for (name,) in conn.execute(
@@ -298,9 +310,39 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
     return SwitchResult(messages, switch_s, time.monotonic() - t0)
 
 
+CARRY_BATCH = 5000
+CARRY_ROUNDS = 1000
+
+
+def carry_back(conn, *, batch: int = CARRY_BATCH, log: Callable[[str], None] = lambda m: None) -> int:
+    """Carry the rows written through the compatibility objects since cutover back into the moved
+    legacy tables, ``batch`` logged ids per short transaction (adopt.rollback_carry), while the
+    application keeps running: row locks only, nothing of the application's waits. Stops when a
+    call carries fewer than ``batch`` (what is written meanwhile is left to the switch). A call
+    that trips over a concurrent writer (a carried post whose new author is logged after it, a
+    deadlock) is rolled back whole and retried. Returns the rows carried."""
+    total = 0
+    for _ in range(CARRY_ROUNDS):
+        try:
+            rows = conn.execute("select * from adopt.rollback_carry(%s)", [batch]).fetchall()
+        except (psycopg.errors.ForeignKeyViolation, *RETRYABLE) as exc:
+            log(f"  carry back: {exc.sqlstate} (a concurrent write), retrying")
+            time.sleep(0.1)
+            continue
+        n = sum(d + c + i for _t, d, c, i in rows)
+        total += n
+        if n:
+            log("  carried back: " + ", ".join(f"{t} {d} deleted / {c} changed / {i} inserted" for t, d, c, i in rows))
+        if n < batch:
+            break
+    return total
+
+
 def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
-    """Until finish: carry every row written since cutover back to the legacy tables and put
-    them back under their names in one short transaction under the lock ramp; then validate the
+    """Until finish: carry the rows written since cutover back to the legacy tables while the
+    application runs (``carry_back``), then put the legacy tables back under their names in one
+    short transaction under the lock ramp (adopt.rollback_switch: ACCESS EXCLUSIVE on the
+    compatibility objects alone, the last few rows carried, renames and swaps); then validate the
     restored foreign keys, refresh the dependent materialized views and drain the capture of the
     carried-back rows."""
     t0 = time.monotonic()
@@ -312,11 +354,19 @@ def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> Switch
                 if phase != "finished"
                 else "adoption is finished: rollback is no longer possible"
             )
-        s0 = time.monotonic()
-        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log)]
-        switch_s = time.monotonic() - s0
-        for m in messages:
+        carried = carry_back(conn, log=log)
+        messages = [f"{carried} row(s) written since cutover carried back before the switch"]
+        log(messages[0])
+        timing: dict = {}
+        switched = [
+            r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing)
+        ]
+        switch_s = timing["switch_s"]
+        if timing["attempts"] > 1:
+            switched.append(f"the switch was granted its locks at attempt {timing['attempts']}")
+        for m in switched:
             log(m)
+        messages += switched
         for name, table in conn.execute(
             "select name, extra from adopt.dependent where kind = 'foreign key' order by name"
         ).fetchall():

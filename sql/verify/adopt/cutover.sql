@@ -17,6 +17,7 @@ select 'adopt.core_key(text)'::regprocedure,
        'adopt.matview_build(text)'::regprocedure,
        'adopt.matview_swap(text)'::regprocedure,
        'adopt.cutover_switch()'::regprocedure,
+       'adopt.rollback_carry(integer)'::regprocedure,
        'adopt.rollback_switch()'::regprocedure,
        'adopt.unaccounted()'::regprocedure,
        'adopt.finish(boolean)'::regprocedure;
