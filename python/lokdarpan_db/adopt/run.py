@@ -5,6 +5,7 @@ transactions, every lock under the engine's lock ramp."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,11 +14,14 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
-from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, with_lock_ramp
+from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, LockRamp, with_lock_ramp
 from ..postgres.connect import connect, one
 from . import legacy
 
 EXAMPLES = 3
+# the cutover and rollback switches keep trying for this long (each attempt that is not granted
+# its locks costs the application at most one lock_timeout of the ramp: 200 ms)
+SWITCH_BUDGET_S = 300.0
 
 
 @dataclass
@@ -137,7 +141,13 @@ def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable
 
 
 def _ramp_rows(
-    conn, statement: str, params: list, what: str, log: Callable[[str], None], timing: dict | None = None
+    conn,
+    statement: str,
+    params: list,
+    what: str,
+    log: Callable[[str], None],
+    timing: dict | None = None,
+    ramp: LockRamp | None = None,
 ) -> list[tuple]:
     """``_with_lock_ramp`` for a statement returning any number of rows (all of them). With
     ``timing``, records there the seconds of the attempt that succeeded (``"switch_s"``: how long
@@ -157,7 +167,7 @@ def _ramp_rows(
             conn.execute("reset lock_timeout")
 
     return with_lock_ramp(
-        LOCK_RAMP.attempts(),
+        (ramp or LOCK_RAMP).attempts(),
         attempt,
         lambda happened: log(f"  {what}: {happened}, retrying"),
         give_up=lambda n, _seconds, exc: LockTimeoutError(
@@ -267,12 +277,25 @@ class SwitchResult:
     messages: list[str]
     switch_s: float
     total_s: float
+    attempts: int = 1
 
 
-def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
+def _switch_ramp(lock_budget_s: float | None) -> LockRamp:
+    """The engine's lock ramp with the switches' longer budget (``SWITCH_BUDGET_S`` by default)."""
+    budget = SWITCH_BUDGET_S if lock_budget_s is None else lock_budget_s
+    if budget <= 0:
+        raise UserError("--lock-budget must be positive")
+    return dataclasses.replace(LOCK_RAMP, budget_s=budget)
+
+
+def cutover(
+    url: str, *, log: Callable[[str], None] = lambda m: None, lock_budget_s: float | None = None
+) -> SwitchResult:
     """Drain the backlog, prepare the compatibility epaper table, then switch in one short
-    transaction under the lock ramp (adopt.cutover_switch); afterwards rebuild the dependent
-    materialized views over the compatibility objects and swap them in."""
+    transaction under the lock ramp (adopt.cutover_switch, retried for ``lock_budget_s``);
+    afterwards rebuild the dependent materialized views over the compatibility objects and swap
+    them in."""
+    ramp = _switch_ramp(lock_budget_s)
     t0 = time.monotonic()
     with connect(url, autocommit=True) as conn:
         if not started(conn):
@@ -291,7 +314,9 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")
         timing: dict = {}
-        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log, timing)]
+        messages = [
+            r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log, timing, ramp)
+        ]
         switch_s = timing["switch_s"]
         if timing["attempts"] > 1:
             messages.append(f"the switch was granted its locks at attempt {timing['attempts']}")
@@ -307,7 +332,7 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
             )
             log(msg)
             messages.append(msg)
-    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0, timing["attempts"])
 
 
 CARRY_BATCH = 5000
@@ -338,13 +363,16 @@ def carry_back(conn, *, batch: int = CARRY_BATCH, log: Callable[[str], None] = l
     return total
 
 
-def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
+def rollback(
+    url: str, *, log: Callable[[str], None] = lambda m: None, lock_budget_s: float | None = None
+) -> SwitchResult:
     """Until finish: carry the rows written since cutover back to the legacy tables while the
     application runs (``carry_back``), then put the legacy tables back under their names in one
     short transaction under the lock ramp (adopt.rollback_switch: ACCESS EXCLUSIVE on the
     compatibility objects alone, the last few rows carried, renames and swaps); then validate the
     restored foreign keys, refresh the dependent materialized views and drain the capture of the
-    carried-back rows."""
+    carried-back rows. The switch is retried for ``lock_budget_s`` (``SWITCH_BUDGET_S``)."""
+    ramp = _switch_ramp(lock_budget_s)
     t0 = time.monotonic()
     with connect(url, autocommit=True) as conn:
         phase = cutover_phase(conn)
@@ -359,7 +387,7 @@ def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> Switch
         log(messages[0])
         timing: dict = {}
         switched = [
-            r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing)
+            r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing, ramp)
         ]
         switch_s = timing["switch_s"]
         if timing["attempts"] > 1:
@@ -383,7 +411,7 @@ def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> Switch
             )
             messages.append(f"materialized view {name} refreshed{' concurrently' if concurrently else ''}")
         drain(conn)
-    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0, timing["attempts"])
 
 
 def finish(url: str, *, drop_legacy: bool = False, log: Callable[[str], None] = lambda m: None) -> list[str]:

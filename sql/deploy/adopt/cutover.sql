@@ -706,6 +706,10 @@ begin
                        ' where not exists (select 1 from lokdarpan_legacy.%1$I l where l.id = c.id)', t, v_cols);
         get diagnostics v_ins = row_count;
         drop table pg_temp.adopt_carry;
+        -- the carried rows' capture entries (the moved table's capture trigger) stay: adopt
+        -- rollback drains them once the table is back, which re-reads each row as the legacy
+        -- table now holds it (a quarantined row's jsonb then has what the application's own
+        -- triggers computed, as verify expects)
         if v_upd + v_ins > 0 then
             legacy_table := t; deleted := 0; changed := v_upd; inserted := v_ins;
             return next;
@@ -744,7 +748,7 @@ begin
             using errcode = 'object_not_in_prerequisite_state';
     end if;
     select array_agg(s.legacy_table order by s.key_order) into v_tables from adopt.table_state s;
-    -- 1. every lock first, on the application's objects only, in key order: each compatibility
+    -- 1. every lock first, on the application's objects only, in a fixed order: each compatibility
     -- view by renaming it out of the way (ALTER VIEW locks the view alone; LOCK TABLE on a view
     -- would lock, recursively and in ACCESS EXCLUSIVE, core's tables with all their partitions,
     -- adopt.mapping and adopt.quarantine, which every statement of the application and every
@@ -752,7 +756,9 @@ begin
     -- epaper table, then the moved legacy tables (nobody uses those); the materialized views
     -- built over the compatibility objects are locked when dropped (LOCK TABLE refuses a
     -- materialized view). A lock not granted within lock_timeout rolls the attempt back whole.
-    foreach t in array v_tables loop
+    -- The post view first: its readers are the longest, and while the switch waits for them it
+    -- holds nothing else, so the application's other tables never queue behind that wait.
+    foreach t in array (select array_agg(x order by x <> 'post', n) from unnest(v_tables) with ordinality u(x, n)) loop
         if t = 'epaper' then
             execute format('lock table only %I.epaper in access exclusive mode', st.legacy_schema);
         else
