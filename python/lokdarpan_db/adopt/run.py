@@ -148,12 +148,16 @@ def _ramp_rows(
     log: Callable[[str], None],
     timing: dict | None = None,
     ramp: LockRamp | None = None,
+    before: Callable[[], object] | None = None,
 ) -> list[tuple]:
     """``_with_lock_ramp`` for a statement returning any number of rows (all of them). With
     ``timing``, records there the seconds of the attempt that succeeded (``"switch_s"``: how long
-    its locks were held) and the number of attempts (``"attempts"``)."""
+    its locks were held) and the number of attempts (``"attempts"``). ``before`` runs before each
+    attempt, in its own transactions (rollback carries what was written meanwhile)."""
 
     def attempt(timeout_ms: int) -> list[tuple]:
+        if before is not None:
+            before()
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
         a0 = time.monotonic()
         try:
@@ -310,6 +314,10 @@ def cutover(
             raise UserError(f"the backfill of {', '.join(behind)} is not done: run adopt start first")
         applied = drain(conn)
         log(f"backlog drained ({applied} entries)")
+        # fresh statistics for the compatibility views' plans (how many mapping rows hold legacy
+        # values decides how the views join): ANALYZE reads a sample and blocks no writer
+        conn.execute("analyze adopt.mapping")
+        conn.execute("analyze adopt.quarantine")
         if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")
@@ -382,13 +390,20 @@ def rollback(
                 if phase != "finished"
                 else "adoption is finished: rollback is no longer possible"
             )
-        carried = carry_back(conn, log=log)
-        messages = [f"{carried} row(s) written since cutover carried back before the switch"]
-        log(messages[0])
+        carried = [carry_back(conn, log=log)]
+
+        def carry_more() -> None:
+            # what the application wrote during the previous attempt and its pause: the switch
+            # itself then carries only the last few rows
+            carried.append(carry_back(conn, log=log))
+
         timing: dict = {}
-        switched = [
-            r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing, ramp)
-        ]
+        rows = _ramp_rows(
+            conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing, ramp, before=carry_more
+        )
+        messages = [f"{sum(carried)} row(s) written since cutover carried back before the switch"]
+        log(messages[0])
+        switched = [r[0] for r in rows]
         switch_s = timing["switch_s"]
         if timing["attempts"] > 1:
             switched.append(f"the switch was granted its locks at attempt {timing['attempts']}")

@@ -52,6 +52,11 @@ comment on table adopt.compat_log is
     'Every legacy id written (inserted, updated, deleted) through a compatibility object since '
     'the cutover: rollback carries exactly these rows back to the legacy tables.';
 
+-- the mapping rows whose legacy values differ from core's (the compatibility views' first branch)
+create index ix_mapping__legacy_table__legacy_id__extra on adopt.mapping (legacy_table, legacy_id) where legacy_extra <> '{}';
+comment on index adopt.ix_mapping__legacy_table__legacy_id__extra is
+    'The adopted rows with legacy values core holds differently (adopt.compat_view_sql reads them apart).';
+
 create table adopt.dependent (
     kind        text not null,
     name        text not null,
@@ -91,6 +96,7 @@ declare
     v_sel   text[] := '{}';
     v_q     text[] := '{}';
     v_expr  text;
+    v_ids   text;
     k       record;
     a       record;
 begin
@@ -134,16 +140,28 @@ begin
             v_q := v_q || format('q.legacy_id::%s as id', a.typ);
         else
             -- a value in legacy_extra is the legacy value itself (raw label, a column core lacks)
+            -- (m is the row's mapping only when it holds legacy values: whether the row is adopted
+            -- at all is looked up through the mapping's key where a column needs to know)
             v_sel := v_sel || format('(case when m.legacy_extra ? %L then (m.legacy_extra ->> %L)::%s else (%s)::%s end) as %I',
-                                     a.attname, a.attname, a.typ, coalesce(v_expr, 'null'), a.typ, a.attname);
+                                     a.attname, a.attname, a.typ,
+                                     coalesce(replace(v_expr, 'm.legacy_id is null',
+                                                      format('not exists (select 1 from adopt.mapping m0 where m0.legacy_table = %L'
+                                                             ' and m0.legacy_id = c.%I)', p_table, k.core_column)), 'null'),
+                                     a.typ, a.attname);
             v_q := v_q || format('(q.row ->> %L)::%s as %I', a.attname, a.typ, a.attname);
         end if;
     end loop;
-    return format('select %s from %s c left join adopt.mapping m on m.legacy_table = %L and m.legacy_id = c.%I%s'
-                  ' union all select %s from adopt.quarantine q where q.legacy_table = %L%s',
-                  array_to_string(v_sel, ', '), k.core_table, p_table, k.core_column,
-                  case when p_ids is not null then format(' where c.%I in (%s)', k.core_column, p_ids) else '' end,
-                  array_to_string(v_q, ', '), p_table,
+    v_ids := case when p_ids is not null then format(' where c.%I in (%s)', k.core_column, p_ids) else '' end;
+    -- one scan of core: the left join reads only the mapping rows that hold legacy values (few
+    -- for posts: a raw ward label, a remapped e-paper; the partial index
+    -- ix_mapping__legacy_table__legacy_id__extra), not a mapping row per core row; whether a
+    -- row without such values is adopted at all is asked per row returned, through the
+    -- mapping's key, and only by the columns that need it. Then the quarantined rows.
+    return format('select %1$s from %2$s c left join adopt.mapping m on m.legacy_table = %3$L and m.legacy_id = c.%4$I'
+                  ' and m.legacy_extra <> ''{}''%5$s'
+                  ' union all select %6$s from adopt.quarantine q where q.legacy_table = %3$L%7$s',
+                  array_to_string(v_sel, ', '), k.core_table, p_table, k.core_column, v_ids,
+                  array_to_string(v_q, ', '),
                   case when p_ids is not null then format(' and q.legacy_id in (%s)', p_ids) else '' end);
 end
 $$;
