@@ -676,7 +676,9 @@ begin
     -- delete their log entries. The rows are read in the NEXT statements, whose snapshot is later:
     -- a writer that commits after that read logs its id again (its upsert waits for this delete),
     -- so the id is carried again by a later call; nothing written is missed.
-    drop table if exists pg_temp.adopt_carry_ids;
+    if to_regclass('pg_temp.adopt_carry_ids') is not null then
+        drop table pg_temp.adopt_carry_ids;
+    end if;
     create temp table adopt_carry_ids on commit drop as
     with pick as (select g.legacy_table, g.legacy_id from adopt.compat_log g order by g.logged_at limit p_limit),
          taken as (delete from adopt.compat_log g using pick
