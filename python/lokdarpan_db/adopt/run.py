@@ -345,6 +345,7 @@ def cutover(
 
 CARRY_BATCH = 5000
 CARRY_ROUNDS = 1000
+CARRY_RETRIES = 5
 
 
 def carry_back(conn, *, batch: int = CARRY_BATCH, log: Callable[[str], None] = lambda m: None) -> int:
@@ -354,11 +355,17 @@ def carry_back(conn, *, batch: int = CARRY_BATCH, log: Callable[[str], None] = l
     call carries fewer than ``batch`` (what is written meanwhile is left to the switch). A call
     that trips over a concurrent writer (a carried post whose new author is logged after it, a
     deadlock) is rolled back whole and retried. Returns the rows carried."""
-    total = 0
+    total, failed = 0, 0
     for _ in range(CARRY_ROUNDS):
         try:
             rows = conn.execute("select * from adopt.rollback_carry(%s)", [batch]).fetchall()
+            failed = 0
         except (psycopg.errors.ForeignKeyViolation, *RETRYABLE) as exc:
+            failed += 1
+            if failed >= CARRY_RETRIES:
+                # not a race: the switch carries everything at once and reports the error itself
+                log(f"  carry back: {exc.sqlstate} {failed} times in a row; left to the switch")
+                break
             log(f"  carry back: {exc.sqlstate} (a concurrent write), retrying")
             time.sleep(0.1)
             continue
