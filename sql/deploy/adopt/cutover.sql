@@ -648,6 +648,27 @@ comment on function adopt.cutover_switch() is
     'to lokdarpan_legacy, creates the compatibility objects with the legacy privileges, sets '
     'sequences past every id, re-points foreign keys and re-binds views. Returns what it did.';
 
+create function adopt.rollback_state()
+returns adopt.cutover_state
+language plpgsql
+stable
+set search_path = pg_catalog, adopt
+as $$
+declare
+    st adopt.cutover_state;
+begin
+    select * into st from adopt.cutover_state c;
+    if not found or st.phase <> 'cutover' then
+        raise exception 'adopt: rollback needs a cutover not finished (phase %)', coalesce(st.phase, 'none')
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    return st;
+end
+$$;
+comment on function adopt.rollback_state() is
+    'The cutover state when a rollback is possible (a cutover in place, not finished); raises '
+    '55000 otherwise.';
+
 create function adopt.rollback_carry(p_limit integer default null)
 returns table (legacy_table text, deleted bigint, changed bigint, inserted bigint)
 language plpgsql
@@ -666,11 +687,7 @@ declare
     v_upd    bigint;
     v_ins    bigint;
 begin
-    select * into st from adopt.cutover_state c;
-    if not found or st.phase <> 'cutover' then
-        raise exception 'adopt: rollback needs a cutover not finished (phase %)', coalesce(st.phase, 'none')
-            using errcode = 'object_not_in_prerequisite_state';
-    end if;
+    st := adopt.rollback_state();
     select array_agg(s.legacy_table order by s.key_order) into v_tables from adopt.table_state s;
     -- 1. take the oldest p_limit logged ids (all with NULL), of every table in one statement, and
     -- delete their log entries. The rows are read in the NEXT statements, whose snapshot is later:
@@ -762,11 +779,7 @@ declare
     v_max    bigint;
     v_lseq   text;
 begin
-    select * into st from adopt.cutover_state x;
-    if not found or st.phase <> 'cutover' then
-        raise exception 'adopt: rollback needs a cutover not finished (phase %)', coalesce(st.phase, 'none')
-            using errcode = 'object_not_in_prerequisite_state';
-    end if;
+    st := adopt.rollback_state();
     select array_agg(s.legacy_table order by s.key_order) into v_tables from adopt.table_state s;
     -- 1. every lock first, on the application's objects only, in a fixed order: each compatibility
     -- view by renaming it out of the way (ALTER VIEW locks the view alone; LOCK TABLE on a view

@@ -14,6 +14,7 @@ drop function adopt.finish(boolean);
 drop function adopt.unaccounted();
 drop function adopt.rollback_switch();
 drop function adopt.rollback_carry(integer);
+drop function adopt.rollback_state();
 drop function adopt.cutover_switch();
 drop function adopt.matview_swap(text);
 drop function adopt.matview_build(text);
