@@ -40,6 +40,12 @@ def assert_each_row_once(url: str) -> None:
     with psycopg.connect(url) as conn:
         # ids kept, no core row twice
         assert conn.execute("select count(*) - count(distinct post_id) from core.post").fetchone()[0] == 0
+        # the backfill writes core.post_fingerprint's expression out: the same bytes
+        n, same = conn.execute(
+            "select count(*), count(*) filter (where p.fingerprint = core.post_fingerprint(p.city, a.name,"
+            " p.created_at, p.text)) from core.post p left join core.author a on a.author_id = p.author_id"
+        ).fetchone()
+        assert n > 0 and same == n
         assert conn.execute("""select count(*) from adopt.mapping m
                                 where m.legacy_table = 'post'
                                   and not exists (select 1 from core.post p where p.post_id = m.legacy_id)""").fetchone()[0] == 0

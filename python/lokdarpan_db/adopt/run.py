@@ -5,6 +5,7 @@ transactions, every lock under the engine's lock ramp."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,11 +14,14 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
-from ..migrations.engine import LOCK_RAMP, Deployer, with_lock_ramp
+from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, LockRamp, with_lock_ramp
 from ..postgres.connect import connect, one
 from . import legacy
 
 EXAMPLES = 3
+# the cutover and rollback switches keep trying for this long (each attempt that is not granted
+# its locks costs the application at most one lock_timeout of the ramp: 200 ms)
+SWITCH_BUDGET_S = 300.0
 
 
 @dataclass
@@ -136,18 +140,38 @@ def _with_lock_ramp(conn, statement: str, params: list, what: str, log: Callable
     return _ramp_rows(conn, statement, params, what, log)[0][0]
 
 
-def _ramp_rows(conn, statement: str, params: list, what: str, log: Callable[[str], None]) -> list[tuple]:
-    """``_with_lock_ramp`` for a statement returning any number of rows (all of them)."""
+def _ramp_rows(
+    conn,
+    statement: str,
+    params: list,
+    what: str,
+    log: Callable[[str], None],
+    timing: dict | None = None,
+    ramp: LockRamp | None = None,
+    before: Callable[[], object] | None = None,
+) -> list[tuple]:
+    """``_with_lock_ramp`` for a statement returning any number of rows (all of them). With
+    ``timing``, records there the seconds of the attempt that succeeded (``"switch_s"``: how long
+    its locks were held) and the number of attempts (``"attempts"``). ``before`` runs before each
+    attempt, in its own transactions (rollback carries what was written meanwhile)."""
 
     def attempt(timeout_ms: int) -> list[tuple]:
+        if before is not None:
+            before()
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
+        a0 = time.monotonic()
         try:
-            return conn.execute(statement, params).fetchall()
+            rows = conn.execute(statement, params).fetchall()
+            if timing is not None:
+                timing["switch_s"] = time.monotonic() - a0
+            return rows
         finally:
+            if timing is not None:
+                timing["attempts"] = timing.get("attempts", 0) + 1
             conn.execute("reset lock_timeout")
 
     return with_lock_ramp(
-        LOCK_RAMP.attempts(),
+        (ramp or LOCK_RAMP).attempts(),
         attempt,
         lambda happened: log(f"  {what}: {happened}, retrying"),
         give_up=lambda n, _seconds, exc: LockTimeoutError(
@@ -257,12 +281,25 @@ class SwitchResult:
     messages: list[str]
     switch_s: float
     total_s: float
+    attempts: int = 1
 
 
-def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
+def _switch_ramp(lock_budget_s: float | None) -> LockRamp:
+    """The engine's lock ramp with the switches' longer budget (``SWITCH_BUDGET_S`` by default)."""
+    budget = SWITCH_BUDGET_S if lock_budget_s is None else lock_budget_s
+    if budget <= 0:
+        raise UserError("--lock-budget must be positive")
+    return dataclasses.replace(LOCK_RAMP, budget_s=budget)
+
+
+def cutover(
+    url: str, *, log: Callable[[str], None] = lambda m: None, lock_budget_s: float | None = None
+) -> SwitchResult:
     """Drain the backlog, prepare the compatibility epaper table, then switch in one short
-    transaction under the lock ramp (adopt.cutover_switch); afterwards rebuild the dependent
-    materialized views over the compatibility objects and swap them in."""
+    transaction under the lock ramp (adopt.cutover_switch, retried for ``lock_budget_s``);
+    afterwards rebuild the dependent materialized views over the compatibility objects and swap
+    them in."""
+    ramp = _switch_ramp(lock_budget_s)
     t0 = time.monotonic()
     with connect(url, autocommit=True) as conn:
         if not started(conn):
@@ -277,12 +314,20 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
             raise UserError(f"the backfill of {', '.join(behind)} is not done: run adopt start first")
         applied = drain(conn)
         log(f"backlog drained ({applied} entries)")
+        # fresh statistics for the compatibility views' plans (how many mapping rows hold legacy
+        # values decides how the views join): ANALYZE reads a sample and blocks no writer
+        conn.execute("analyze adopt.mapping")
+        conn.execute("analyze adopt.quarantine")
         if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")
-        s0 = time.monotonic()
-        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log)]
-        switch_s = time.monotonic() - s0
+        timing: dict = {}
+        messages = [
+            r[0] for r in _ramp_rows(conn, "select * from adopt.cutover_switch()", [], "cutover", log, timing, ramp)
+        ]
+        switch_s = timing["switch_s"]
+        if timing["attempts"] > 1:
+            messages.append(f"the switch was granted its locks at attempt {timing['attempts']}")
         for m in messages:
             log(m)
         for (name,) in conn.execute(
@@ -295,14 +340,54 @@ def cutover(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchR
             )
             log(msg)
             messages.append(msg)
-    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0, timing["attempts"])
 
 
-def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> SwitchResult:
-    """Until finish: carry every row written since cutover back to the legacy tables and put
-    them back under their names in one short transaction under the lock ramp; then validate the
+CARRY_BATCH = 5000
+CARRY_ROUNDS = 1000
+CARRY_RETRIES = 5
+
+
+def carry_back(conn, *, batch: int = CARRY_BATCH, log: Callable[[str], None] = lambda m: None) -> int:
+    """Carry the rows written through the compatibility objects since cutover back into the moved
+    legacy tables, ``batch`` logged ids per short transaction (adopt.rollback_carry), while the
+    application keeps running: row locks only, nothing of the application's waits. Stops when a
+    call carries fewer than ``batch`` (what is written meanwhile is left to the switch). A call
+    that trips over a concurrent writer (a carried post whose new author is logged after it, a
+    deadlock) is rolled back whole and retried. Returns the rows carried."""
+    total, failed = 0, 0
+    for _ in range(CARRY_ROUNDS):
+        try:
+            rows = conn.execute("select * from adopt.rollback_carry(%s)", [batch]).fetchall()
+            failed = 0
+        except (psycopg.errors.ForeignKeyViolation, *RETRYABLE) as exc:
+            failed += 1
+            if failed >= CARRY_RETRIES:
+                # not a race: the switch carries everything at once and reports the error itself
+                log(f"  carry back: {exc.sqlstate} {failed} times in a row; left to the switch")
+                break
+            log(f"  carry back: {exc.sqlstate} (a concurrent write), retrying")
+            time.sleep(0.1)
+            continue
+        n = sum(d + c + i for _t, d, c, i in rows)
+        total += n
+        if n:
+            log("  carried back: " + ", ".join(f"{t} {d} deleted / {c} changed / {i} inserted" for t, d, c, i in rows))
+        if n < batch:
+            break
+    return total
+
+
+def rollback(
+    url: str, *, log: Callable[[str], None] = lambda m: None, lock_budget_s: float | None = None
+) -> SwitchResult:
+    """Until finish: carry the rows written since cutover back to the legacy tables while the
+    application runs (``carry_back``), then put the legacy tables back under their names in one
+    short transaction under the lock ramp (adopt.rollback_switch: ACCESS EXCLUSIVE on the
+    compatibility objects alone, the last few rows carried, renames and swaps); then validate the
     restored foreign keys, refresh the dependent materialized views and drain the capture of the
-    carried-back rows."""
+    carried-back rows. The switch is retried for ``lock_budget_s`` (``SWITCH_BUDGET_S``)."""
+    ramp = _switch_ramp(lock_budget_s)
     t0 = time.monotonic()
     with connect(url, autocommit=True) as conn:
         phase = cutover_phase(conn)
@@ -312,11 +397,26 @@ def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> Switch
                 if phase != "finished"
                 else "adoption is finished: rollback is no longer possible"
             )
-        s0 = time.monotonic()
-        messages = [r[0] for r in _ramp_rows(conn, "select * from adopt.rollback_switch()", [], "rollback", log)]
-        switch_s = time.monotonic() - s0
-        for m in messages:
+        carried = [carry_back(conn, log=log)]
+
+        def carry_more() -> None:
+            # what the application wrote during the previous attempt and its pause: the switch
+            # itself then carries only the last few rows
+            carried.append(carry_back(conn, log=log))
+
+        timing: dict = {}
+        rows = _ramp_rows(
+            conn, "select * from adopt.rollback_switch()", [], "rollback", log, timing, ramp, before=carry_more
+        )
+        messages = [f"{sum(carried)} row(s) written since cutover carried back before the switch"]
+        log(messages[0])
+        switched = [r[0] for r in rows]
+        switch_s = timing["switch_s"]
+        if timing["attempts"] > 1:
+            switched.append(f"the switch was granted its locks at attempt {timing['attempts']}")
+        for m in switched:
             log(m)
+        messages += switched
         for name, table in conn.execute(
             "select name, extra from adopt.dependent where kind = 'foreign key' order by name"
         ).fetchall():
@@ -333,7 +433,7 @@ def rollback(url: str, *, log: Callable[[str], None] = lambda m: None) -> Switch
             )
             messages.append(f"materialized view {name} refreshed{' concurrently' if concurrently else ''}")
         drain(conn)
-    return SwitchResult(messages, switch_s, time.monotonic() - t0)
+    return SwitchResult(messages, switch_s, time.monotonic() - t0, timing["attempts"])
 
 
 def finish(url: str, *, drop_legacy: bool = False, log: Callable[[str], None] = lambda m: None) -> list[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..adopt import run as adopt_run
 from ..console import logger
+from ..errors import LockTimeoutError
 from ..ingest.read import read_batches
 from ..live.legacy import WRITE_KINDS, LegacyTraffic
 from ..live.traffic import quantile
@@ -117,6 +118,7 @@ def run(args) -> int:
     for n in [int(s) for s in args.posts.split(",") if s.strip()]:
         path = data_file(wards, n, args.seed, log)
         backfills, verifies, ingests, counts = [], [], [], (0, 0)
+        reasons: list[tuple] = []
         for i in range(args.runs):
             name, url = fresh_db(admin)
             try:
@@ -145,16 +147,24 @@ def run(args) -> int:
                         f"adopt verify found {len(res.differences)} difference(s) "
                         f"(first: {res.differences[:5]}) and {len(res.month_differences)} (ward, month) group(s)"
                     )
+                with connect(url) as conn:
+                    reasons = conn.execute(
+                        "select legacy_table, reason, count(*) from adopt.quarantine group by 1, 2 order by 1, 3 desc"
+                    ).fetchall()
                 if traffic is not None:
                     m0 = time.monotonic()
                     cut = adopt_run.cutover(url, log=log)
-                    phases[f"adopt cutover (switch {cut.switch_s * 1000:.0f} ms)"] = (m0, time.monotonic())
+                    phases[_switch_label("cutover", cut)] = (m0, time.monotonic())
                     m0 = time.monotonic()
                     time.sleep(args.compat_seconds)
                     phases["through the compatibility objects"] = (m0, time.monotonic())
                     m0 = time.monotonic()
-                    back = adopt_run.rollback(url, log=log)
-                    phases[f"adopt rollback (switch {back.switch_s * 1000:.0f} ms)"] = (m0, time.monotonic())
+                    try:
+                        back = adopt_run.rollback(url, log=log)
+                        phases[_switch_label("rollback", back)] = (m0, time.monotonic())
+                    except LockTimeoutError as exc:
+                        # recorded, not hidden: the database stays cut over (the switch rolled back whole)
+                        phases[f"adopt rollback (GAVE UP: {exc})"] = (m0, time.monotonic())
                     time.sleep(2)
                     traffic.stop()
                     missing = traffic.missing_writes()
@@ -175,7 +185,15 @@ def run(args) -> int:
             f"| {rows:,} | {b:.1f} | {rows / b:,.0f} | {counts[0]:,} | {counts[1]:,} | {v:.1f} | {g:.1f} | "
             f"{n / g:,.0f} | {g / b:.2f}x |"
         )
+        lines.append("")
+        lines.append(
+            f"Quarantined at {rows:,} posts, by table and reason: "
+            + ("; ".join(f"{t} {r}: {c:,}" for t, r, c in reasons) if reasons else "none")
+            + "."
+        )
     lines += [
+        "",
+        f"Load average at the end: {os.getloadavg()[0]:.2f}.",
         "",
         "Backfill = `adopt start` on a database already deployed (capture install, backfill in key order, "
         "continuous apply on, drain), under the legacy traffic when it is on. Quarantined = rows the rules refuse "
@@ -188,6 +206,11 @@ def run(args) -> int:
     write_section(out, "adopt", "## Adoption (`lokdarpan-db bench adopt`)\n\n" + "\n".join(lines))
     print("\n".join(lines))
     return 0
+
+
+def _switch_label(what: str, res: adopt_run.SwitchResult) -> str:
+    """A phase name with the switch's locking transaction, its attempts and the command's wall time."""
+    return f"adopt {what} (switch {res.switch_s * 1000:.0f} ms at attempt {res.attempts}; {res.total_s:.1f} s in all)"
 
 
 def _traffic(url: str, args) -> LegacyTraffic:

@@ -169,7 +169,7 @@ def _switch_report(args, what: str, res: run.SwitchResult) -> None:
 def cmd_cutover(args) -> int:
     """Drain, then switch the application to the compatibility objects in one short transaction."""
     url = resolve_url(args.db, log=logger(args))
-    res = run.cutover(url, log=logger(args))
+    res = run.cutover(url, log=logger(args), lock_budget_s=args.lock_budget)
     _switch_report(args, "cutover", res)
     out(args, "the application now reads and writes core through the legacy names; adopt rollback undoes it")
     return 0
@@ -178,7 +178,7 @@ def cmd_cutover(args) -> int:
 def cmd_rollback(args) -> int:
     """Put the legacy tables back under their names with every row written since cutover."""
     url = resolve_url(args.db, log=logger(args))
-    res = run.rollback(url, log=logger(args))
+    res = run.rollback(url, log=logger(args), lock_budget_s=args.lock_budget)
     _switch_report(args, "rollback", res)
     return 0
 
@@ -236,6 +236,15 @@ def register(sub, common) -> None:
     opts[4].add_argument(
         "--batch-size", type=int, default=5000, metavar="N", help="quarantined rows per transaction (default 5000)"
     )
+    for q in (opts[5], opts[6]):
+        q.add_argument(
+            "--lock-budget",
+            type=float,
+            default=run.SWITCH_BUDGET_S,
+            metavar="SECONDS",
+            help="keep retrying the switch's locks for this long, in short attempts of at most 200 ms each "
+            f"(default {run.SWITCH_BUDGET_S:g}; exit 4 when spent)",
+        )
     opts[7].add_argument(
         "--drop-legacy",
         action="store_true",

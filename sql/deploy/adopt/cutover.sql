@@ -21,7 +21,9 @@
 -- epaper (into post and alert: dropped, core has no single-column key there); materialized
 -- views are rebuilt over the compatibility objects after the switch (adopt.matview_build/swap).
 -- Every id written through the compatibility objects is logged (adopt.compat_log) so that
--- rollback carries exactly those rows back to the legacy tables.
+-- rollback carries exactly those rows back to the legacy tables: most of them in batches while
+-- the application runs (adopt.rollback_carry), the last few inside the short switch
+-- (adopt.rollback_switch), which locks only the compatibility objects and the moved tables.
 
 begin;
 
@@ -49,6 +51,11 @@ create table adopt.compat_log (
 comment on table adopt.compat_log is
     'Every legacy id written (inserted, updated, deleted) through a compatibility object since '
     'the cutover: rollback carries exactly these rows back to the legacy tables.';
+
+-- the mapping rows whose legacy values differ from core's (the compatibility views' first branch)
+create index ix_mapping__legacy_table__legacy_id__extra on adopt.mapping (legacy_table, legacy_id) where legacy_extra <> '{}';
+comment on index adopt.ix_mapping__legacy_table__legacy_id__extra is
+    'The adopted rows with legacy values core holds differently (adopt.compat_view_sql reads them apart).';
 
 create table adopt.dependent (
     kind        text not null,
@@ -89,6 +96,7 @@ declare
     v_sel   text[] := '{}';
     v_q     text[] := '{}';
     v_expr  text;
+    v_ids   text;
     k       record;
     a       record;
 begin
@@ -132,16 +140,28 @@ begin
             v_q := v_q || format('q.legacy_id::%s as id', a.typ);
         else
             -- a value in legacy_extra is the legacy value itself (raw label, a column core lacks)
+            -- (m is the row's mapping only when it holds legacy values: whether the row is adopted
+            -- at all is looked up through the mapping's key where a column needs to know)
             v_sel := v_sel || format('(case when m.legacy_extra ? %L then (m.legacy_extra ->> %L)::%s else (%s)::%s end) as %I',
-                                     a.attname, a.attname, a.typ, coalesce(v_expr, 'null'), a.typ, a.attname);
+                                     a.attname, a.attname, a.typ,
+                                     coalesce(replace(v_expr, 'm.legacy_id is null',
+                                                      format('not exists (select 1 from adopt.mapping m0 where m0.legacy_table = %L'
+                                                             ' and m0.legacy_id = c.%I)', p_table, k.core_column)), 'null'),
+                                     a.typ, a.attname);
             v_q := v_q || format('(q.row ->> %L)::%s as %I', a.attname, a.typ, a.attname);
         end if;
     end loop;
-    return format('select %s from %s c left join adopt.mapping m on m.legacy_table = %L and m.legacy_id = c.%I%s'
-                  ' union all select %s from adopt.quarantine q where q.legacy_table = %L%s',
-                  array_to_string(v_sel, ', '), k.core_table, p_table, k.core_column,
-                  case when p_ids is not null then format(' where c.%I in (%s)', k.core_column, p_ids) else '' end,
-                  array_to_string(v_q, ', '), p_table,
+    v_ids := case when p_ids is not null then format(' where c.%I in (%s)', k.core_column, p_ids) else '' end;
+    -- one scan of core: the left join reads only the mapping rows that hold legacy values (few
+    -- for posts: a raw ward label, a remapped e-paper; the partial index
+    -- ix_mapping__legacy_table__legacy_id__extra), not a mapping row per core row; whether a
+    -- row without such values is adopted at all is asked per row returned, through the
+    -- mapping's key, and only by the columns that need it. Then the quarantined rows.
+    return format('select %1$s from %2$s c left join adopt.mapping m on m.legacy_table = %3$L and m.legacy_id = c.%4$I'
+                  ' and m.legacy_extra <> ''{}''%5$s'
+                  ' union all select %6$s from adopt.quarantine q where q.legacy_table = %3$L%7$s',
+                  array_to_string(v_sel, ', '), k.core_table, p_table, k.core_column, v_ids,
+                  array_to_string(v_q, ', '),
                   case when p_ids is not null then format(' and q.legacy_id in (%s)', p_ids) else '' end);
 end
 $$;
@@ -628,6 +648,121 @@ comment on function adopt.cutover_switch() is
     'to lokdarpan_legacy, creates the compatibility objects with the legacy privileges, sets '
     'sequences past every id, re-points foreign keys and re-binds views. Returns what it did.';
 
+create function adopt.rollback_state()
+returns adopt.cutover_state
+language plpgsql
+stable
+set search_path = pg_catalog, adopt
+as $$
+declare
+    st adopt.cutover_state;
+begin
+    select * into st from adopt.cutover_state c;
+    if not found or st.phase <> 'cutover' then
+        raise exception 'adopt: rollback needs a cutover not finished (phase %)', coalesce(st.phase, 'none')
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    return st;
+end
+$$;
+comment on function adopt.rollback_state() is
+    'The cutover state when a rollback is possible (a cutover in place, not finished); raises '
+    '55000 otherwise.';
+
+create function adopt.rollback_carry(p_limit integer default null)
+returns table (legacy_table text, deleted bigint, changed bigint, inserted bigint)
+language plpgsql
+volatile
+set search_path = pg_catalog, adopt
+as $$
+declare
+    st       adopt.cutover_state;
+    v_tables text[];
+    t        text;
+    k        record;
+    v_cols   text;
+    v_set    text;
+    v_src    text;
+    v_del    bigint;
+    v_upd    bigint;
+    v_ins    bigint;
+begin
+    st := adopt.rollback_state();
+    select array_agg(s.legacy_table order by s.key_order) into v_tables from adopt.table_state s;
+    -- 1. take the oldest p_limit logged ids (all with NULL), of every table in one statement, and
+    -- delete their log entries. The rows are read in the NEXT statements, whose snapshot is later:
+    -- a writer that commits after that read logs its id again (its upsert waits for this delete),
+    -- so the id is carried again by a later call; nothing written is missed.
+    if to_regclass('pg_temp.adopt_carry_ids') is not null then
+        drop table pg_temp.adopt_carry_ids;
+    end if;
+    create temp table adopt_carry_ids on commit drop as
+    with pick as (select g.legacy_table, g.legacy_id from adopt.compat_log g order by g.logged_at limit p_limit),
+         taken as (delete from adopt.compat_log g using pick
+                    where g.legacy_table = pick.legacy_table and g.legacy_id = pick.legacy_id
+                   returning g.legacy_table, g.legacy_id)
+    select * from taken;
+    -- 2. deletes first, in reverse key order (posts before their authors): a logged id that is
+    -- neither in core nor in the quarantine any more (epaper: not in its compatibility table)
+    foreach t in array (select array_agg(x order by n desc) from unnest(v_tables) with ordinality u(x, n)) loop
+        select * into k from adopt.core_key(t);
+        execute format('delete from lokdarpan_legacy.%1$I l using pg_temp.adopt_carry_ids g'
+                       ' where g.legacy_table = %2$L and l.id = g.legacy_id and not exists (%3$s)', t, t,
+                       case when t = 'epaper' then format('select 1 from %I.epaper c where c.id = l.id', st.legacy_schema)
+                            else format('select 1 from %s c where c.%I = l.id union all select 1 from adopt.quarantine q'
+                                        ' where q.legacy_table = %L and q.legacy_id = l.id', k.core_table, k.core_column, t)
+                       end);
+        get diagnostics v_del = row_count;
+        if v_del > 0 then
+            legacy_table := t; deleted := v_del; changed := 0; inserted := 0;
+            return next;
+        end if;
+    end loop;
+    -- 3. then updates and inserts in key order (authors before their posts), read through core's
+    -- and the quarantine's keys (not a scan of the views)
+    foreach t in array v_tables loop
+        continue when not exists (select 1 from pg_temp.adopt_carry_ids g where g.legacy_table = t);
+        select string_agg(quote_ident(a.attname), ', ' order by a.attnum),
+               string_agg(format('%1$I = c.%1$I', a.attname), ', ' order by a.attnum) filter (where a.attname <> 'id')
+          into v_cols, v_set
+          from pg_catalog.pg_attribute a
+         where a.attrelid = format('lokdarpan_legacy.%I', t)::regclass and a.attnum > 0 and not a.attisdropped
+           and a.attgenerated = '';
+        if t = 'epaper' then
+            v_src := format('select c.* from %I.epaper c where c.id in (select g.legacy_id from pg_temp.adopt_carry_ids g'
+                            ' where g.legacy_table = %L)', st.legacy_schema, t);
+        else
+            v_src := adopt.compat_view_sql(t, format('lokdarpan_legacy.%I', t)::regclass,
+                                           (select s.legacy_timezone from adopt.table_state s where s.legacy_table = t),
+                                           format('select g.legacy_id from pg_temp.adopt_carry_ids g where g.legacy_table = %L', t));
+        end if;
+        execute format('create temp table adopt_carry on commit drop as %s', v_src);
+        execute format('update lokdarpan_legacy.%1$I l set %2$s from pg_temp.adopt_carry c where l.id = c.id', t, v_set);
+        get diagnostics v_upd = row_count;
+        execute format('insert into lokdarpan_legacy.%1$I (%2$s) select %2$s from pg_temp.adopt_carry c'
+                       ' where not exists (select 1 from lokdarpan_legacy.%1$I l where l.id = c.id)', t, v_cols);
+        get diagnostics v_ins = row_count;
+        drop table pg_temp.adopt_carry;
+        -- the carried rows' capture entries (the moved table's capture trigger) stay: adopt
+        -- rollback drains them once the table is back, which re-reads each row as the legacy
+        -- table now holds it (a quarantined row's jsonb then has what the application's own
+        -- triggers computed, as verify expects)
+        if v_upd + v_ins > 0 then
+            legacy_table := t; deleted := 0; changed := v_upd; inserted := v_ins;
+            return next;
+        end if;
+    end loop;
+    drop table pg_temp.adopt_carry_ids;
+end
+$$;
+comment on function adopt.rollback_carry(integer) is
+    'Carries the rows written through the compatibility objects since cutover (the oldest p_limit '
+    'ids of adopt.compat_log, all with NULL) back into the legacy tables in lokdarpan_legacy, same '
+    'ids (deletes, updates, inserts), and removes their log entries; an id written again later is '
+    'logged again. Locks only rows and the legacy tables, which the application no longer uses: '
+    'adopt rollback calls it in batches while the application runs, then once inside '
+    'adopt.rollback_switch for the last few. Returns rows per table and kind of change.';
+
 create function adopt.rollback_switch()
 returns setof text
 language plpgsql
@@ -640,73 +775,42 @@ declare
     t        text;
     d        record;
     k        record;
-    v_cols   text;
-    v_set    text;
-    v_n      bigint;
+    c        record;
     v_max    bigint;
     v_lseq   text;
-    v_src    text;
 begin
-    select * into st from adopt.cutover_state c;
-    if not found or st.phase <> 'cutover' then
-        raise exception 'adopt: rollback needs a cutover not finished (phase %)', coalesce(st.phase, 'none')
-            using errcode = 'object_not_in_prerequisite_state';
-    end if;
+    st := adopt.rollback_state();
     select array_agg(s.legacy_table order by s.key_order) into v_tables from adopt.table_state s;
-    foreach t in array v_tables loop
-        execute format('lock table %I.%I, lokdarpan_legacy.%I in access exclusive mode', st.legacy_schema, t, t);
-    end loop;
-    -- 1. carry back every row written through the compatibility objects: deletes first (posts
-    -- before their authors), then updates and inserts in key order; same ids
-    foreach t in array (select array_agg(x order by n desc) from unnest(v_tables) with ordinality u(x, n)) loop
-        -- gone = logged but neither in core nor in the quarantine any more (epaper: not in its table)
-        select * into k from adopt.core_key(t);
-        execute format('delete from lokdarpan_legacy.%1$I l using adopt.compat_log g'
-                       ' where g.legacy_table = %2$L and l.id = g.legacy_id and not exists (%3$s)', t, t,
-                       case when t = 'epaper' then format('select 1 from %I.epaper c where c.id = l.id', st.legacy_schema)
-                            else format('select 1 from %s c where c.%I = l.id union all select 1 from adopt.quarantine q'
-                                        ' where q.legacy_table = %L and q.legacy_id = l.id', k.core_table, k.core_column, t)
-                       end);
-        get diagnostics v_n = row_count;
-        if v_n > 0 then
-            return next format('%s: %s row(s) deleted since cutover', t, v_n);
-        end if;
-    end loop;
-    foreach t in array v_tables loop
-        select string_agg(quote_ident(a.attname), ', ' order by a.attnum),
-               string_agg(format('%1$I = c.%1$I', a.attname), ', ' order by a.attnum) filter (where a.attname <> 'id')
-          into v_cols, v_set
-          from pg_catalog.pg_attribute a
-         where a.attrelid = format('lokdarpan_legacy.%I', t)::regclass and a.attnum > 0 and not a.attisdropped
-           and a.attgenerated = '';
-        -- the rows written since cutover, read through core's keys (not a scan of the view)
+    -- 1. every lock first, on the application's objects only, in a fixed order: each compatibility
+    -- view by renaming it out of the way (ALTER VIEW locks the view alone; LOCK TABLE on a view
+    -- would lock, recursively and in ACCESS EXCLUSIVE, core's tables with all their partitions,
+    -- adopt.mapping and adopt.quarantine, which every statement of the application and every
+    -- core reader uses: such an attempt is never granted under traffic), the compatibility
+    -- epaper table, then the moved legacy tables (nobody uses those); the materialized views
+    -- built over the compatibility objects are locked when dropped (LOCK TABLE refuses a
+    -- materialized view). A lock not granted within lock_timeout rolls the attempt back whole.
+    -- The post view first: its readers are the longest, and while the switch waits for them it
+    -- holds nothing else, so the application's other tables never queue behind that wait.
+    foreach t in array (select array_agg(x order by x <> 'post', n) from unnest(v_tables) with ordinality u(x, n)) loop
         if t = 'epaper' then
-            v_src := format('select c.* from %I.epaper c where c.id in (select g.legacy_id from adopt.compat_log g'
-                            ' where g.legacy_table = %L)', st.legacy_schema, t);
+            execute format('lock table only %I.epaper in access exclusive mode', st.legacy_schema);
         else
-            v_src := adopt.compat_view_sql(t, format('lokdarpan_legacy.%I', t)::regclass,
-                                           (select s.legacy_timezone from adopt.table_state s where s.legacy_table = t),
-                                           format('select g.legacy_id from adopt.compat_log g where g.legacy_table = %L', t));
+            execute format('alter view %I.%I rename to %I', st.legacy_schema, t, t || '__adopt_compat');
         end if;
-        execute format('create temp table adopt_carry on commit drop as %s', v_src);
-        execute format('update lokdarpan_legacy.%1$I l set %2$s from pg_temp.adopt_carry c where l.id = c.id', t, v_set);
-        get diagnostics v_n = row_count;
-        if v_n > 0 then
-            return next format('%s: %s row(s) changed since cutover carried back', t, v_n);
-        end if;
-        execute format('insert into lokdarpan_legacy.%1$I (%2$s) select %2$s from pg_temp.adopt_carry c'
-                       ' where not exists (select 1 from lokdarpan_legacy.%1$I l where l.id = c.id)', t, v_cols);
-        get diagnostics v_n = row_count;
-        if v_n > 0 then
-            return next format('%s: %s row(s) inserted since cutover carried back', t, v_n);
-        end if;
-        drop table pg_temp.adopt_carry;
     end loop;
-    -- 2. foreign keys back as they were (NOT VALID here; adopt rollback validates them afterwards)
+    foreach t in array v_tables loop
+        execute format('lock table only lokdarpan_legacy.%I in access exclusive mode', t);
+    end loop;
+    -- 2. the rows written since adopt rollback's last carry (nothing can be written now)
+    for c in select * from adopt.rollback_carry(null) loop
+        return next format('%s: %s row(s) deleted, %s changed, %s inserted since cutover carried back',
+                           c.legacy_table, c.deleted, c.changed, c.inserted);
+    end loop;
+    -- 3. foreign keys back as they were (NOT VALID here; adopt rollback validates them afterwards)
     for d in select * from adopt.dependent x where x.kind = 'foreign key' loop
         execute format('alter table %s drop constraint if exists %I', d.extra, d.name);
     end loop;
-    -- 3. materialized views built over the compatibility objects go; the originals come back
+    -- 4. materialized views built over the compatibility objects go; the originals come back
     for d in select * from adopt.dependent x where x.kind = 'materialized view' loop
         if to_regclass(d.name) is not null
            and to_regclass('lokdarpan_legacy.' || quote_ident(split_part(d.name, '.', 2))) is not null then
@@ -715,14 +819,13 @@ begin
                            quote_ident(split_part(d.name, '.', 2)), st.legacy_schema);
         end if;
     end loop;
-    -- 4. compatibility objects out of the way, legacy tables back, views re-bound, compat objects dropped
+    -- 5. the compatibility epaper table out of the way, legacy tables back, views re-bound,
+    -- compatibility objects dropped
     foreach t in array v_tables loop
         if t = 'epaper' then
             -- out of the legacy schema with its indexes (they carry the legacy index names)
             execute format('alter table %I.epaper set schema adopt', st.legacy_schema);
             alter table adopt.epaper rename to epaper__adopt_compat;
-        else
-            execute format('alter view %I.%I rename to %I', st.legacy_schema, t, t || '__adopt_compat');
         end if;
         execute format('alter table lokdarpan_legacy.%I set schema %I', t, st.legacy_schema);
     end loop;
@@ -735,7 +838,7 @@ begin
         else
             execute format('drop view %I.%I', st.legacy_schema, t || '__adopt_compat');
         end if;
-        -- 5. the legacy sequence past every id handed out since cutover
+        -- 6. the legacy sequence past every id handed out since cutover
         select * into k from adopt.core_key(t);
         execute format('select greatest((select max(l.id) from %I.%I l), (select max(c.%I) from %s c))',
                        st.legacy_schema, t, k.core_column, k.core_table) into v_max;
@@ -753,10 +856,12 @@ begin
 end
 $$;
 comment on function adopt.rollback_switch() is
-    'The rollback transaction (under the lock ramp): carries every row written through the '
-    'compatibility objects since cutover back into the legacy tables (same ids), moves them back '
-    'under their names, re-binds views, restores the foreign keys (NOT VALID: validate them '
-    'afterwards), drops the compatibility objects and sets the legacy sequences past every id.';
+    'The rollback transaction (under the lock ramp): ACCESS EXCLUSIVE on the compatibility objects '
+    'alone first (the views by renaming them: never a recursive lock on core or adopt tables), '
+    'then carries the rows written since the last adopt.rollback_carry back, moves the legacy '
+    'tables back under their names, re-binds views, restores the foreign keys (NOT VALID: '
+    'validate them afterwards), drops the compatibility objects and sets the legacy sequences '
+    'past every id.';
 
 create function adopt.unaccounted()
 returns table (legacy_table text, n bigint, example_ids bigint[])

@@ -202,7 +202,13 @@ select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
   left join core.author a on a.author_id = am.core_id
   left join adopt.mapping em on em.legacy_table = 'epaper' and em.legacy_id = b.epaper_id),
 s1 as materialized (
-select s0.*, core.post_fingerprint(s0.city, s0.author_name, s0.created_at, s0.text) as fingerprint,
+-- core.post_fingerprint's expression written out: a call of it (and of core.text_sha256 inside)
+-- is not inlined (both pin search_path), and the two calls per row were most of a batch's
+-- source query (385 of 590 ms per 5,000 posts); the same bytes (tests/adopt/test_start.py)
+select s0.*, pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.lower(coalesce(s0.city, '')) || E'\x1f'
+                                                     || coalesce(s0.author_name, '') || E'\x1f'
+                                                     || coalesce(extract(epoch from s0.created_at)::text, '') || E'\x1f'
+                                                     || coalesce(s0.text, ''), 'UTF8')) as fingerprint,
        case when s0.city is not distinct from (s0.legacy ->> 'city') then s0.legacy - 'city' else s0.legacy end
          - array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector']
          - case when s0.epaper_id is not distinct from (s0.legacy ->> 'epaper_id')::bigint

@@ -13,6 +13,8 @@ $$;
 drop function adopt.finish(boolean);
 drop function adopt.unaccounted();
 drop function adopt.rollback_switch();
+drop function adopt.rollback_carry(integer);
+drop function adopt.rollback_state();
 drop function adopt.cutover_switch();
 drop function adopt.matview_swap(text);
 drop function adopt.matview_build(text);
@@ -26,6 +28,7 @@ drop function adopt.compat_view_sql(text, regclass, text, text);
 drop function adopt.core_key(text);
 drop table if exists adopt.epaper_compat;
 drop table adopt.dependent;
+drop index adopt.ix_mapping__legacy_table__legacy_id__extra;
 drop table adopt.compat_log;
 drop table adopt.cutover_state;
 
