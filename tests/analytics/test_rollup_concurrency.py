@@ -125,7 +125,14 @@ def _run_writers(url: str, base: datetime, authors: list[int], writers: int, rou
                         done[op] = done.get(op, 0) + 1
                 except psycopg.Error as exc:
                     with lock:
-                        errors.append((op, type(exc).__name__, str(exc).splitlines()[0], exc.diag.context))
+                        if isinstance(exc, psycopg.errors.SerializationFailure) and "another partition" in str(exc):
+                            # two statements on one post while one moves it to another monthly
+                            # partition of core.post: PostgreSQL's own 40001 for a cross-partition
+                            # UPDATE in READ COMMITTED, raised on the post row before any trigger
+                            # runs (the application retries it), not the rollups' conflict
+                            done["partition_move_conflict"] = done.get("partition_move_conflict", 0) + 1
+                        else:
+                            errors.append((op, type(exc).__name__, str(exc).splitlines()[0], exc.diag.context))
 
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
     for t in threads:
@@ -166,6 +173,7 @@ def test_updates_deletes_and_moves_racing_inserts_in_the_same_ward_day(url):
     print(f"statements done per kind: {done}; errors: {len(errors)}")
     assert errors == [], errors[:10]
     assert sum(done.values()) == 4 * 150
+    assert done.get("update", 0) + done.get("move", 0) + done.get("delete", 0) > 150, done
     with psycopg.connect(url, autocommit=True) as conn:
         drift = _drift(conn)
         posts = drift["posts"]
@@ -176,3 +184,31 @@ def test_updates_deletes_and_moves_racing_inserts_in_the_same_ward_day(url):
             "where check_name in ('rollups_in_step', 'day_rollups_in_step') and status <> 'PASS'"
         ).fetchall()
         assert failing == []
+
+
+def test_the_same_race_with_authors_keeps_ward_author_exact(url):
+    """The same writers on posts of five authors (and some without): analytics.ward_author and
+    its day histogram are kept by triggers of the same shape (v1.0.0: a duplicate key on
+    pk_ward_author when an UPDATE or DELETE met an insert of the same ward and author). No
+    statement fails, and afterwards all four drift functions are empty."""
+    base, authors = _seeded(url, 5)
+    done, errors = _run_writers(url, base, authors, writers=4, rounds=150)
+    print(f"statements done per kind: {done}; errors: {len(errors)}")
+    assert errors == [], errors[:10]
+    with psycopg.connect(url, autocommit=True) as conn:
+        drift = _drift(conn)
+        posts = drift["posts"]
+        assert drift == {"hours": [], "days": [], "hour_total": posts, "day_total": posts, "posts": posts}
+        assert conn.execute("select * from analytics.ward_author_drift()").fetchall() == []
+        assert conn.execute("select * from analytics.ward_author_day_drift()").fetchall() == []
+        # every author with a post in a ward is counted once, on the day of their newest post there
+        per_ward = conn.execute(
+            "select ward_name, sum(authors) from analytics.ward_author_day group by 1 having sum(authors) <> 0 "
+            "order by 1"
+        ).fetchall()
+        assert (
+            per_ward
+            == conn.execute(
+                "select city, count(distinct author_id) from core.post where author_id is not null group by 1 order by 1"
+            ).fetchall()
+        )
