@@ -54,7 +54,7 @@ def test_rollup_onto_existing_posts(empty_db):
         conn.execute("insert into core.post (created_at, city, text, fingerprint) values "
                      "('2026-01-05 12:00+00', 'Kapra', 'an existing post', "
                      "core.post_fingerprint('Kapra', null, '2026-01-05 12:00+00', 'an existing post'))")
-    engine.deploy("analytics/rollup")
+    engine.deploy("analytics/rollup@v1.0.0")  # the first occurrence (a later rework has the name too)
     with psycopg.connect(empty_db, autocommit=True) as conn:
         before = conn.execute("select coalesce(sum(posts), 0) from analytics.ward_hour").fetchone()[0]
     engine.deploy("analytics/rollup_backfill_run")
