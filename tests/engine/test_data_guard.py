@@ -43,7 +43,7 @@ def test_every_derived_table_is_one_the_plan_drops():
 
 def test_seeded_rows_and_derived_tables_never_block_a_revert(empty_db):
     engine = Deployer(empty_db, ROOT)
-    engine.deploy("analytics/ward_author")
+    engine.deploy("analytics/ward_author@v1.0.0")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         # a derived row with no post behind it (as a rollup keeps a day of 0 authors)
         conn.execute("insert into analytics.ward_author_day (ward_name, day, authors) values ('Kapra', '2026-11-20', 0)")
@@ -53,7 +53,7 @@ def test_seeded_rows_and_derived_tables_never_block_a_revert(empty_db):
 
 def test_a_revert_through_primary_data_refuses_and_names_the_rows(empty_db):
     engine = Deployer(empty_db, ROOT)
-    engine.deploy("analytics/rollup")
+    engine.deploy("analytics/rollup@v1.0.0")
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute(POST)
         conn.execute(POST.replace("a post", "another post"))

@@ -1,464 +1,221 @@
 -- Deploy lokdarpan:analytics/rollup to pg
--- requires: analytics/schema
--- requires: core/post
--- Per-ward rollups of core.post by Hyderabad hour and by Hyderabad (IST) day, kept exactly in
--- step with it by statement triggers (one set-based aggregate per INSERT and table pair;
--- affected hours recomputed from core.post, then their days from the hours, on UPDATE and
--- DELETE), so the ward functions read a few hundred rollup rows instead of scanning posts: a
--- 30-day window reads ~30 day rows, whole hours only at its two ends, and posts only in its two
--- partial hours. IST has no daylight saving, so hours add up to days.
--- The rollups keep counts and sentiment only (distinct authors live in analytics.ward_author).
--- Their primary keys INCLUDE the columns the ward functions read, so a window's rows come from
--- index-only scans (a ward's rows otherwise sit one or two to a heap page among every other
--- ward's).
+-- requires: analytics/rollup@v1.0.0
+-- Reworked after @v1.0.0 (the first version is rollup@v1.0.0.sql); it replaces two functions of
+-- that change and adds one. Writers of core.post that UPDATE or DELETE posts while others INSERT
+-- into the same ward and IST day failed with "deadlock detected" or a duplicate key on
+-- analytics.pk_ward_day / pk_ward_hour: the change trigger (tg_post__rollup_change, through
+-- analytics.recompute_hours and recompute_days) rebuilt the touched hours and days by
+-- delete + insert, in no particular key order and table by table (party rows first), while the
+-- insert trigger upserts them in key order, day rows before hour rows. Adoption's continuous
+-- apply turns every legacy UPDATE or DELETE of a post into such a statement.
+--
+-- Now the recount takes the same locks in the same order as the insert trigger, then upserts:
+-- 1. analytics.rollup_lock_days() locks the ward_day row of every touched (ward, IST day) in key
+--    order (INSERT ... ON CONFLICT DO UPDATE ... WHERE false: an existing row is locked and left
+--    as it is; a missing one is inserted as a placeholder, which the recount overwrites or
+--    deletes before the commit). The insert trigger's first rollup write is that same row (its
+--    day upsert runs before its hour upsert: the hour insert is an unreferenced data-modifying
+--    CTE, which PostgreSQL runs after the main statement), and it takes its days in the same key
+--    order; so every writer of any hour, day or party row of a ward-day holds that row first,
+--    and concurrent recounts and inserts queue on it instead of crossing each other (no cycle:
+--    one global order, days by (ward_name, day) before any other rollup row).
+-- 2. Holding it, no increment of those rows is in flight and none can start: an insert that got
+--    there first has committed (its post is in the recount's fresh snapshot, READ COMMITTED
+--    takes one per statement), one that comes later waits and adds its increment on top of the
+--    exact count. So the rollups stay exact. The hours are recounted from core.post and written
+--    over with INSERT ... ON CONFLICT DO UPDATE in key order, hours (and party rows) left
+--    without posts are deleted; then the days from all their hours, the same way (a placeholder
+--    of step 1 is overwritten, or deleted when the day has no hours).
+-- Under REPEATABLE READ or SERIALIZABLE the row lock of step 1 raises 40001 (could not
+-- serialize) when another writer changed the day after the snapshot: retry, as for the insert
+-- trigger's upserts; never a wrong count.
+--
+-- What it locks, also at 10,000,000 posts: row locks on the ward_day rows of the touched ward-days
+-- until the writing transaction commits (inserts into those ward-days wait for it, as they wait for
+-- one another; other ward-days and readers never), plus the hour and party rows it rewrites. The
+-- recount of one ward-hour reads only that ward-hour's posts through ix_post__city__created_at
+-- (about 10 posts an hour in a busy ward at 10,000,000 posts, one index range each) and a day's at most 24
+-- hour rows; nothing scans core.post or a whole rollup table. No table lock beyond the row locks.
+-- Multi-statement transactions that touch several ward-days in different orders can still
+-- deadlock with each other like any counters kept in rows (PostgreSQL aborts one; retry it).
+-- The trigger functions are unchanged (tg_post__rollup_change still calls recompute_hours), so
+-- deploying this replaces no function a concurrent INSERT is executing.
 
 begin;
 
-create function analytics.bucket_start(p_at timestamptz)
-returns timestamptz
+create function analytics.rollup_lock_days(p_wards text[], p_days date[])
+returns void
 language sql
-immutable
-strict
-parallel safe
-set search_path = pg_catalog
+volatile
+set search_path = pg_catalog, analytics
 as $$
-    select date_bin('1 hour', p_at, timestamptz '2000-01-01 00:30:00+00')
+    insert into analytics.ward_day as d (ward_name, day, posts, positive, negative, neutral, mixed, unknown,
+                                         sentiment_sum, sentiment_n)
+    select distinct k.ward_name, k.day, 1, 0, 0, 0, 0, 1, 0, 0
+      from unnest(p_wards, p_days) as k (ward_name, day)
+     where k.ward_name is not null and k.day is not null
+     order by 1, 2
+    on conflict (ward_name, day) do update set posts = d.posts where false
 $$;
-comment on function analytics.bucket_start(timestamptz) is
-    'Start of the Hyderabad (IST) hour holding p_at: IST hours begin at hh:30 UTC.';
+comment on function analytics.rollup_lock_days(text[], date[]) is
+    'Locks the analytics.ward_day rows of the (ward, IST day) pairs (p_wards[i], p_days[i]) in key '
+    'order, as the insert trigger of core.post takes them, until the transaction ends; a missing '
+    'row is inserted as a placeholder (1 unknown post) that the caller must overwrite or delete '
+    '(analytics.recompute_days does). Called by analytics.recompute_hours and recompute_days before '
+    'they recount, so that the recount is exact and concurrent writers never deadlock. Cost: one '
+    'primary-key probe per pair.';
 
-create function analytics.ist_day(p_at timestamptz)
-returns date
-language sql
-immutable
-strict
-parallel safe
-set search_path = pg_catalog
-as $$
-    select ((p_at + interval '5 hours 30 minutes') at time zone 'UTC')::date
-$$;
-comment on function analytics.ist_day(timestamptz) is 'Calendar day in Hyderabad (IST, UTC+05:30) of p_at.';
-
-create function analytics.ist_day_start(p_day date)
-returns timestamptz
-language sql
-immutable
-strict
-parallel safe
-set search_path = pg_catalog
-as $$
-    select (p_day::timestamp - interval '5 hours 30 minutes') at time zone 'UTC'
-$$;
-comment on function analytics.ist_day_start(date) is
-    'Start (midnight in Hyderabad, 18:30 UTC the day before) of IST calendar day p_day.';
-
-create table analytics.ward_hour (
-    ward_name        text not null,
-    bucket           timestamptz not null,
-    posts            integer not null,
-    positive         integer not null,
-    negative         integer not null,
-    neutral          integer not null,
-    mixed            integer not null,
-    unknown          integer not null,
-    sentiment_sum    integer not null,
-    sentiment_n      integer not null,
-    constraint pk_ward_hour primary key (ward_name, bucket)
-        include (posts, positive, negative, neutral, mixed, unknown, sentiment_sum, sentiment_n),
-    constraint fk_ward_hour__ward foreign key (ward_name) references core.ward (ward_name),
-    constraint ck_ward_hour__counts check (posts = positive + negative + neutral + mixed + unknown
-                                           and posts > 0 and sentiment_n <= posts)
-);
-comment on table analytics.ward_hour is
-    'Posts per ward per Hyderabad hour, maintained by triggers on core.post (exact).';
-comment on column analytics.ward_hour.bucket is 'Start of the IST hour (analytics.bucket_start).';
-comment on column analytics.ward_hour.sentiment_sum is
-    'Sum of core.emotion.sentiment_score over the hour''s posts (positive 1, negative -1, neutral/mixed 0).';
-comment on column analytics.ward_hour.sentiment_n is 'Posts with a known sentiment score (emotion not unknown).';
-
-create table analytics.ward_hour_party (
-    ward_name      text not null,
-    bucket         timestamptz not null,
-    party          text not null,
-    mentions       integer not null,
-    positive       integer not null,
-    negative       integer not null,
-    sentiment_sum  integer not null,
-    sentiment_n    integer not null,
-    constraint pk_ward_hour_party primary key (ward_name, bucket, party)
-        include (mentions, sentiment_sum, sentiment_n),
-    constraint fk_ward_hour_party__party foreign key (party) references core.party (party),
-    constraint fk_ward_hour_party__ward_hour foreign key (ward_name, bucket)
-        references analytics.ward_hour (ward_name, bucket) on delete cascade,
-    constraint ck_ward_hour_party__counts check (mentions > 0 and sentiment_n <= mentions)
-);
-create index ix_ward_hour_party__party on analytics.ward_hour_party (party);
-comment on table analytics.ward_hour_party is
-    'Posts mentioning each party per ward per Hyderabad hour, maintained with analytics.ward_hour.';
-
-create table analytics.ward_day (
-    ward_name        text not null,
-    day              date not null,
-    posts            integer not null,
-    positive         integer not null,
-    negative         integer not null,
-    neutral          integer not null,
-    mixed            integer not null,
-    unknown          integer not null,
-    sentiment_sum    integer not null,
-    sentiment_n      integer not null,
-    constraint pk_ward_day primary key (ward_name, day)
-        include (posts, positive, negative, neutral, mixed, unknown, sentiment_sum, sentiment_n),
-    constraint fk_ward_day__ward foreign key (ward_name) references core.ward (ward_name),
-    constraint ck_ward_day__counts check (posts = positive + negative + neutral + mixed + unknown
-                                          and posts > 0 and sentiment_n <= posts)
-);
-comment on table analytics.ward_day is
-    'Posts per ward per Hyderabad (IST) day: the sums of analytics.ward_hour over the day, kept '
-    'by the same triggers on core.post (exact).';
-
-create table analytics.ward_day_party (
-    ward_name      text not null,
-    day            date not null,
-    party          text not null,
-    mentions       integer not null,
-    positive       integer not null,
-    negative       integer not null,
-    sentiment_sum  integer not null,
-    sentiment_n    integer not null,
-    constraint pk_ward_day_party primary key (ward_name, day, party)
-        include (mentions, sentiment_sum, sentiment_n),
-    constraint fk_ward_day_party__ward_day foreign key (ward_name, day)
-        references analytics.ward_day (ward_name, day) on delete cascade,
-    constraint fk_ward_day_party__party foreign key (party) references core.party (party),
-    constraint ck_ward_day_party__counts check (mentions > 0 and sentiment_n <= mentions)
-);
-create index ix_ward_day_party__party on analytics.ward_day_party (party);
-comment on table analytics.ward_day_party is
-    'Posts mentioning each party per ward per Hyderabad day: the sums of analytics.ward_hour_party '
-    'over the day (exact).';
-
-create function analytics.recompute_days(p_keys jsonb)
+create or replace function analytics.recompute_days(p_keys jsonb)
 returns integer
 language plpgsql
 volatile
 set search_path = pg_catalog, analytics
 as $$
 declare
-    v_rows integer;
+    v_wards text[];
+    v_days  date[];
+    v_rows  integer;
 begin
-    -- p_keys: [{"w": ward, "d": day}, ...]; the days are rebuilt from the hour rollups
-    create temp table if not exists pg_temp.rollup_day_keys (ward_name text, day date) on commit drop;
-    truncate pg_temp.rollup_day_keys;
-    insert into pg_temp.rollup_day_keys
-    select distinct k->>'w', (k->>'d')::date from jsonb_array_elements(coalesce(p_keys, '[]')) k;
-    delete from analytics.ward_day_party d using pg_temp.rollup_day_keys k
-     where d.ward_name = k.ward_name and d.day = k.day;
-    delete from analytics.ward_day d using pg_temp.rollup_day_keys k
-     where d.ward_name = k.ward_name and d.day = k.day;
-    insert into analytics.ward_day
+    -- p_keys: [{"w": ward, "d": day}, ...]; the days are recounted from the hour rollups
+    select coalesce(array_agg(k.w order by k.w, k.d), '{}'), coalesce(array_agg(k.d order by k.w, k.d), '{}')
+      into v_wards, v_days
+      from (select distinct e->>'w' as w, (e->>'d')::date as d
+              from jsonb_array_elements(coalesce(p_keys, '[]')) e) k
+     where k.w is not null and k.d is not null;
+    if cardinality(v_wards) = 0 then
+        return 0;
+    end if;
+    -- every writer of these days' rows holds their ward_day row first: lock them in key order
+    perform analytics.rollup_lock_days(v_wards, v_days);
+    insert into analytics.ward_day as d
     select k.ward_name, k.day, sum(h.posts), sum(h.positive), sum(h.negative), sum(h.neutral), sum(h.mixed),
            sum(h.unknown), sum(h.sentiment_sum), sum(h.sentiment_n)
-      from pg_temp.rollup_day_keys k
+      from unnest(v_wards, v_days) as k (ward_name, day)
       join analytics.ward_hour h on h.ward_name = k.ward_name and h.bucket >= analytics.ist_day_start(k.day)
                                 and h.bucket < analytics.ist_day_start(k.day) + interval '1 day'
      group by k.ward_name, k.day
-     order by 1, 2;
+     order by 1, 2
+    on conflict (ward_name, day) do update
+       set posts = excluded.posts, positive = excluded.positive, negative = excluded.negative,
+           neutral = excluded.neutral, mixed = excluded.mixed, unknown = excluded.unknown,
+           sentiment_sum = excluded.sentiment_sum, sentiment_n = excluded.sentiment_n;
     get diagnostics v_rows = row_count;
-    insert into analytics.ward_day_party
+    -- days left without hours (and the placeholders of such days) go, with their party rows
+    delete from analytics.ward_day d
+     using unnest(v_wards, v_days) as k (ward_name, day)
+     where d.ward_name = k.ward_name and d.day = k.day
+       and not exists (select 1 from analytics.ward_hour h
+                        where h.ward_name = k.ward_name and h.bucket >= analytics.ist_day_start(k.day)
+                          and h.bucket < analytics.ist_day_start(k.day) + interval '1 day');
+    insert into analytics.ward_day_party as d
     select k.ward_name, k.day, h.party, sum(h.mentions), sum(h.positive), sum(h.negative), sum(h.sentiment_sum),
            sum(h.sentiment_n)
-      from pg_temp.rollup_day_keys k
+      from unnest(v_wards, v_days) as k (ward_name, day)
       join analytics.ward_hour_party h on h.ward_name = k.ward_name and h.bucket >= analytics.ist_day_start(k.day)
                                       and h.bucket < analytics.ist_day_start(k.day) + interval '1 day'
      group by k.ward_name, k.day, h.party
-     order by 1, 2, 3;
+     order by 1, 2, 3
+    on conflict (ward_name, day, party) do update
+       set mentions = excluded.mentions, positive = excluded.positive, negative = excluded.negative,
+           sentiment_sum = excluded.sentiment_sum, sentiment_n = excluded.sentiment_n;
+    delete from analytics.ward_day_party d
+     using unnest(v_wards, v_days) as k (ward_name, day)
+     where d.ward_name = k.ward_name and d.day = k.day
+       and not exists (select 1 from analytics.ward_hour_party h
+                        where h.ward_name = k.ward_name and h.party = d.party
+                          and h.bucket >= analytics.ist_day_start(k.day)
+                          and h.bucket < analytics.ist_day_start(k.day) + interval '1 day');
     return v_rows;
 end
 $$;
 comment on function analytics.recompute_days(jsonb) is
-    'Rebuilds the day rollup rows of the given (ward, IST day) pairs from the hour rollups '
-    '([{"w": ward, "d": day}]); returns the number of day rows written.';
+    'Recounts the day rollup rows of the given (ward, IST day) pairs from the hour rollups '
+    '([{"w": ward, "d": day}]): locks their ward_day rows in key order first '
+    '(analytics.rollup_lock_days), then upserts the sums and deletes the rows of days without '
+    'hours, so it stays exact and deadlock-free while core.post is written. Returns the number of '
+    'day rows written. Cost: at most 24 hour rows a day.';
 
-create function analytics.recompute_hours(p_keys jsonb)
+create or replace function analytics.recompute_hours(p_keys jsonb)
 returns integer
 language plpgsql
 volatile
 set search_path = pg_catalog, analytics, core
 as $$
 declare
-    v_rows integer;
+    v_wards   text[];
+    v_buckets timestamptz[];
+    v_rows    integer;
 begin
-    -- p_keys: [{"w": ward, "b": bucket}, ...]
-    create temp table if not exists pg_temp.rollup_keys (ward_name text, bucket timestamptz) on commit drop;
-    truncate pg_temp.rollup_keys;
-    insert into pg_temp.rollup_keys
-    select distinct k->>'w', (k->>'b')::timestamptz from jsonb_array_elements(p_keys) k;
-    delete from analytics.ward_hour_party h using pg_temp.rollup_keys k
-     where h.ward_name = k.ward_name and h.bucket = k.bucket;
-    delete from analytics.ward_hour h using pg_temp.rollup_keys k
-     where h.ward_name = k.ward_name and h.bucket = k.bucket;
-    insert into analytics.ward_hour
+    -- p_keys: [{"w": ward, "b": bucket}, ...]; an instant stands for the IST hour holding it
+    select coalesce(array_agg(k.w order by k.w, k.b), '{}'), coalesce(array_agg(k.b order by k.w, k.b), '{}')
+      into v_wards, v_buckets
+      from (select distinct e->>'w' as w, analytics.bucket_start((e->>'b')::timestamptz) as b
+              from jsonb_array_elements(coalesce(p_keys, '[]')) e) k
+     where k.w is not null and k.b is not null;
+    if cardinality(v_wards) = 0 then
+        return 0;
+    end if;
+    -- every writer of these hours holds the ward_day row of their day first: lock those in key
+    -- order before reading a post (the recount below then sees every committed post of them)
+    perform analytics.rollup_lock_days(array_agg(k.ward_name), array_agg(analytics.ist_day(k.bucket)))
+       from unnest(v_wards, v_buckets) as k (ward_name, bucket);
+    insert into analytics.ward_hour as h
     select p.city, analytics.bucket_start(p.created_at), count(*),
            count(*) filter (where p.emotion = 'positive'), count(*) filter (where p.emotion = 'negative'),
            count(*) filter (where p.emotion = 'neutral'), count(*) filter (where p.emotion = 'mixed'),
            count(*) filter (where p.emotion = 'unknown'),
            coalesce(sum(e.sentiment_score), 0), count(e.sentiment_score)
-      from pg_temp.rollup_keys k
+      from unnest(v_wards, v_buckets) as k (ward_name, bucket)
       join core.post p on p.city = k.ward_name and p.created_at >= k.bucket
                       and p.created_at < k.bucket + interval '1 hour'
       join core.emotion e on e.emotion = p.emotion
      group by 1, 2
-     order by 1, 2;
+     order by 1, 2
+    on conflict (ward_name, bucket) do update
+       set posts = excluded.posts, positive = excluded.positive, negative = excluded.negative,
+           neutral = excluded.neutral, mixed = excluded.mixed, unknown = excluded.unknown,
+           sentiment_sum = excluded.sentiment_sum, sentiment_n = excluded.sentiment_n;
     get diagnostics v_rows = row_count;
-    insert into analytics.ward_hour_party
+    -- hours left without posts go, with their party rows (the posts of locked days cannot
+    -- change under us: every writer of them waits for the locks above before it commits)
+    delete from analytics.ward_hour h
+     using unnest(v_wards, v_buckets) as k (ward_name, bucket)
+     where h.ward_name = k.ward_name and h.bucket = k.bucket
+       and not exists (select 1 from core.post p
+                        where p.city = k.ward_name and p.created_at >= k.bucket
+                          and p.created_at < k.bucket + interval '1 hour');
+    insert into analytics.ward_hour_party as h
     select p.city, analytics.bucket_start(p.created_at), p.party, count(*),
            count(*) filter (where p.emotion = 'positive'), count(*) filter (where p.emotion = 'negative'),
            coalesce(sum(e.sentiment_score), 0), count(e.sentiment_score)
-      from pg_temp.rollup_keys k
+      from unnest(v_wards, v_buckets) as k (ward_name, bucket)
       join core.post p on p.city = k.ward_name and p.created_at >= k.bucket
                       and p.created_at < k.bucket + interval '1 hour'
       join core.emotion e on e.emotion = p.emotion
      where p.party is not null
      group by 1, 2, 3
-     order by 1, 2, 3;
+     order by 1, 2, 3
+    on conflict (ward_name, bucket, party) do update
+       set mentions = excluded.mentions, positive = excluded.positive, negative = excluded.negative,
+           sentiment_sum = excluded.sentiment_sum, sentiment_n = excluded.sentiment_n;
+    delete from analytics.ward_hour_party h
+     using unnest(v_wards, v_buckets) as k (ward_name, bucket)
+     where h.ward_name = k.ward_name and h.bucket = k.bucket
+       and not exists (select 1 from core.post p
+                        where p.city = k.ward_name and p.party = h.party and p.created_at >= k.bucket
+                          and p.created_at < k.bucket + interval '1 hour');
     perform analytics.recompute_days((select jsonb_agg(distinct jsonb_build_object('w', k.ward_name,
                                                                                  'd', analytics.ist_day(k.bucket)))
-                                        from pg_temp.rollup_keys k));
+                                        from unnest(v_wards, v_buckets) as k (ward_name, bucket)));
     return v_rows;
 end
 $$;
 comment on function analytics.recompute_hours(jsonb) is
-    'Recomputes the rollup rows of the given (ward, IST hour) pairs from core.post, then their '
-    'days ([{"w": ward, "b": bucket}]); returns the number of hour rows written.';
-
-create function analytics.tg_post__rollup_insert()
-returns trigger
-language plpgsql
-set search_path = pg_catalog, analytics, core
-as $$
-begin
-    -- rows are upserted in key order so concurrent batches never deadlock on rollup rows; the
-    -- bucket is analytics.bucket_start() written out (a function with a pinned search_path is
-    -- not inlined, and this runs once per inserted row); day increments are the sums of the
-    -- statement's hour increments, so new_rows is read once per pair of tables
-    with inc as materialized (
-        select n.city as ward_name, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00') as bucket,
-               count(*) as posts,
-               count(*) filter (where n.emotion = 'positive') as positive,
-               count(*) filter (where n.emotion = 'negative') as negative,
-               count(*) filter (where n.emotion = 'neutral') as neutral,
-               count(*) filter (where n.emotion = 'mixed') as mixed,
-               count(*) filter (where n.emotion = 'unknown') as unknown,
-               coalesce(sum(e.sentiment_score), 0) as sentiment_sum, count(e.sentiment_score) as sentiment_n
-          from new_rows n join core.emotion e on e.emotion = n.emotion
-         group by 1, 2
-    ), hours as (
-        insert into analytics.ward_hour as h
-        select i.* from inc i order by 1, 2
-        on conflict (ward_name, bucket) do update
-           set posts = h.posts + excluded.posts,
-               positive = h.positive + excluded.positive,
-               negative = h.negative + excluded.negative,
-               neutral = h.neutral + excluded.neutral,
-               mixed = h.mixed + excluded.mixed,
-               unknown = h.unknown + excluded.unknown,
-               sentiment_sum = h.sentiment_sum + excluded.sentiment_sum,
-               sentiment_n = h.sentiment_n + excluded.sentiment_n
-    )
-    insert into analytics.ward_day as d
-    select i.ward_name, ((i.bucket + interval '5 hours 30 minutes') at time zone 'UTC')::date,
-           sum(i.posts), sum(i.positive), sum(i.negative), sum(i.neutral), sum(i.mixed), sum(i.unknown),
-           sum(i.sentiment_sum), sum(i.sentiment_n)
-      from inc i
-     group by 1, 2
-     order by 1, 2
-    on conflict (ward_name, day) do update
-       set posts = d.posts + excluded.posts,
-           positive = d.positive + excluded.positive,
-           negative = d.negative + excluded.negative,
-           neutral = d.neutral + excluded.neutral,
-           mixed = d.mixed + excluded.mixed,
-           unknown = d.unknown + excluded.unknown,
-           sentiment_sum = d.sentiment_sum + excluded.sentiment_sum,
-           sentiment_n = d.sentiment_n + excluded.sentiment_n;
-    with inc as materialized (
-        select n.city as ward_name, date_bin('1 hour', n.created_at, timestamptz '2000-01-01 00:30:00+00') as bucket,
-               n.party, count(*) as mentions,
-               count(*) filter (where n.emotion = 'positive') as positive,
-               count(*) filter (where n.emotion = 'negative') as negative,
-               coalesce(sum(e.sentiment_score), 0) as sentiment_sum, count(e.sentiment_score) as sentiment_n
-          from new_rows n join core.emotion e on e.emotion = n.emotion
-         where n.party is not null
-         group by 1, 2, 3
-    ), hours as (
-        insert into analytics.ward_hour_party as h
-        select i.* from inc i order by 1, 2, 3
-        on conflict (ward_name, bucket, party) do update
-           set mentions = h.mentions + excluded.mentions,
-               positive = h.positive + excluded.positive,
-               negative = h.negative + excluded.negative,
-               sentiment_sum = h.sentiment_sum + excluded.sentiment_sum,
-               sentiment_n = h.sentiment_n + excluded.sentiment_n
-    )
-    insert into analytics.ward_day_party as d
-    select i.ward_name, ((i.bucket + interval '5 hours 30 minutes') at time zone 'UTC')::date, i.party,
-           sum(i.mentions), sum(i.positive), sum(i.negative), sum(i.sentiment_sum), sum(i.sentiment_n)
-      from inc i
-     group by 1, 2, 3
-     order by 1, 2, 3
-    on conflict (ward_name, day, party) do update
-       set mentions = d.mentions + excluded.mentions,
-           positive = d.positive + excluded.positive,
-           negative = d.negative + excluded.negative,
-           sentiment_sum = d.sentiment_sum + excluded.sentiment_sum,
-           sentiment_n = d.sentiment_n + excluded.sentiment_n;
-    return null;
-end
-$$;
-comment on function analytics.tg_post__rollup_insert() is
-    'Statement trigger on core.post: adds the inserted posts to the hour and day rollups (one '
-    'aggregate per statement and table pair; counts and sentiment only, authors live in '
-    'analytics.ward_author).';
-
-create function analytics.tg_post__rollup_change()
-returns trigger
-language plpgsql
-set search_path = pg_catalog, analytics, core
-as $$
-declare
-    v_keys jsonb;
-begin
-    if tg_op = 'DELETE' then
-        select jsonb_agg(distinct jsonb_build_object('w', o.city, 'b', analytics.bucket_start(o.created_at)))
-          into v_keys from old_rows o;
-    else
-        select jsonb_agg(distinct k) into v_keys
-          from (select jsonb_build_object('w', o.city, 'b', analytics.bucket_start(o.created_at)) k from old_rows o
-                union all
-                select jsonb_build_object('w', n.city, 'b', analytics.bucket_start(n.created_at)) from new_rows n) s;
-    end if;
-    if v_keys is not null then
-        perform analytics.recompute_hours(v_keys);
-    end if;
-    return null;
-end
-$$;
-comment on function analytics.tg_post__rollup_change() is
-    'Statement trigger on core.post for UPDATE/DELETE: recomputes the touched (ward, hour) rollups from core.post.';
-
-create function analytics.tg_post__rollup_truncate()
-returns trigger
-language plpgsql
-set search_path = pg_catalog, analytics
-as $$
-begin
-    truncate analytics.ward_day_party, analytics.ward_day, analytics.ward_hour_party, analytics.ward_hour;
-    return null;
-end
-$$;
-comment on function analytics.tg_post__rollup_truncate() is 'TRUNCATE of core.post empties the rollups.';
-
-create trigger tg_post__rollup_insert after insert on core.post referencing new table as new_rows
-    for each statement execute function analytics.tg_post__rollup_insert();
-create trigger tg_post__rollup_update after update on core.post
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function analytics.tg_post__rollup_change();
-create trigger tg_post__rollup_delete after delete on core.post referencing old table as old_rows
-    for each statement execute function analytics.tg_post__rollup_change();
-create trigger tg_post__rollup_truncate after truncate on core.post
-    for each statement execute function analytics.tg_post__rollup_truncate();
-
-create function analytics.rollup_drift(p_from timestamptz default '-infinity', p_to timestamptz default 'infinity')
-returns table (ward_name text, bucket timestamptz, in_rollup bigint, in_posts bigint)
-language sql
-stable
-set search_path = pg_catalog, analytics, core
-as $$
-    with bounds as (
-        select case when isfinite(p_from) then analytics.bucket_start(p_from) else p_from end as lo,
-               case when isfinite(p_to) then analytics.bucket_start(p_to) else p_to end as hi
-    ), fresh as (
-        select p.city as ward_name, analytics.bucket_start(p.created_at) as bucket, count(*) as posts,
-               count(*) filter (where p.emotion = 'positive') as positive,
-               count(*) filter (where p.party is not null) as with_party
-          from core.post p, bounds b
-         where p.created_at >= b.lo and p.created_at < b.hi
-         group by 1, 2
-    ), kept as (
-        select h.ward_name, h.bucket, h.posts, h.positive,
-               (select coalesce(sum(x.mentions), 0) from analytics.ward_hour_party x
-                 where x.ward_name = h.ward_name and x.bucket = h.bucket) as with_party
-          from analytics.ward_hour h, bounds b
-         where h.bucket >= b.lo and h.bucket < b.hi
-    )
-    select coalesce(f.ward_name, k.ward_name), coalesce(f.bucket, k.bucket), k.posts::bigint, f.posts
-      from fresh f full join kept k on k.ward_name = f.ward_name and k.bucket = f.bucket
-     where f.posts is distinct from k.posts or f.positive is distinct from k.positive
-        or f.with_party is distinct from k.with_party
-$$;
-comment on function analytics.rollup_drift(timestamptz, timestamptz) is
-    'Hours whose rollup disagrees with a from-scratch recomputation over core.post, for the IST '
-    'hours in [p_from, p_to) (rounded down to hours): empty when the rollups are exact. Scans '
-    'the posts of the range.';
-
-create function analytics.day_rollup_drift(p_from date)
-returns table (ward_name text, day date, party text, in_days bigint, in_hours bigint)
-language plpgsql
-stable
-set search_path = pg_catalog, analytics
-set plan_cache_mode = force_custom_plan
-as $$
-declare
-    v_at timestamptz := analytics.ist_day_start(p_from);
-begin
-    -- party is null for the ward_day rows themselves; in_* are post (or mention) counts
-    return query
-    with fresh as (
-        select h.ward_name, analytics.ist_day(h.bucket) as day, sum(h.posts) as posts,
-               sum(h.positive) as positive, sum(h.negative) as negative, sum(h.neutral) as neutral,
-               sum(h.mixed) as mixed, sum(h.unknown) as unknown, sum(h.sentiment_sum) as s, sum(h.sentiment_n) as n
-          from analytics.ward_hour h where h.bucket >= v_at group by 1, 2
-    ), fresh_party as (
-        select h.ward_name, analytics.ist_day(h.bucket) as day, h.party, sum(h.mentions) as m,
-               sum(h.positive) as positive, sum(h.negative) as negative, sum(h.sentiment_sum) as s,
-               sum(h.sentiment_n) as n
-          from analytics.ward_hour_party h where h.bucket >= v_at group by 1, 2, 3
-    )
-    select coalesce(f.ward_name, d.ward_name), coalesce(f.day, d.day), null::text, d.posts::bigint, f.posts::bigint
-      from fresh f
-      full join (select * from analytics.ward_day y where y.day >= p_from) d
-        on d.ward_name = f.ward_name and d.day = f.day
-     where f.posts is distinct from d.posts or f.positive is distinct from d.positive
-        or f.negative is distinct from d.negative or f.neutral is distinct from d.neutral
-        or f.mixed is distinct from d.mixed or f.unknown is distinct from d.unknown
-        or f.s is distinct from d.sentiment_sum or f.n is distinct from d.sentiment_n
-    union all
-    select coalesce(f.ward_name, d.ward_name), coalesce(f.day, d.day), coalesce(f.party, d.party),
-           d.mentions::bigint, f.m::bigint
-      from fresh_party f
-      full join (select * from analytics.ward_day_party y where y.day >= p_from) d
-        on d.ward_name = f.ward_name and d.day = f.day and d.party = f.party
-     where f.m is distinct from d.mentions or f.positive is distinct from d.positive
-        or f.negative is distinct from d.negative or f.s is distinct from d.sentiment_sum
-        or f.n is distinct from d.sentiment_n;
-end
-$$;
-comment on function analytics.day_rollup_drift(date) is
-    'Day rollup rows from IST day p_from on (party null: analytics.ward_day; else '
-    'analytics.ward_day_party) that disagree with the sums of the hour rollups over their IST '
-    'day: empty when the day rollups are exact. Reads the hour rollups from p_from on.';
-
-create function analytics.day_rollup_drift()
-returns table (ward_name text, day date, party text, in_days bigint, in_hours bigint)
-language sql
-stable
-set search_path = pg_catalog, analytics
-as $$
-    select * from analytics.day_rollup_drift('-infinity'::date)
-$$;
-comment on function analytics.day_rollup_drift() is
-    'analytics.day_rollup_drift(p_from) over all days: every day rollup row that disagrees with '
-    'its hour rollups. Reads all hour rollups.';
+    'Recounts the rollup rows of the given (ward, IST hour) pairs from core.post, then their days '
+    '([{"w": ward, "b": bucket}]; an instant stands for the IST hour holding it): locks the ward_day '
+    'rows of their days in key order first (analytics.rollup_lock_days), then upserts the counts and '
+    'deletes the rows of hours without posts, so it stays exact and deadlock-free while core.post is '
+    'written (the UPDATE/DELETE trigger of core.post calls it). Returns the number of hour rows '
+    'written. Cost: the posts of those hours (ward + time index) and the hour rows of their days.';
 
 commit;

@@ -1,6 +1,8 @@
 -- Verify lokdarpan:analytics/ward_author on pg
--- Shape only: the two tables with their columns, the trigger set on core.post, and
--- window_authors answering for an empty window. Behaviour: tests/pgtap/analytics/ward_author.sql.
+-- Shape only: the two tables with their columns, the trigger set on core.post, window_authors
+-- answering for an empty window, and the reworked UPDATE/DELETE trigger function that locks the
+-- touched rows first. Behaviour: tests/pgtap/analytics/ward_author.sql and, under concurrent
+-- writers, tests/analytics/test_rollup_concurrency.py.
 
 begin;
 
@@ -14,6 +16,10 @@ select 1 / (count(*) = 4)::int from pg_catalog.pg_trigger
  where tgrelid = 'core.post'::regclass and tgname like 'tg_post\_\_ward\_author\_%';
 select 'analytics.ward_author_drift(timestamptz)'::regprocedure, 'analytics.ward_author_drift()'::regprocedure,
        'analytics.ward_author_day_drift(date)'::regprocedure, 'analytics.ward_author_day_drift()'::regprocedure;
+-- the reworked change trigger (the @v1.0.0 definition deletes and inserts without locking)
+select 1 / (position('-infinity' in p.prosrc) > 0)::int
+  from pg_catalog.pg_proc p
+ where p.oid = 'analytics.tg_post__ward_author_change()'::regprocedure;
 -- an empty window: no index is read
 select 1 / (analytics.window_authors('Kapra', '2026-01-02 00:00+00', '2026-01-01 00:00+00') = 0)::int;
 
