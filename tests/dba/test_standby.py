@@ -103,6 +103,14 @@ def test_hot_standby_answers_every_read_function_with_the_primarys_data(db, url,
             try:
                 got = call(s, signature, args)
             except psycopg.Error as exc:
+                # a function whose precondition does not hold here (adopt.rollback_state() with no
+                # cutover) refuses on the primary too: the same refusal is the same answer
+                try:
+                    call(p, signature, args)
+                except psycopg.Error as on_primary:
+                    if on_primary.sqlstate == exc.sqlstate and on_primary.sqlstate != "25006":
+                        called.append(signature)
+                        continue
                 errors.append(f"{signature}: {exc.sqlstate} {str(exc).splitlines()[0]}")
                 continue
             called.append(signature)
