@@ -52,11 +52,6 @@ comment on table adopt.compat_log is
     'Every legacy id written (inserted, updated, deleted) through a compatibility object since '
     'the cutover: rollback carries exactly these rows back to the legacy tables.';
 
--- the mapping rows whose legacy values differ from core's (the compatibility views' first branch)
-create index ix_mapping__legacy_table__legacy_id__extra on adopt.mapping (legacy_table, legacy_id) where legacy_extra <> '{}';
-comment on index adopt.ix_mapping__legacy_table__legacy_id__extra is
-    'The adopted rows with legacy values core holds differently (adopt.compat_view_sql reads them apart).';
-
 create table adopt.dependent (
     kind        text not null,
     name        text not null,

@@ -28,7 +28,6 @@ drop function adopt.compat_view_sql(text, regclass, text, text);
 drop function adopt.core_key(text);
 drop table if exists adopt.epaper_compat;
 drop table adopt.dependent;
-drop index adopt.ix_mapping__legacy_table__legacy_id__extra;
 drop table adopt.compat_log;
 drop table adopt.cutover_state;
 

@@ -6,7 +6,6 @@ select phase, legacy_schema, cutover_at, rolled_back_at, finished_at, legacy_dro
   from adopt.cutover_state where false;
 select legacy_table, legacy_id, logged_at from adopt.compat_log where false;
 select kind, name, on_table, definition, extra from adopt.dependent where false;
-select 'adopt.ix_mapping__legacy_table__legacy_id__extra'::regclass;
 select 'adopt.core_key(text)'::regprocedure,
        'adopt.compat_view_sql(text, regclass, text, text)'::regprocedure,
        'adopt.tg__compat()'::regprocedure,
