@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 
 import psycopg
+import pytest
 
 from lokdarpan_db.cli import main
+
+# the v1.0.0 variant's racing writers deadlock on purpose: PostgreSQL resolves that on its
+# deadlock_timeout, a server timer that never fires under libfaketime (the shifted-clock run)
+pytestmark = pytest.mark.server_timers
 
 
 def test_bench_rollup_race_compares_both_variants_and_drops_its_database(url, tmp_path):
