@@ -39,7 +39,7 @@ from ..postgres.connect import connect, yoyo_url
 from ..retry import poll
 from . import bookkeeping, data_guard
 from .plan import KINDS, Change, Plan, load_plan
-from .scripts import parse_script, runs_outside_transaction, split_statements, strip_comments_and_bodies
+from .scripts import Script, parse_script, runs_outside_transaction, split_statements, strip_comments_and_bodies
 
 LOCK_KEY = "lokdarpan-db:deploy"
 T = TypeVar("T")
@@ -585,7 +585,7 @@ class Deployer:
             with conn.transaction(force_rollback=True):
                 conn.execute(verify)
         except psycopg.Error as exc:
-            self._revert_in_autocommit(conn, change)
+            self._revert_in_autocommit(conn, change, parse_script(change.read("revert"), str(change.script("revert"))))
             raise VerifyError(
                 f"change {change.change_id}: verify failed: {_first_line(exc)}; the change was reverted"
             ) from None
@@ -621,14 +621,13 @@ class Deployer:
             self.run_with_ramp(conn, change, "revert", revert.body)
             bookkeeping.record_revert(conn, change)
             return
-        self._revert_in_autocommit(conn, change)
+        self._revert_in_autocommit(conn, change, revert)
         with conn.transaction():
             bookkeeping.record_revert(conn, change)
 
-    def _revert_in_autocommit(self, conn, change: Change) -> None:
+    def _revert_in_autocommit(self, conn, change: Change, revert: Script) -> None:
         """The revert script of a change deployed outside a transaction: in one transaction under
         the ramp when it is transactional itself, else statement by statement."""
-        revert = parse_script(change.read("revert"), str(change.script("revert")))
         if revert.transactional:
             with conn.transaction():
                 self.run_with_ramp(conn, change, "revert", revert.body)

@@ -110,7 +110,7 @@ def split_statements(sql: str) -> list[str]:
 def runs_outside_transaction(statement: str) -> bool:
     """Whether ``statement`` cannot run inside a transaction block (or must not: a CALL that
     commits its batches), judged on its text without comments."""
-    return bool(_OUTSIDE_TX_RE.match(re.sub(r"--[^\n]*", "", statement)))
+    return bool(_OUTSIDE_TX_RE.match(strip_comments_and_bodies(statement)))
 
 
 def strip_comments_and_bodies(sql: str) -> str:
