@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import psycopg
 import pytest
 
-from lokdarpan_db.errors import NoSpaceError, UserError
+from lokdarpan_db.errors import NoSpaceError, UserError, ValidationFailed
 from lokdarpan_db.synthetic import bulk
 
 POSTS = 3000
@@ -100,6 +100,30 @@ def test_bulk_derived_tables_equal_the_insert_paths_for_the_same_posts(url):
         for part in range(4):  # four statements: later ones move authors between days
             conn.execute(f"insert into core.post ({POST_COLS}) select {POST_COLS} from again where k %% 4 = %s", [part])
     assert derived(url) == built
+
+
+def test_bulk_checks_side_by_side_name_every_drifting_table(url):
+    now = datetime.now(UTC)
+    bulk.generate_bulk(url, POSTS, now, log=lambda m: None, check=False)
+    assert set(bulk.run_checks(url, None, lambda m: None, jobs=2).values()) == {0}
+    with psycopg.connect(url, autocommit=True) as conn:
+        # one day's count off by one, one author's newest post moved: two checks must say so
+        conn.execute(
+            "update analytics.ward_day set posts = posts + 1, unknown = unknown + 1"
+            " where (ward_name, day) = (select ward_name, day from analytics.ward_day order by 1, 2 limit 1)"
+        )
+        conn.execute(
+            "update analytics.ward_author set last_post_at = last_post_at - interval '1 hour'"
+            " where (ward_name, author_id) = (select ward_name, author_id from analytics.ward_author order by 1, 2 limit 1)"
+        )
+    lines: list[str] = []
+    with pytest.raises(ValidationFailed) as err:
+        bulk.run_checks(url, None, lines.append, jobs=2)
+    assert "analytics.day_rollup_drift finds" in str(err.value) and "analytics.ward_author_drift finds" in str(
+        err.value
+    )
+    assert "analytics.rollup_drift finds" not in str(err.value)  # the hours were not touched
+    assert len([m for m in lines if "rows differ" in m]) == len(bulk.CHECKS)  # every check ran and reported
 
 
 def test_interrupted_bulk_run_continues_to_the_same_dataset(url, second_url):

@@ -42,6 +42,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -200,6 +201,7 @@ CHECKS = {
     "analytics.ward_author_drift": "select count(*) from analytics.ward_author_drift(%(at)s)",
     "analytics.ward_author_day_drift": "select count(*) from analytics.ward_author_day_drift(%(day)s)",
 }
+INTEGRITY = "ops.validate_data_integrity()"
 
 
 @dataclass(frozen=True)
@@ -582,30 +584,48 @@ def _finish(url: str, plan: dict, log) -> dict[str, float]:
     return phases
 
 
-def run_checks(url: str, since: datetime | None, log: Callable[[str], None] = print) -> dict[str, int]:
+def run_checks(url: str, since: datetime | None, log: Callable[[str], None] = print, jobs: int = 1) -> dict[str, int]:
     """The drift checks over the posts from ``since`` (None: all time) and
     ops.validate_data_integrity(): rows each finds (0 = exact; an integrity check's FAIL counts
-    its records). Raises ValidationFailed naming every check that found something."""
-    found: dict[str, int] = {}
+    its records), ``jobs`` checks at a time (each a connection: they are independent scans of the
+    posts). Raises ValidationFailed naming every check that found something."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("set work_mem = '256MB'")
         day = conn.execute("select analytics.ist_day(%s)", [since]).fetchone()[0] if since else "-infinity"
-        for name, query in CHECKS.items():
-            if not conn.execute(
+        present = [
+            name
+            for name in CHECKS
+            if conn.execute(
                 "select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
                 " where n.nspname || '.' || p.proname = %s)",
                 [name],
-            ).fetchone()[0]:
-                continue
-            t = time.perf_counter()
-            found[name] = conn.execute(query, {"at": since or "-infinity", "day": day}).fetchone()[0]
-            log(f"  {name}: {found[name]} rows differ ({time.perf_counter() - t:.0f} s)")
+            ).fetchone()[0]
+        ]
         if conn.execute("select to_regproc('ops.validate_data_integrity') is not null").fetchone()[0]:
-            t = time.perf_counter()
-            for check, status, n, _desc in conn.execute("select * from ops.validate_data_integrity()"):
-                if status == "FAIL":
-                    found[f"integrity check {check}"] = int(n or 1)
-            log(f"  ops.validate_data_integrity() ({time.perf_counter() - t:.0f} s)")
+            present.append(INTEGRITY)
+    lock = threading.Lock()
+
+    def one(name: str) -> dict[str, int]:
+        t = time.perf_counter()
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("set work_mem = '256MB'")
+            if name == INTEGRITY:
+                got = {
+                    f"integrity check {check}": int(n or 1)
+                    for check, status, n, _desc in c.execute("select * from ops.validate_data_integrity()")
+                    if status == "FAIL"
+                }
+                line = f"  {name} ({time.perf_counter() - t:.0f} s)"
+            else:
+                got = {name: c.execute(CHECKS[name], {"at": since or "-infinity", "day": day}).fetchone()[0]}
+                line = f"  {name}: {got[name]} rows differ ({time.perf_counter() - t:.0f} s)"
+        with lock:
+            log(line)
+        return got
+
+    found: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for got in pool.map(one, present):
+            found.update(got)
     bad = {k: v for k, v in found.items() if v}
     if bad:
         raise ValidationFailed(
@@ -655,7 +675,7 @@ def generate_bulk(
     """Generate ``posts`` posts over the 365 days before ``now`` into the database at ``url`` (a
     fresh deployed database, or one an interrupted earlier call left: it continues, keeping that
     call's ``now`` and seed), ``jobs`` units at a time; then, unless ``check`` is false, the drift
-    checks over the posts from ``check_since`` (None: all of them). Raises ValidationFailed on
+    checks over the posts from ``check_since`` (None: all of them), ``jobs`` at a time. Raises ValidationFailed on
     drift, NoSpaceError when the disk is too small, UserError for a database it cannot fill or
     another run filling it. (``_stop_after``/``_fail_unit``: interruptions, for the tests.)"""
     if posts < 1:
@@ -698,7 +718,7 @@ def generate_bulk(
         checks: dict[str, int] = {}
         if check:
             t = time.perf_counter()
-            checks = run_checks(url, check_since, log)
+            checks = run_checks(url, check_since, log, jobs)
             phases["drift checks"] = time.perf_counter() - t
         seconds = time.perf_counter() - t0
         conn.execute(
