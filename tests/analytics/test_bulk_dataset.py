@@ -78,6 +78,11 @@ def test_bulk_derived_tables_equal_the_insert_paths_for_the_same_posts(url):
         ).fetchone()
         assert n == POSTS and default == 0 and now - timedelta(days=365) <= lo and hi < now
         assert conn.execute("select count(*) from core.post_fingerprint").fetchone()[0] == POSTS
+        # autovacuum, off while a unit loads, is back on every partition (no option left behind)
+        assert not conn.execute(
+            "select array_agg(c.relname) from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+            " where i.inhparent = 'core.post'::regclass and c.reloptions is not null"
+        ).fetchone()[0]
         # the data varies as generate()'s does: instants, wards, authors, texts; a daily cycle
         times, wards, authors, texts, evening, night = conn.execute(
             "select count(distinct created_at), count(distinct city), count(distinct author_id), count(distinct text),"
