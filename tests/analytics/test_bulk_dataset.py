@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from lokdarpan_db.errors import NoSpaceError, UserError, ValidationFailed
+from lokdarpan_db.postgres.clone import clone_database
 from lokdarpan_db.synthetic import bulk
 
 POSTS = 3000
@@ -54,8 +55,7 @@ def second_url(url, admin_url):
             "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
             [src],
         )
-        conn.execute(f'create database "{name}" template "{src}"')
-    other = psycopg.conninfo.make_conninfo(url, dbname=name)
+    other = clone_database(admin_url, src, name, lambda n: psycopg.conninfo.make_conninfo(url, dbname=n))
     try:
         yield other
     finally:
