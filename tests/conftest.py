@@ -121,13 +121,10 @@ def db(_cloned_db, admin_url, template_db) -> psycopg.Connection:
     """The per-test database. CREATE DATABASE ... TEMPLATE does not copy per-database role
     settings (ALTER ROLE ... IN DATABASE ... SET), which the deployed plan has (the application
     role's search_path, the roles' package marker): carry them over as a deploy would have set them."""
-    from lokdarpan_db.ops.backup import apply_db_role_settings
+    from lokdarpan_db.postgres.clone import apply_db_role_settings, db_role_settings
 
     with psycopg.connect(admin_url) as conn:
-        settings = [[r[0], list(r[1])] for r in conn.execute(
-            "select pg_get_userbyid(setrole), setconfig from pg_db_role_setting where setrole <> 0"
-            " and setdatabase = (select oid from pg_database where datname = %s)",
-            [template_db.template_dbname])]
+        settings = db_role_settings(conn, template_db.template_dbname)
     apply_db_role_settings(db_url(admin_url, _cloned_db.info.dbname), settings)
     return _cloned_db
 

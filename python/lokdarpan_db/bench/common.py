@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..console import logger
 from ..migrations.engine import Deployer
+from ..postgres.clone import clone_database
 from ..postgres.connect import connect, resolve_url
 
 TEMPLATE = "ld_bench_template"
@@ -50,9 +51,8 @@ def ensure_template(admin: str, project_dir: Path, log=print) -> None:
 def fresh_db(admin: str) -> tuple[str, str]:
     """Create a scratch database from the deployed template: (name, url)."""
     name = f"ld_bench_{uuid.uuid4().hex[:8]}"
-    with connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(TEMPLATE)))
-    return name, db_url(admin, name)
+    # with the template's per-database role settings, as a deploy would have left them
+    return name, clone_database(admin, TEMPLATE, name, lambda n: db_url(admin, n))
 
 
 def drop_db(admin: str, name: str) -> None:

@@ -34,6 +34,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..errors import DamagedBackupError, RestoreVerifyError, UserError
+from ..postgres.clone import apply_db_role_settings, db_role_settings
 from ..postgres.connect import connect, one, redact, server_version_num
 
 MANIFEST_FORMAT = "lokdarpan-db backup manifest"
@@ -148,38 +149,8 @@ def inventory(conn: psycopg.Connection) -> dict:
         result["integrity"] = integrity(conn)
     # per-database role settings (ALTER ROLE ... IN DATABASE ... SET): pg_dump without --create
     # does not carry them, so the restore re-applies them to the new database
-    result["db_role_settings"] = [
-        [r[0], list(r[1])]
-        for r in conn.execute(
-            "SELECT pg_get_userbyid(setrole), setconfig FROM pg_db_role_setting"
-            " WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            " AND setrole <> 0 ORDER BY 1"
-        )
-    ]
+    result["db_role_settings"] = db_role_settings(conn, conn.info.dbname)
     return result
-
-
-def apply_db_role_settings(url: str, settings: list, log=lambda msg: None) -> None:
-    """Re-apply the source database's per-database role settings to the database of ``url``
-    (roles missing on this server are reported and skipped)."""
-    with connect(url, autocommit=True) as conn:
-        dbname = conn.info.dbname
-        for role, configs in settings or []:
-            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
-                log(f"role {role} does not exist here: its settings for this database were not restored")
-                continue
-            for item in configs:
-                key, _, value = item.partition("=")
-                name = sql.SQL(".").join(sql.Identifier(part) for part in key.split("."))
-                # search_path is stored as the list it was set to; every other value as a literal
-                conn.execute(
-                    sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} TO {}").format(
-                        sql.Identifier(role),
-                        sql.Identifier(dbname),
-                        name,
-                        sql.SQL(value) if key == "search_path" else sql.Literal(value),
-                    )
-                )
 
 
 def integrity(conn: psycopg.Connection) -> list[dict]:

@@ -384,9 +384,10 @@ def _load_unit(url: str, plan: dict, u: Unit, fail_after_insert: bool = False) -
         conn.execute(
             sql.SQL(
                 "create table core.{} (like core.post including defaults including constraints "
-                "including storage including generated)"
+                "including storage including generated) with (autovacuum_enabled = false)"
             ).format(q(new))
-        )
+        )  # autovacuum would scan it between the load and the swap (whose lock then cancels it);
+        # the unit vacuums it itself once swapped in, and the swap resets the option
         with conn.transaction():
             conn.execute("set local maintenance_work_mem = '1GB'")
             conn.execute("set local work_mem = '256MB'")
@@ -526,6 +527,7 @@ def _swap_in(conn: psycopg.Connection, new: str, u: Unit, old_oid: int, rng_from
     conn.execute(sql.SQL("alter table core.{} drop constraint {}").format(q(new), q(new + "__bounds")))
     conn.execute(sql.SQL("drop table core.{}").format(q(u.partition)))
     conn.execute(sql.SQL("alter table core.{} rename to {}").format(q(new), q(u.partition)))
+    conn.execute(sql.SQL("alter table core.{} reset (autovacuum_enabled)").format(q(u.partition)))
     for parent, idx in conn.execute(
         "select i.inhparent, c.relname from pg_index x join pg_class c on c.oid = x.indexrelid"
         " join pg_inherits i on i.inhrelid = x.indexrelid where x.indrelid = %s::regclass",
