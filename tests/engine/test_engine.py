@@ -420,3 +420,86 @@ def test_cli_errors_are_one_line_with_documented_codes(project, empty_db):
     t0 = time.monotonic()
     r = _cli("deploy", "--dry-run", "--db", empty_db, "--project-dir", str(project))
     assert r.returncode == EXIT_TAMPERED and time.monotonic() - t0 < 60
+
+
+# an index on every partition of s.p built concurrently: the parent's index ON ONLY (catalog
+# only), the partitions' leftovers of an interrupted build dropped, one concurrent build per
+# partition, then each attached: the statements come from the catalog through psql's \gexec
+PARTS = (
+    "from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace"
+    " where i.inhparent = 's.p'::regclass"
+)
+GEXEC_DEPLOY = (
+    "-- transactional: false\n"
+    "create index if not exists ix_p__x on only s.p (x);\n"
+    "select format('drop index concurrently %I.%I', n.nspname, c.relname || '_x')\n"
+    f"  {PARTS} and exists (select from pg_index x where x.indexrelid = to_regclass(n.nspname || '.' || c.relname"
+    " || '_x') and not x.indisvalid)\n"
+    "\\gexec\n"
+    "select format('create index concurrently if not exists %I on %I.%I (x)', c.relname || '_x', n.nspname,"
+    f" c.relname)\n  {PARTS} order by c.relname\n"
+    "\\gexec\n"
+    "select format('alter index s.ix_p__x attach partition %I.%I', n.nspname, c.relname || '_x')\n"
+    f"  {PARTS} and not exists (select from pg_inherits a where a.inhrelid = to_regclass(n.nspname || '.'"
+    " || c.relname || '_x'))\n"
+    "\\gexec\n"
+)
+
+
+def gexec_project(tmp_path):
+    project = make_project(tmp_path, [
+        ("s/schema", "create schema s; create table s.p (x int not null, at date not null) partition by range (at);"
+         " create table s.p_2026_01 partition of s.p for values from ('2026-01-01') to ('2026-02-01');"
+         " create table s.p_2026_02 partition of s.p for values from ('2026-02-01') to ('2026-03-01');"
+         " create table s.p_default partition of s.p default;"
+         " insert into s.p select g, date '2026-01-01' + g % 70 from generate_series(1, 3000) g;",
+         "drop schema s cascade;", "select 1;"),
+    ])
+    for kind, text in (("deploy", GEXEC_DEPLOY),
+                       ("revert", "begin;\ndrop index s.ix_p__x;\ncommit;\n"),
+                       ("verify", "begin;\nselect 1 / (indisvalid)::int from pg_index where indexrelid = 's.ix_p__x'::regclass;\n"
+                        "rollback;\n")):
+        (project / "sql" / kind / "s" / "pix.sql").write_text(text)
+    with open(project / "sqitch.plan", "a") as fh:
+        fh.write(f"s/pix [s/schema] 2026-01-01T00:03:00Z {WHO} # index on every partition, concurrently\n")
+    return project
+
+
+def test_gexec_builds_an_index_on_every_partition_concurrently_and_resumes(tmp_path, empty_db):
+    messages: list[str] = []
+    engine = Deployer(empty_db, gexec_project(tmp_path), log=messages.append)
+    engine.deploy("s/schema")
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        # an interrupted earlier attempt: one partition's index left invalid, none attached
+        conn.execute("create index if not exists ix_p__x on only s.p (x)")
+        conn.execute("create index p_2026_02_x on s.p_2026_02 (x)")
+        conn.execute("update pg_index set indisvalid = false where indexrelid = 's.p_2026_02_x'::regclass")
+    assert [c.change_id for c in engine.deploy()] == ["s/pix"]
+    with psycopg.connect(empty_db) as conn:
+        rows = conn.execute(
+            "select c.relname, x.indisvalid from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+            " join pg_index x on x.indexrelid = c.oid where i.inhparent = 's.ix_p__x'::regclass order by 1"
+        ).fetchall()
+        assert rows == [("p_2026_01_x", True), ("p_2026_02_x", True), ("p_default_x", True)]
+        assert conn.execute("select indisvalid from pg_index where indexrelid = 's.ix_p__x'::regclass").fetchone()[0]
+    assert any("\\gexec: 1 statement(s)" in m for m in messages)  # the invalid leftover dropped
+    assert any("\\gexec: 3 statement(s)" in m and "create" not in m for m in messages)
+    assert any("create index concurrently if not exists p_default_x" in m for m in messages)
+    engine.revert("s/schema")
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regclass('s.ix_p__x')").fetchone()[0] is None
+        assert conn.execute("select to_regclass('s.p_2026_01_x')").fetchone()[0] is None
+
+
+def test_gexec_is_refused_where_it_cannot_run_as_psql_runs_it():
+    from lokdarpan_db.migrations.scripts import Gexec, parse_script, split_statements
+
+    parts = split_statements("select 1;\nselect 'a;\\gexec' as q\n\\gexec\nselect 2")
+    assert parts == ["select 1", "\nselect 'a;\\gexec' as q\n", "\nselect 2"]
+    assert [type(p) for p in parts] == [str, Gexec, str]  # a \gexec inside quotes is text
+    with pytest.raises(ValueError, match="right before it"):
+        split_statements("select 1;\n\\gexec\n")  # psql would run "select 1" twice
+    with pytest.raises(ValueError, match=r"meta-command \\i is not supported"):
+        parse_script("-- transactional: false\n\\i other.sql\n", "sql/deploy/x.sql")
+    with pytest.raises(ValueError, match=r"sql/deploy/x.sql: \\gexec .* '-- transactional: false'"):
+        parse_script("begin;\nselect 'select 1'\n\\gexec\ncommit;\n", "sql/deploy/x.sql")

@@ -217,4 +217,5 @@ def test_the_engine_splits_statements_as_postgres_does(change, kind):
     parser finds."""
     body = parse_script(change.read(kind)).body
     ours = [pglast.parser.parse_sql(s) for s in split_statements(body)]
-    assert len(ours) == len(pglast.parser.split(body))
+    # psql's \gexec ends a query as ';' does (the parser does not know meta-commands)
+    assert len(ours) == len(pglast.parser.split(re.sub(r"(?m)^\\gexec\s*$", ";", body)))

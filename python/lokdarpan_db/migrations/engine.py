@@ -39,7 +39,7 @@ from ..postgres.connect import connect, yoyo_url
 from ..retry import poll
 from . import bookkeeping, data_guard
 from .plan import KINDS, Change, Plan, load_plan
-from .scripts import Script, parse_script, runs_outside_transaction, split_statements, strip_comments_and_bodies
+from .scripts import Gexec, Script, parse_script, runs_outside_transaction, split_statements, strip_comments_and_bodies
 
 LOCK_KEY = "lokdarpan-db:deploy"
 T = TypeVar("T")
@@ -596,16 +596,17 @@ class Deployer:
         """Run a non-transactional script on ``conn`` (autocommit), statement by statement, as psql
         does under sqitch: one that cannot run in a transaction (CREATE INDEX CONCURRENTLY, a CALL
         of a batched backfill) on its own, its NOTICEs shown as progress as they arrive; every
-        other one in a transaction of its own under the lock ramp (run_with_ramp)."""
+        other one in a transaction of its own under the lock ramp (run_with_ramp); a query ended by
+        psql's \\gexec runs, and each cell of its result is then run the same way."""
 
         def progress(diag: psycopg.errors.Diagnostic) -> None:
             self.log(f"  {change.change_id}: {diag.message_primary}")
 
-        for statement in split_statements(body):
+        def run_one(statement: str) -> None:
             if not runs_outside_transaction(statement):
                 with conn.transaction():
                     self.run_with_ramp(conn, change, kind, statement)
-                continue
+                return
             conn.add_notice_handler(progress)
             try:
                 conn.execute(statement)
@@ -613,6 +614,21 @@ class Deployer:
                 raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
             finally:
                 conn.remove_notice_handler(progress)
+
+        for statement in split_statements(body):
+            if not isinstance(statement, Gexec):
+                run_one(statement)
+                continue
+            # psql's \gexec: the query's cells, row by row, are the statements (e.g. one
+            # concurrent index build per partition, generated from the catalog)
+            try:
+                generated = [cell for row in conn.execute(statement).fetchall() for cell in row if cell is not None]
+            except psycopg.Error as exc:
+                raise ChangeFailed(f"change {change.change_id}: {kind} failed: {_first_line(exc)}") from None
+            self.log(f"  {change.change_id}: \\gexec: {len(generated)} statement(s)")
+            for i, generated_statement in enumerate(generated, 1):
+                self.log(f"  {change.change_id}: [{i}/{len(generated)}] {' '.join(generated_statement.split())[:100]}")
+                run_one(generated_statement)
 
     def revert_change(self, conn, change: Change, transactional: bool) -> None:
         """Revert one change on ``conn`` and forget it."""

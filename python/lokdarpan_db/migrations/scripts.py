@@ -1,4 +1,4 @@
-"""The shape of a script, shared by the Python layer and the static checks.
+r"""The shape of a script, shared by the Python layer and the static checks.
 
 Decision: deploy and revert scripts carry their own ``BEGIN;`` ... ``COMMIT;`` (sqitch's
 templates do, and psql then applies a change atomically); verify scripts carry ``BEGIN;`` ...
@@ -11,6 +11,14 @@ run one at a time, as psql runs them under sqitch. Those that cannot run in a tr
 other one in a transaction of its own under the lock ramp. Such a script must be safe to run
 again from its first statement (a deploy killed half-way is deployed again): guard each step
 (``IF NOT EXISTS``, a ``DO`` block that checks the catalog first).
+
+Such a script may also end a query with psql's ``\gexec`` (on its own, without a ``;``): the
+query's result cells are statements, run in order each as above. That is how a change builds an
+index on every partition of a partitioned table concurrently, which PostgreSQL cannot do on the
+partitioned table itself: ``create index ... on only`` the parent, one ``create index
+concurrently`` per partition generated from the catalog, then one ``alter index ... attach
+partition`` each. psql (so sqitch) runs the same file the same way. No other psql meta-command
+is supported, and a transactional script may not hold one.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ def parse_script(text: str, where: str = "script") -> Script:
     requires = [h.split(":", 1)[1].strip() for h in header if re.match(r"--\s*requires\s*:", h)]
     transactional = not _NONTX_RE.match(text)
     if not transactional:
+        split_statements(text)  # an unsupported meta-command is refused here, before anything runs
         return Script(text, text, False, header, requires)
     masked = _mask_dollar_quotes(text)
     begins = list(_BEGIN_RE.finditer(masked))
@@ -62,7 +71,18 @@ def parse_script(text: str, where: str = "script") -> Script:
             "'COMMIT;' (or 'ROLLBACK;' for verify) line after it"
         )
     body = text[begins[0].end() : ends[0].start()]
+    if any(isinstance(st, Gexec) for st in split_statements(body)):
+        raise ValueError(
+            f"{where}: \\gexec runs statements one by one: only a '-- transactional: false' script may use it"
+        )
     return Script(text, body, True, header, requires)
+
+
+class Gexec(str):
+    r"""A statement of a non-transactional script that psql's ``\gexec`` ends: each cell of its
+    result is a statement to run in turn."""
+
+    __slots__ = ()
 
 
 _OUTSIDE_TX_RE = re.compile(
@@ -73,8 +93,9 @@ _OUTSIDE_TX_RE = re.compile(
 
 
 def split_statements(sql: str) -> list[str]:
-    """The statements of ``sql`` in order, each without its ``;`` (comments and quoting kept, a
-    ``;`` inside quotes, dollar quotes or comments is not a separator); empty ones dropped."""
+    r"""The statements of ``sql`` in order, each without its ``;`` (comments and quoting kept, a
+    ``;`` inside quotes, dollar quotes or comments is not a separator); empty ones dropped. A
+    query ended by ``\gexec`` is a ``Gexec``; any other psql meta-command is a ValueError."""
     out, start, i, n = [], 0, 0, len(sql)
     while i < n:
         c = sql[i]
@@ -101,6 +122,14 @@ def split_statements(sql: str) -> list[str]:
         elif c == ";":
             out.append(sql[start:i])
             start = i = i + 1
+        elif c == "\\" and (m := re.match(r"\\([a-z]\w*)", sql[i:], re.IGNORECASE)):
+            if m.group(1) != "gexec":
+                raise ValueError(f"psql meta-command \\{m.group(1)} is not supported in a script (only \\gexec)")
+            query = sql[start:i]
+            if not strip_comments_and_bodies(query).strip():
+                raise ValueError("\\gexec needs its query right before it (no ';' between them)")
+            out.append(Gexec(query))
+            start = i = i + len(m.group(0))
         else:
             i += 1
     out.append(sql[start:])
