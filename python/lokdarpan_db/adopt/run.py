@@ -524,13 +524,17 @@ def status(url: str) -> list[StatusRow]:
 def verify(url: str) -> VerifyResult:
     """At one snapshot: per table, legacy rows = adopted + quarantined (pending capture counted
     apart), and the digests of the mapped columns equal, differences listed by id; then the
-    same per (ward, month) of the posts, counts and checksums (adopt.post_ward_months)."""
+    same per (ward, month) of the posts, counts and checksums. The posts go through the source
+    query once (adopt.verify_post: differences and groups from one pass), the other tables through
+    adopt.differences; a database deployed before adopt.verify_post existed uses
+    adopt.differences('post') and adopt.post_ward_months()."""
     with connect(url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         if not started(conn):
             raise UserError("adoption has not started in this database: run adopt start first")
         res = VerifyResult([])
+        one_pass = conn.execute("select to_regprocedure('adopt.verify_post()')").fetchone()[0] is not None
         for t, schema in conn.execute(
             "select legacy_table, legacy_schema from adopt.table_state order by key_order"
         ).fetchall():
@@ -544,10 +548,16 @@ def verify(url: str) -> VerifyResult:
             pending = conn.execute(
                 "select count(distinct legacy_id) from adopt.capture where legacy_table = %s", [t]
             ).fetchone()[0]
-            diffs = conn.execute("select legacy_id, problem from adopt.differences(%s)", [t]).fetchall()
+            if t == "post" and one_pass:
+                # one pass over the posts gives both their differences and their (ward, month) groups
+                out = conn.execute("select * from adopt.verify_post()").fetchall()
+                diffs = [(r[0], r[1]) for r in out if r[0] is not None]
+                res.ward_months = [tuple(r[2:]) for r in out if r[0] is None]
+            else:
+                diffs = conn.execute("select legacy_id, problem from adopt.differences(%s)", [t]).fetchall()
             res.rows.append((t, legacy_rows, adopted, quarantined, pending, len(diffs)))
             res.differences += [(t, i, p) for i, p in diffs]
-        if conn.execute("select to_regprocedure('adopt.post_ward_months()')").fetchone()[0]:
+        if not one_pass and conn.execute("select to_regprocedure('adopt.post_ward_months()')").fetchone()[0]:
             res.ward_months = [tuple(r) for r in conn.execute("select * from adopt.post_ward_months()")]
         conn.rollback()
     return res

@@ -2,7 +2,7 @@
 
 begin;
 
-select 'adopt.source_sql(text, text, text, text, boolean, text)'::regprocedure,
+select 'adopt.source_sql(text, text, text, text, boolean, text, boolean)'::regprocedure,
        'adopt.sync_source(text, text, bigint[])'::regprocedure,
        'adopt.core_digest_sql(text)'::regprocedure,
        'adopt.sync_rows(text, bigint[], bigint, integer)'::regprocedure,
