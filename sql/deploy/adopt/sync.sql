@@ -184,7 +184,7 @@ select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
            and a.attname <> all (array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector',
                                        'city', 'epaper_id']);
         return format($q$
-with b as materialized (%1$s),
+with b as %9$s (%1$s),
 wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name,
                               coalesce(adopt.ward_key(x.city) in ('hyderabad', 'ghmc', 'hyderabad city'), true) as no_ward
                          from (select distinct b.city from b where b.city is not null) x),
@@ -256,7 +256,10 @@ select s1.*,
   from s1)$f$ end,
             v_rest,
             case when p_verify then 'null::text' else 'a.name' end,
-            case when p_verify then '' else 'left join core.author a on a.author_id = am.core_id' end);
+            case when p_verify then '' else 'left join core.author a on a.author_id = am.core_id' end,
+            -- a batch reads its legacy rows once; verify reads the whole table, so its four reads
+            -- (wards, labels, rows) are four scans of the table, not a copy of it spilled to disk
+            case when p_verify then 'not materialized' else 'materialized' end);
     elsif p_table = 'alert' then
         return format($q$
 with b as materialized (%1$s),

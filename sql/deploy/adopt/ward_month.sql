@@ -83,11 +83,12 @@ select j.legacy_id,
 lg as (
 select j.l_ward as ward, j.l_month as month, count(*) filter (where not j.pending) as n,
        count(*) filter (where j.pending) as pend,
-       sum(('x' || left(j.l_digest, 15))::bit(60)::bigint::numeric) filter (where not j.pending) as h
+       -- sum(bigint) is numeric (exact, accumulated in 128 bits): no numeric cast per row
+       sum(('x' || left(j.l_digest, 15))::bit(60)::bigint) filter (where not j.pending) as h
   from j where j.in_legacy group by 1, 2),
 ag as (
 select g.ward, g.month, count(*) filter (where g.adopted) as na, count(*) filter (where not g.adopted) as nq,
-       sum(('x' || left(g.digest, 15))::bit(60)::bigint::numeric) as h
+       sum(('x' || left(g.digest, 15))::bit(60)::bigint) as h
   from (select j.a_ward as ward, j.a_month as month, j.core_digest as digest, true as adopted
           from j where j.a_ward is not null and not j.pending
         union all
