@@ -18,6 +18,7 @@ bench ingest's child process for the comparison.
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from ..adopt import run as adopt_run
 from ..console import logger
-from ..errors import LockTimeoutError
+from ..errors import LockTimeoutError, UserError
 from ..ingest.read import read_batches
 from ..live.legacy import WRITE_KINDS, LegacyTraffic
 from ..live.traffic import quantile
@@ -95,10 +96,17 @@ def add_arguments(p) -> None:
     p.add_argument("--idle-seconds", type=float, default=30, help="traffic on the idle legacy database (the floor)")
     p.add_argument("--compat-seconds", type=float, default=20, help="traffic through the compatibility objects")
     p.add_argument("--out", default=None, help="BENCHMARKS.md path (default: the project's)")
+    p.add_argument(
+        "--section",
+        default="adopt",
+        help="the BENCHMARKS.md section written (default adopt; e.g. adopt_200k keeps a smaller run apart from it)",
+    )
 
 
 def run(args) -> int:
     """Backfill N legacy posts with `adopt start` and compare with ingest of the same rows."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", args.section):
+        raise UserError(f"--section {args.section!r}: letters, digits, _ and - only (it names a BENCHMARKS.md block)")
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
@@ -203,7 +211,10 @@ def run(args) -> int:
         *app_lines,
     ]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    write_section(out, "adopt", "## Adoption (`lokdarpan-db bench adopt`)\n\n" + "\n".join(lines))
+    title = "## Adoption (`lokdarpan-db bench adopt`)"
+    if args.section != "adopt":
+        title = f"## Adoption at {args.posts} posts (`lokdarpan-db bench adopt --posts {args.posts}`)"
+    write_section(out, args.section, title + "\n\n" + "\n".join(lines))
     print("\n".join(lines))
     return 0
 
