@@ -612,6 +612,37 @@ comment on function adopt.apply_capture(integer) is
     'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
     'and entries applied per table (entries 0 for those retries).';
 
+create function adopt.problems_sql(p_not_pending text)
+returns text
+language sql
+immutable
+set search_path = pg_catalog
+as $f$
+    -- what adopt.differences and adopt.verify_post report, written once
+    select format($q$
+select j.legacy_id,
+       case when j.adopted and j.quarantined then 'both adopted and quarantined'
+            when not j.in_legacy then 'legacy row is gone but it is still ' ||
+                 case when j.adopted then 'adopted' else 'quarantined' end
+            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
+            when j.reason is null and j.quarantined then
+                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
+            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
+            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
+            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
+       end as problem
+  from j
+ where %s
+   and (j.adopted = j.quarantined or not j.in_legacy
+        or (j.reason is null) <> j.adopted
+        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
+        or (j.quarantined and j.q_row is distinct from j.legacy))$q$, p_not_pending)
+$f$;
+comment on function adopt.problems_sql(text) is
+    'The query (text) of the differences over a joined set j (legacy_id, in_legacy, reason, legacy_digest, '
+    'legacy, adopted, core_digest, quarantined, q_reason, q_row): legacy_id and problem of each id whose '
+    'legacy row and adopted state disagree, among the ids p_not_pending (an SQL condition over j) keeps.';
+
 create function adopt.differences(p_table text)
 returns table (legacy_id bigint, problem text)
 language plpgsql
@@ -637,26 +668,12 @@ select coalesce(s.legacy_id, c.legacy_id, q.legacy_id) as legacy_id, s.legacy_id
   from s
   full join c on c.legacy_id = s.legacy_id
   full join q on q.legacy_id = coalesce(s.legacy_id, c.legacy_id))
-select j.legacy_id,
-       case when j.adopted and j.quarantined then 'both adopted and quarantined'
-            when not j.in_legacy then 'legacy row is gone but it is still ' ||
-                 case when j.adopted then 'adopted' else 'quarantined' end
-            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
-            when j.reason is null and j.quarantined then
-                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
-            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
-            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
-            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
-       end
-  from j
- where not exists (select 1 from adopt.capture k where k.legacy_table = %3$L and k.legacy_id = j.legacy_id)
-   and (j.adopted = j.quarantined or not j.in_legacy
-        or (j.reason is null) <> j.adopted
-        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
-        or (j.quarantined and j.q_row is distinct from j.legacy))
+%4$s
  order by 1$q$,
         adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, 'true', p_verify => true),
-        adopt.core_digest_sql(p_table), p_table);
+        adopt.core_digest_sql(p_table), p_table,
+        adopt.problems_sql(format('not exists (select 1 from adopt.capture k where k.legacy_table = %L'
+                                  ' and k.legacy_id = j.legacy_id)', p_table)));
 end
 $$;
 comment on function adopt.differences(text) is

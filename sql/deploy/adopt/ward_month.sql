@@ -62,24 +62,7 @@ select coalesce(s.legacy_id, c.legacy_id, q.legacy_id) as legacy_id, s.legacy_id
   full join c on c.legacy_id = s.legacy_id
   full join q on q.legacy_id = coalesce(s.legacy_id, c.legacy_id)
   left join p on p.legacy_id = coalesce(s.legacy_id, c.legacy_id, q.legacy_id)),
-d as (
-select j.legacy_id,
-       case when j.adopted and j.quarantined then 'both adopted and quarantined'
-            when not j.in_legacy then 'legacy row is gone but it is still ' ||
-                 case when j.adopted then 'adopted' else 'quarantined' end
-            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
-            when j.reason is null and j.quarantined then
-                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
-            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
-            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
-            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
-       end as problem
-  from j
- where not j.pending
-   and (j.adopted = j.quarantined or not j.in_legacy
-        or (j.reason is null) <> j.adopted
-        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
-        or (j.quarantined and j.q_row is distinct from j.legacy))),
+d as (%4$s),
 lg as (
 select j.l_ward as ward, j.l_month as month, count(*) filter (where not j.pending) as n,
        count(*) filter (where j.pending) as pend,
@@ -106,7 +89,7 @@ select null::bigint, null::text, coalesce(lg.ward, ag.ward)::text, coalesce(lg.m
   from lg full join ag on ag.ward = lg.ward and ag.month = lg.month
  order by 1, 3, 4$q$,
         adopt.source_sql('post', st.legacy_schema, st.legacy_timezone, 'true', p_verify => true),
-        adopt.core_digest_sql('post'), v_ts);
+        adopt.core_digest_sql('post'), v_ts, adopt.problems_sql('not j.pending'));
 end
 $$;
 comment on function adopt.verify_post() is

@@ -3,6 +3,7 @@
 begin;
 
 drop function adopt.differences(text);
+drop function adopt.problems_sql(text);
 drop function adopt.apply_capture(integer);
 drop function adopt.backfill_batch(text, integer);
 drop function adopt.sync_rows(text, bigint[], bigint, integer);

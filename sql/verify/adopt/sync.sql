@@ -9,6 +9,7 @@ select 'adopt.source_sql(text, text, text, text, boolean, text, boolean)'::regpr
        'adopt.backfill_batch(text, integer)'::regprocedure,
        'adopt.apply_capture(integer)'::regprocedure,
        'adopt.differences(text)'::regprocedure,
+       'adopt.problems_sql(text)'::regprocedure,
        'adopt.legacy_column(text, text, text, text)'::regprocedure;
 select 1 / (adopt.text_to_jsonb_array(E'a\n\nb') = '["a", "b"]'::jsonb)::int;
 
