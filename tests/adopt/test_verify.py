@@ -44,6 +44,10 @@ def test_the_verify_source_classifies_and_digests_as_the_backfill(legacy_url):
     with psycopg.connect(legacy_url, autocommit=True) as conn:
         # columns core has no home for, one with a name that needs quoting
         conn.execute('alter table public.post add column source_url text, add column "Reviewed By" integer')
+        # more unknown columns than one jsonb_build_object call takes (100 arguments)
+        conn.execute(
+            "alter table public.post " + ", ".join(f"add column extra_{i} smallint default {i}" for i in range(60))
+        )
         conn.execute("""update public.post set source_url = 'https://example.invalid/' || id,
                                                "Reviewed By" = case when id % 2 = 0 then id end where id <= 6""")
     run.start(legacy_url, "public", "UTC", project_dir=ROOT)
@@ -67,9 +71,10 @@ def test_the_verify_source_classifies_and_digests_as_the_backfill(legacy_url):
         assert all(stored == extra for _, extra, _, stored in rows if stored is not None)
         by_id = {r[0]: r[1] for r in rows}
         # the raw ward label, the legacy e-paper id core maps elsewhere, the unknown columns
-        assert by_id[2] == {"city": "Ward 95", "source_url": "https://example.invalid/2", "Reviewed By": 2}
+        extras = {f"extra_{i}": i for i in range(60)}
+        assert by_id[2] == {"city": "Ward 95", "source_url": "https://example.invalid/2", "Reviewed By": 2, **extras}
         assert by_id[4]["epaper_id"] == 1002 and by_id[4]["Reviewed By"] == 4
-        assert by_id[10] == {"source_url": None, "Reviewed By": None}
+        assert by_id[10] == {"source_url": None, "Reviewed By": None, **extras}
     assert run.verify(legacy_url).ok
 
 

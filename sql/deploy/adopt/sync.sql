@@ -176,13 +176,18 @@ select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
         -- columns gives the same jsonb, but serialises every post's text to throw it away (a third
         -- of the source query's time per row); the whole row as jsonb is built only for the rows
         -- the rules quarantine (the quarantine keeps it), never for the adopted ones
-        select coalesce('jsonb_build_object(' || string_agg(format('%L, b.%I', a.attname, a.attname), ', '
-                                                              order by a.attnum) || ')', '''{}''::jsonb')
+        -- (40 columns a call: a function takes at most 100 arguments)
+        select coalesce(string_agg(g.call, ' || ' order by g.n), '''{}''::jsonb')
           into v_rest
-          from pg_catalog.pg_attribute a
-         where a.attrelid = format('%I.%I', p_schema, p_table)::regclass and a.attnum > 0 and not a.attisdropped
-           and a.attname <> all (array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector',
-                                       'city', 'epaper_id']);
+          from (select x.n, 'jsonb_build_object(' || string_agg(format('%L, b.%I', x.attname, x.attname), ', '
+                                                                 order by x.attnum) || ')' as call
+                  from (select a.attname, a.attnum, (row_number() over (order by a.attnum) - 1) / 40 as n
+                          from pg_catalog.pg_attribute a
+                         where a.attrelid = format('%I.%I', p_schema, p_table)::regclass and a.attnum > 0
+                           and not a.attisdropped
+                           and a.attname <> all (array['id', 'text', 'author_id', 'created_at', 'emotion', 'party',
+                                                       'search_vector', 'city', 'epaper_id'])) x
+                 group by x.n) g;
         return format($q$
 with b as %9$s (%1$s),
 wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name,
