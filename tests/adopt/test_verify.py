@@ -115,7 +115,7 @@ def test_one_pass_finds_what_differences_finds_and_the_groups_that_hold_it(legac
     diffs = [(r[0], r[1]) for r in one_pass if r[0] is not None]
     assert diffs == separate
     assert dict(diffs) == expected
-    assert [tuple(r[2:]) for r in one_pass if r[0] is None] == [tuple(g) for g in groups]
+    assert [tuple(r[2:9]) for r in one_pass if r[0] is None] == [tuple(g) for g in groups]
     by_group = {(g[0], g[1].isoformat()): g[2:] for g in groups}
     # pending: post 6 counted apart (in its legacy group, now Kapra 2024-05), out of both sides
     assert sum(g[5] for g in groups) == 1 and by_group[("Kapra", "2024-05-01")][3] == 1
@@ -132,6 +132,10 @@ def test_one_pass_finds_what_differences_finds_and_the_groups_that_hold_it(legac
     assert by_group[("Kapra", "2024-06-01")][:3] == (1, 0, 0)
     assert by_group[("Test Ward", "2024-05-01")][:3] == (0, 0, 1)
     res = run.verify(legacy_url)
+    # the posts split over 2 or 3 connections on one exported snapshot: the same result
+    for jobs in (2, 3):
+        split = run.verify(legacy_url, jobs=jobs)
+        assert (split.rows, split.differences, split.ward_months) == (res.rows, res.differences, res.ward_months)
     assert {i: p for t, i, p in res.differences if t == "post"} == expected
     assert sorted((g[0], g[1].isoformat()) for g in res.month_differences) == differing
     assert [r for r in res.rows if r[0] == "post"][0][4:] == (1, len(expected))
@@ -155,3 +159,33 @@ def test_verify_is_read_only_and_leaves_the_bookkeeping_alone(legacy_url):
             " (select count(*) from adopt.capture)"
         ).fetchone()
     assert after == before
+
+
+def test_verify_jobs_share_one_snapshot(legacy_url, capsys):
+    assert main(["adopt", "start", "--db", legacy_url, "-q"]) == 0
+    capsys.readouterr()
+    assert main(["adopt", "verify", "--db", legacy_url, "--jobs", "2"]) == 0
+    assert "verify: OK" in capsys.readouterr().out
+    assert main(["adopt", "verify", "--db", legacy_url, "--jobs", "0"]) == 1
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+    # a change committed after verify's snapshot is seen by none of its connections: both
+    # halves read the instant the first one exported
+    with psycopg.connect(legacy_url) as first, psycopg.connect(legacy_url) as second:
+        first.isolation_level = second.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        first.execute("select 1")
+        snapshot = first.execute("select pg_export_snapshot()").fetchone()[0]
+        with psycopg.connect(legacy_url, autocommit=True) as writer:
+            _no_apply(writer, "post")
+            writer.execute("update public.post set text = 'after the snapshot' where id = 12")
+            _apply(writer, "post")
+        second.execute(psycopg.sql.SQL("set transaction snapshot {}").format(psycopg.sql.Literal(snapshot)))
+        halves = [
+            c.execute("select * from adopt.verify_post(%s, %s)", r).fetchall()
+            for c, r in ((first, [None, 6]), (second, [6, None]))
+        ]
+        assert [r for h in halves for r in h if r[0] is not None] == []
+        fresh = psycopg.connect(legacy_url)
+        with fresh:
+            assert [r[:2] for r in fresh.execute("select * from adopt.verify_post(6, null)") if r[0] is not None] == [
+                (12, "adopted content differs")
+            ]

@@ -96,6 +96,7 @@ def add_arguments(p) -> None:
     p.add_argument("--idle-seconds", type=float, default=30, help="traffic on the idle legacy database (the floor)")
     p.add_argument("--compat-seconds", type=float, default=20, help="traffic through the compatibility objects")
     p.add_argument("--out", default=None, help="BENCHMARKS.md path (default: the project's)")
+    p.add_argument("--verify-jobs", type=int, default=1, help="adopt verify --jobs (connections on one snapshot)")
     p.add_argument(
         "--section",
         default="adopt",
@@ -114,7 +115,7 @@ def run(args) -> int:
     traffic_on = args.write_rate > 0 or args.read_rate > 0
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; adopt batch size "
-        f"{args.batch_size}, ingest {args.workers} workers; median of {args.runs} run(s); load average "
+        f"{args.batch_size}, verify on {args.verify_jobs} connection(s), ingest {args.workers} workers; median of {args.runs} run(s); load average "
         f"{os.getloadavg()[0]:.2f} at the start; legacy traffic {args.write_rate:g} writes/s + {args.read_rate:g} "
         f"reads/s; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
@@ -147,7 +148,7 @@ def run(args) -> int:
                 counts = (post.adopted, post.quarantined)
                 t = time.perf_counter()
                 m0 = time.monotonic()
-                res = adopt_run.verify(url)
+                res = adopt_run.verify(url, jobs=args.verify_jobs)
                 verifies.append(time.perf_counter() - t)
                 phases["adopt verify"] = (m0, time.monotonic())
                 if not res.ok:

@@ -16,9 +16,9 @@
 
 begin;
 
-create function adopt.verify_post()
+create function adopt.verify_post(p_after bigint default null, p_upto bigint default null)
 returns table (legacy_id bigint, problem text, ward text, month date, legacy_rows bigint, adopted bigint,
-               quarantined bigint, pending bigint, differs boolean)
+               quarantined bigint, pending bigint, differs boolean, legacy_sum numeric, adopted_sum numeric)
 language plpgsql
 stable
 set search_path = pg_catalog, adopt
@@ -26,6 +26,10 @@ as $$
 declare
     st   adopt.table_state;
     v_ts text;
+    -- the legacy ids (p_after, p_upto] (all when NULL): two sessions on one exported snapshot
+    -- each take a range; the ranges' groups are added up by the caller (legacy_sum, adopted_sum)
+    v_lo bigint := coalesce(p_after, -9223372036854775808);
+    v_hi bigint := coalesce(p_upto, 9223372036854775807);
 begin
     select * into st from adopt.table_state t where t.legacy_table = 'post';
     if not found then
@@ -38,10 +42,12 @@ begin
                  then format('((q.row ->> ''created_at'')::timestamp at time zone %L)', st.legacy_timezone)
                  else '(q.row ->> ''created_at'')::timestamptz' end;
     return query execute format($q$
-with p as materialized (select distinct k.legacy_id from adopt.capture k where k.legacy_table = 'post'),
+with p as materialized (select distinct k.legacy_id from adopt.capture k where k.legacy_table = 'post'
+                         and k.legacy_id > %5$s and k.legacy_id <= %6$s),
 s as (%1$s),
-c as (%2$s),
-q as (select q0.legacy_id, q0.reason, q0.row from adopt.quarantine q0 where q0.legacy_table = 'post'),
+c as (select c0.* from (%2$s) c0 where c0.legacy_id > %5$s and c0.legacy_id <= %6$s),
+q as (select q0.legacy_id, q0.reason, q0.row from adopt.quarantine q0 where q0.legacy_table = 'post'
+         and q0.legacy_id > %5$s and q0.legacy_id <= %6$s),
 j as materialized (
 select coalesce(s.legacy_id, c.legacy_id, q.legacy_id) as legacy_id, s.legacy_id is not null as in_legacy,
        s.reason, s.digest as legacy_digest, s.legacy, c.legacy_id is not null as adopted, c.digest as core_digest,
@@ -79,24 +85,28 @@ select g.ward, g.month, count(*) filter (where g.adopted) as na, count(*) filter
           from j where j.q_ward is not null and not j.pending) g
  group by 1, 2)
 select d.legacy_id, d.problem, null::text, null::date, null::bigint, null::bigint, null::bigint, null::bigint,
-       null::boolean
+       null::boolean, null::numeric, null::numeric
   from d
 union all
 select null::bigint, null::text, coalesce(lg.ward, ag.ward)::text, coalesce(lg.month, ag.month)::date,
        (coalesce(lg.n, 0) + coalesce(lg.pend, 0))::bigint, coalesce(ag.na, 0)::bigint, coalesce(ag.nq, 0)::bigint,
        coalesce(lg.pend, 0)::bigint,
-       coalesce(lg.n, 0) <> coalesce(ag.na, 0) + coalesce(ag.nq, 0) or coalesce(lg.h, 0) <> coalesce(ag.h, 0)
+       coalesce(lg.n, 0) <> coalesce(ag.na, 0) + coalesce(ag.nq, 0) or coalesce(lg.h, 0) <> coalesce(ag.h, 0),
+       coalesce(lg.h, 0), coalesce(ag.h, 0)
   from lg full join ag on ag.ward = lg.ward and ag.month = lg.month
  order by 1, 3, 4$q$,
-        adopt.source_sql('post', st.legacy_schema, st.legacy_timezone, 'true', p_verify => true),
-        adopt.core_digest_sql('post'), v_ts, adopt.problems_sql('not j.pending'));
+        adopt.source_sql('post', st.legacy_schema, st.legacy_timezone, format('l.id > %s and l.id <= %s', v_lo, v_hi),
+                         p_verify => true),
+        adopt.core_digest_sql('post'), v_ts, adopt.problems_sql('not j.pending'), v_lo, v_hi);
 end
 $$;
-comment on function adopt.verify_post() is
+comment on function adopt.verify_post(bigint, bigint) is
     'adopt verify of the posts in one pass over the legacy and adopted posts: rows with legacy_id '
     'set are the differences (as adopt.differences(''post'')), rows with ward set the (ward, month) '
-    'groups (as adopt.post_ward_months()). Pending capture entries are no difference. Run it in the '
-    'REPEATABLE READ snapshot of adopt verify.';
+    'groups (as adopt.post_ward_months()) with their checksums (legacy_sum, adopted_sum). Only the '
+    'legacy ids in (p_after, p_upto] (all when NULL): the groups of several ranges read at one '
+    'snapshot add up (counts and sums; differs = counts or sums unequal). Pending capture entries '
+    'are no difference. Run it in the REPEATABLE READ snapshot of adopt verify.';
 
 create function adopt.post_ward_months()
 returns table (ward text, month date, legacy_rows bigint, adopted bigint, quarantined bigint, pending bigint,

@@ -3,6 +3,6 @@
 begin;
 
 drop function adopt.post_ward_months();
-drop function adopt.verify_post();
+drop function adopt.verify_post(bigint, bigint);
 
 commit;
