@@ -30,3 +30,20 @@ def test_bench_adopt_reports_backfill_verify_and_ingest(url, tmp_path, capsys):
     with psycopg.connect(url) as conn:
         after = {r[0] for r in conn.execute("select datname from pg_database")}
     assert {d for d in after - before if d != "ld_bench_template"} == set()
+
+
+def test_bench_adopt_section_names_its_own_block_and_refuses_a_bad_name(url, tmp_path, capsys):
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\n<!-- bench:adopt -->\n## Adoption (`lokdarpan-db bench adopt`)\n\nthe 1M run\n"
+                   "<!-- /bench:adopt -->\n")
+    assert main(["bench", "adopt", "--db", url, "-q", "--posts", "300", "--batch-size", "100",
+                 "--write-rate", "0", "--read-rate", "0", "--section", "adopt_small", "--out", str(out)]) == 0
+    text = out.read_text()
+    # the default block is left as it was; the run has its own, titled with its size
+    assert "the 1M run" in text and "<!-- bench:adopt_small -->" in text
+    assert "## Adoption at 300 posts (`lokdarpan-db bench adopt --posts 300`)" in text
+    assert any(line.startswith("| 300 |") for line in text.splitlines())
+    capsys.readouterr()
+    assert main(["bench", "adopt", "--db", url, "-q", "--posts", "300", "--section", "bad -->", "--out", str(out)]) == 1
+    assert "--section 'bad -->': letters, digits, _ and - only" in capsys.readouterr().err
+    assert out.read_text() == text

@@ -18,6 +18,7 @@ bench ingest's child process for the comparison.
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from ..adopt import run as adopt_run
 from ..console import logger
-from ..errors import LockTimeoutError
+from ..errors import LockTimeoutError, UserError
 from ..ingest.read import read_batches
 from ..live.legacy import WRITE_KINDS, LegacyTraffic
 from ..live.traffic import quantile
@@ -95,10 +96,18 @@ def add_arguments(p) -> None:
     p.add_argument("--idle-seconds", type=float, default=30, help="traffic on the idle legacy database (the floor)")
     p.add_argument("--compat-seconds", type=float, default=20, help="traffic through the compatibility objects")
     p.add_argument("--out", default=None, help="BENCHMARKS.md path (default: the project's)")
+    p.add_argument("--verify-jobs", type=int, default=1, help="adopt verify --jobs (connections on one snapshot)")
+    p.add_argument(
+        "--section",
+        default="adopt",
+        help="the BENCHMARKS.md section written (default adopt; e.g. adopt_200k keeps a smaller run apart from it)",
+    )
 
 
 def run(args) -> int:
     """Backfill N legacy posts with `adopt start` and compare with ingest of the same rows."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", args.section):
+        raise UserError(f"--section {args.section!r}: letters, digits, _ and - only (it names a BENCHMARKS.md block)")
     log = logger(args.quiet)
     admin = admin_url(args)
     root = project_dir(args.project_dir)
@@ -106,7 +115,7 @@ def run(args) -> int:
     traffic_on = args.write_rate > 0 or args.read_rate > 0
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; adopt batch size "
-        f"{args.batch_size}, ingest {args.workers} workers; median of {args.runs} run(s); load average "
+        f"{args.batch_size}, verify on {args.verify_jobs} connection(s), ingest {args.workers} workers; median of {args.runs} run(s); load average "
         f"{os.getloadavg()[0]:.2f} at the start; legacy traffic {args.write_rate:g} writes/s + {args.read_rate:g} "
         f"reads/s; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
@@ -139,7 +148,7 @@ def run(args) -> int:
                 counts = (post.adopted, post.quarantined)
                 t = time.perf_counter()
                 m0 = time.monotonic()
-                res = adopt_run.verify(url)
+                res = adopt_run.verify(url, jobs=args.verify_jobs)
                 verifies.append(time.perf_counter() - t)
                 phases["adopt verify"] = (m0, time.monotonic())
                 if not res.ok:
@@ -203,7 +212,10 @@ def run(args) -> int:
         *app_lines,
     ]
     out = Path(args.out) if args.out else root / "BENCHMARKS.md"
-    write_section(out, "adopt", "## Adoption (`lokdarpan-db bench adopt`)\n\n" + "\n".join(lines))
+    title = "## Adoption (`lokdarpan-db bench adopt`)"
+    if args.section != "adopt":
+        title = f"## Adoption at {args.posts} posts (`lokdarpan-db bench adopt --posts {args.posts}`)"
+    write_section(out, args.section, title + "\n\n" + "\n".join(lines))
     print("\n".join(lines))
     return 0
 

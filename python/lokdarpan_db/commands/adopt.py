@@ -121,7 +121,7 @@ def cmd_status(args) -> int:
 def cmd_verify(args) -> int:
     """Compare legacy rows with their adopted or quarantined copies; exit 8 on any difference."""
     url = resolve_url(args.db, log=logger(args))
-    res = run.verify(url)
+    res = run.verify(url, jobs=args.jobs)
     print_table(("table", "legacy rows", "adopted", "quarantined", "pending", "differences"), res.rows)
     for t, legacy_id, problem in res.differences[:50]:
         out(args, f"difference: {t} id {legacy_id}: {problem}")
@@ -235,6 +235,14 @@ def register(sub, common) -> None:
     )
     opts[4].add_argument(
         "--batch-size", type=int, default=5000, metavar="N", help="quarantined rows per transaction (default 5000)"
+    )
+    opts[3].add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="read the posts on N connections sharing one snapshot, each a range of ids (default 1: the "
+        "application keeps the other cores)",
     )
     for q in (opts[5], opts[6]):
         q.add_argument(

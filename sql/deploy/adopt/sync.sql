@@ -78,7 +78,8 @@ comment on function adopt.text_to_jsonb_array(text) is
     'non-blank lines; [] for NULL or blank.';
 
 create function adopt.source_sql(p_table text, p_schema text, p_timezone text, p_filter text,
-                                 p_preview boolean default false, p_base text default null)
+                                 p_preview boolean default false, p_base text default null,
+                                 p_verify boolean default false)
 returns text
 language plpgsql
 stable
@@ -87,6 +88,7 @@ as $$
 declare
     v_base text := coalesce(p_base, format('select l.* from %I.%I l where %s', p_schema, p_table, p_filter));
     c      text;
+    v_rest text;
 begin
     if p_table = 'user' then
         return format($q$
@@ -170,8 +172,24 @@ select s.*, coalesce(s.duplicate_of, s.legacy_id) as core_id,
   from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone), p_timezone);
     elsif p_table = 'post' then
         c := adopt.legacy_column(p_schema, p_table, 'party', p_timezone);
+        -- the legacy columns core has no column for, read one by one: to_jsonb(b) minus the mapped
+        -- columns gives the same jsonb, but serialises every post's text to throw it away (a third
+        -- of the source query's time per row); the whole row as jsonb is built only for the rows
+        -- the rules quarantine (the quarantine keeps it), never for the adopted ones
+        -- (40 columns a call: a function takes at most 100 arguments)
+        select coalesce(string_agg(g.call, ' || ' order by g.n), '''{}''::jsonb')
+          into v_rest
+          from (select x.n, 'jsonb_build_object(' || string_agg(format('%L, b.%I', x.attname, x.attname), ', '
+                                                                 order by x.attnum) || ')' as call
+                  from (select a.attname, a.attnum, (row_number() over (order by a.attnum) - 1) / 40 as n
+                          from pg_catalog.pg_attribute a
+                         where a.attrelid = format('%I.%I', p_schema, p_table)::regclass and a.attnum > 0
+                           and not a.attisdropped
+                           and a.attname <> all (array['id', 'text', 'author_id', 'created_at', 'emotion', 'party',
+                                                       'search_vector', 'city', 'epaper_id'])) x
+                 group by x.n) g;
         return format($q$
-with b as materialized (%1$s),
+with b as %9$s (%1$s),
 wards as materialized (select x.city, adopt.ward_for(x.city) as ward_name,
                               coalesce(adopt.ward_key(x.city) in ('hyderabad', 'ghmc', 'hyderabad city'), true) as no_ward
                          from (select distinct b.city from b where b.city is not null) x),
@@ -181,7 +199,7 @@ emotions as materialized (select x.v, coalesce(core.normalize_emotion(x.v), 'unk
                             from (select distinct b.emotion::text as v from b where b.emotion is not null) x),
 parties as materialized (select x.v, core.normalize_party(x.v) as party
                            from (select distinct %3$s as v from b where %3$s is not null) x),
-s0 as (
+s00 as (
 select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
        b.author_id::bigint as author_id, em.core_id as epaper_id, b.text::text as text,
        coalesce(en.emotion, 'unknown') as emotion, b.emotion::text as emotion_raw,
@@ -192,27 +210,46 @@ select b.id::bigint as legacy_id, %2$s as created_at, wd.ward_name as city,
             when b.author_id is not null and am.core_id is null and not %4$L::boolean then 'author_not_adopted'
             when b.epaper_id is not null and em.core_id is null and not %4$L::boolean then 'epaper_not_adopted'
        end as reason,
-       to_jsonb(b) as legacy,
-       a.name as author_name
+       b as lrow, b.city::text as legacy_city, b.epaper_id::bigint as legacy_epaper_id, %6$s as rest,
+       %7$s as author_name
   from b
   left join wards wd on wd.city = b.city
   left join emotions en on en.v = b.emotion::text
   left join parties pn on pn.v = %3$s
   left join adopt.mapping am on am.legacy_table = 'author' and am.legacy_id = b.author_id
-  left join core.author a on a.author_id = am.core_id
+  %8$s
   left join adopt.mapping em on em.legacy_table = 'epaper' and em.legacy_id = b.epaper_id),
-s1 as materialized (
+s0 as (
+select s00.legacy_id, s00.created_at, s00.city, s00.author_id, s00.epaper_id, s00.text, s00.emotion, s00.emotion_raw,
+       s00.party, s00.party_raw, s00.reason, s00.author_name,
+       case when s00.reason is not null then to_jsonb(s00.lrow) end as legacy,
+       -- = to_jsonb(b) - city (when core holds the legacy label) - the mapped columns - epaper_id
+       -- (when core holds the legacy value): the same jsonb, key by key
+       s00.rest
+         || case when s00.city is distinct from s00.legacy_city then jsonb_build_object('city', (s00.lrow).city)
+                 else '{}' end
+         || case when s00.epaper_id is distinct from s00.legacy_epaper_id
+                 then jsonb_build_object('epaper_id', (s00.lrow).epaper_id) else '{}' end as extra
+  from s00),
+%5$s
+select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+       s.party, s.party_raw, s.reason, s.legacy, s.extra, s.fingerprint,
+       case when s.reason is null then s.duplicate_of end as duplicate_of, s.legacy_id as core_id,
+       md5(row(s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+               s.party, s.party_raw)::text || s.extra::text) as digest
+  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone), c, p_preview,
+            case when p_verify
+                 -- verify compares digests and classifications only: no fingerprint (not in the
+                 -- digest), no duplicate lookup (duplicate_of is not compared)
+                 then 's as (select s0.*, null::bytea as fingerprint, null::bigint as duplicate_of from s0)'
+                 else $f$s1 as materialized (
 -- core.post_fingerprint's expression written out: a call of it (and of core.text_sha256 inside)
 -- is not inlined (both pin search_path), and the two calls per row were most of a batch's
 -- source query (385 of 590 ms per 5,000 posts); the same bytes (tests/adopt/test_start.py)
 select s0.*, pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.lower(coalesce(s0.city, '')) || E'\x1f'
                                                      || coalesce(s0.author_name, '') || E'\x1f'
                                                      || coalesce(extract(epoch from s0.created_at)::text, '') || E'\x1f'
-                                                     || coalesce(s0.text, ''), 'UTF8')) as fingerprint,
-       case when s0.city is not distinct from (s0.legacy ->> 'city') then s0.legacy - 'city' else s0.legacy end
-         - array['id', 'text', 'author_id', 'created_at', 'emotion', 'party', 'search_vector']
-         - case when s0.epaper_id is not distinct from (s0.legacy ->> 'epaper_id')::bigint
-                then array['epaper_id'] else array[]::text[] end as extra
+                                                     || coalesce(s0.text, ''), 'UTF8')) as fingerprint
   from s0),
 s as (
 select s1.*,
@@ -221,13 +258,13 @@ select s1.*,
                     and f.post_id <> s1.legacy_id),
                 nullif(first_value(s1.legacy_id) over (partition by s1.fingerprint, s1.reason is null
                                                           order by s1.legacy_id), s1.legacy_id)) as duplicate_of
-  from s1)
-select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
-       s.party, s.party_raw, s.reason, s.legacy, s.extra, s.fingerprint,
-       case when s.reason is null then s.duplicate_of end as duplicate_of, s.legacy_id as core_id,
-       md5(row(s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
-               s.party, s.party_raw)::text || s.extra::text) as digest
-  from s$q$, v_base, adopt.legacy_column(p_schema, p_table, 'created_at', p_timezone), c, p_preview);
+  from s1)$f$ end,
+            v_rest,
+            case when p_verify then 'null::text' else 'a.name' end,
+            case when p_verify then '' else 'left join core.author a on a.author_id = am.core_id' end,
+            -- a batch reads its legacy rows once; verify reads the whole table, so its four reads
+            -- (wards, labels, rows) are four scans of the table, not a copy of it spilled to disk
+            case when p_verify then 'not materialized' else 'materialized' end);
     elsif p_table = 'alert' then
         return format($q$
 with b as materialized (%1$s),
@@ -256,15 +293,16 @@ select s.*, s.legacy_id as core_id,
     raise exception 'adopt: unknown legacy table %', quote_literal(p_table) using errcode = 'invalid_parameter_value';
 end
 $$;
-comment on function adopt.source_sql(text, text, text, text, boolean, text) is
+comment on function adopt.source_sql(text, text, text, text, boolean, text, boolean) is
     'The query (text) reading legacy table p_table of p_schema (rows matching p_filter over alias l, '
     'or the rows of query p_base when given: the compatibility objects pass the written rows, typed '
     'as p_schema.p_table) '
     'as core rows: legacy_id, the core columns, reason (NULL = adopt, else the quarantine reason), '
     'legacy (the row as jsonb), extra (adopt.mapping.legacy_extra), duplicate_of, core_id and digest '
     '(md5 of the mapped columns). p_preview: classify as if every legacy author and e-paper were '
-    'adopted (adopt plan, before anything is copied). Reads only the catalog; running the query reads '
-    'the legacy rows.';
+    'adopted (adopt plan, before anything is copied). p_verify (adopt verify): posts without '
+    'fingerprint and duplicate_of (NULL: verify compares neither), all else the same. legacy is NULL '
+    'for a post the rules adopt. Reads only the catalog; running the query reads the legacy rows.';
 
 create function adopt.core_digest_sql(p_table text)
 returns text
@@ -283,7 +321,8 @@ as $$
             'case when m.duplicate_of is null then e.publication_date end, '
             'case when m.duplicate_of is null then e.created_at end)::text || m.legacy_extra::text) as digest '
             'from adopt.mapping m left join core.epaper e on e.epaper_id = m.core_id where m.legacy_table = ''epaper'''
-        when 'post' then 'select m.legacy_id, md5(row(p.post_id, p.created_at, p.city, p.author_id, p.epaper_id, '
+        when 'post' then 'select m.legacy_id, p.post_id is not null as has_core, p.city, p.created_at, '
+            'md5(row(p.post_id, p.created_at, p.city, p.author_id, p.epaper_id, '
             'p.text, p.emotion, p.emotion_raw, p.party, p.party_raw)::text || m.legacy_extra::text) as digest '
             'from adopt.mapping m left join core.post p on p.post_id = m.core_id where m.legacy_table = ''post'''
         when 'alert' then 'select m.legacy_id, md5(row(a.alert_id, a.ward_name, a.description, a.severity, '
@@ -294,7 +333,8 @@ as $$
 $$;
 comment on function adopt.core_digest_sql(text) is
     'The query (text) giving legacy_id and the digest of the adopted core row for every mapping of '
-    'p_table, over the same columns as adopt.source_sql''s digest (NULL digest part when the core row is missing).';
+    'p_table, over the same columns as adopt.source_sql''s digest (NULL digest part when the core row is missing); '
+    'for posts also has_core and the core row''s city and created_at (adopt.verify_post''s groups).';
 
 create function adopt.sync_rows(p_table text, p_ids bigint[], p_after bigint, p_limit integer)
 returns table (n_rows integer, n_adopted integer, n_quarantined integer, last_id bigint)
@@ -339,6 +379,7 @@ set search_path = pg_catalog, adopt, core
 as $$
 declare
     v_src    text := p_src;
+    v_ids    bigint[];
 begin
     -- p_src is SQL text and runs as it is: refuse anything adopt.source_sql does not make (this
     -- function is not security definer, so it can never run text with rights its caller lacks)
@@ -354,40 +395,39 @@ begin
     if to_regclass('pg_temp.adopt_src') is not null then
         drop table pg_temp.adopt_src;
     end if;
-    if to_regclass('pg_temp.adopt_ids') is not null then
-        drop table pg_temp.adopt_ids;
-    end if;
     execute 'create temp table adopt_src as ' || v_src;
-    create temp table adopt_ids as
-        select s.legacy_id from pg_temp.adopt_src s
-        union select unnest(coalesce(p_ids, '{}'::bigint[]));
+    -- the batch's ids as an array: every lookup below is an index probe per id (= any), whatever
+    -- the planner believes of adopt.mapping. As a joined temp table, a mapping whose statistics
+    -- predate the backfill (analyze lags behind it) was estimated at one row and the join became a
+    -- nested loop over the whole id list per mapping row: 4.2 s of a 4.4 s batch of 5,000 authors,
+    -- growing with every batch.
+    v_ids := array(select s.legacy_id from pg_temp.adopt_src s
+                   union select unnest(coalesce(p_ids, '{}'::bigint[])));
 
     -- the ids' previous state: core rows the batch does not adopt again (or re-inserts), mappings, quarantine
     if p_table = 'post' then
         delete from core.post_fingerprint f using adopt.mapping m
-         where m.legacy_table = 'post' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
-           and f.post_id = m.core_id;
+         where m.legacy_table = 'post' and m.legacy_id = any (v_ids) and f.post_id = m.core_id;
         delete from core.post p using adopt.mapping m
-         where m.legacy_table = 'post' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
-           and p.post_id = m.core_id;
+         where m.legacy_table = 'post' and m.legacy_id = any (v_ids) and p.post_id = m.core_id;
     elsif p_table = 'alert' then
         delete from core.alert a using adopt.mapping m
-         where m.legacy_table = 'alert' and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)
-           and a.alert_id = m.core_id;
+         where m.legacy_table = 'alert' and m.legacy_id = any (v_ids) and a.alert_id = m.core_id;
     else
+        analyze pg_temp.adopt_src;  -- the anti-join below: a hash, not a scan of the batch per row
         execute format(
             'delete from core.%I t using adopt.mapping m'
             ' where m.legacy_table = %L and m.duplicate_of is null and t.%I = m.core_id'
-            '   and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i)'
+            '   and m.legacy_id = any ($1)'
             '   and not exists (select 1 from pg_temp.adopt_src s'
             '                    where s.legacy_id = m.legacy_id and s.reason is null and s.duplicate_of is null)',
             case p_table when 'user' then 'app_user' else p_table end, p_table,
-            case p_table when 'user' then 'user_id' else p_table || '_id' end);
+            case p_table when 'user' then 'user_id' else p_table || '_id' end) using v_ids;
     end if;
     delete from adopt.mapping m
-     where m.legacy_table = p_table and m.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i);
+     where m.legacy_table = p_table and m.legacy_id = any (v_ids);
     delete from adopt.quarantine q
-     where q.legacy_table = p_table and q.legacy_id in (select i.legacy_id from pg_temp.adopt_ids i);
+     where q.legacy_table = p_table and q.legacy_id = any (v_ids);
 
     if p_table = 'user' then
         insert into core.app_user (user_id, username, email, password_hash, failed_login_count, is_active,
@@ -443,7 +483,6 @@ begin
                (count(*) filter (where s.reason is not null))::integer, max(s.legacy_id)
           from pg_temp.adopt_src s;
     drop table pg_temp.adopt_src;
-    drop table pg_temp.adopt_ids;
 end
 $$;
 comment on function adopt.sync_source(text, text, bigint[]) is
@@ -578,6 +617,37 @@ comment on function adopt.apply_capture(integer) is
     'author_not_adopted/epaper_not_adopted whose reference is adopted now are retried. Returns ids '
     'and entries applied per table (entries 0 for those retries).';
 
+create function adopt.problems_sql(p_not_pending text)
+returns text
+language sql
+immutable
+set search_path = pg_catalog
+as $f$
+    -- what adopt.differences and adopt.verify_post report, written once
+    select format($q$
+select j.legacy_id,
+       case when j.adopted and j.quarantined then 'both adopted and quarantined'
+            when not j.in_legacy then 'legacy row is gone but it is still ' ||
+                 case when j.adopted then 'adopted' else 'quarantined' end
+            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
+            when j.reason is null and j.quarantined then
+                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
+            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
+            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
+            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
+       end as problem
+  from j
+ where %s
+   and (j.adopted = j.quarantined or not j.in_legacy
+        or (j.reason is null) <> j.adopted
+        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
+        or (j.quarantined and j.q_row is distinct from j.legacy))$q$, p_not_pending)
+$f$;
+comment on function adopt.problems_sql(text) is
+    'The query (text) of the differences over a joined set j (legacy_id, in_legacy, reason, legacy_digest, '
+    'legacy, adopted, core_digest, quarantined, q_reason, q_row): legacy_id and problem of each id whose '
+    'legacy row and adopted state disagree, among the ids p_not_pending (an SQL condition over j) keeps.';
+
 create function adopt.differences(p_table text)
 returns table (legacy_id bigint, problem text)
 language plpgsql
@@ -603,26 +673,12 @@ select coalesce(s.legacy_id, c.legacy_id, q.legacy_id) as legacy_id, s.legacy_id
   from s
   full join c on c.legacy_id = s.legacy_id
   full join q on q.legacy_id = coalesce(s.legacy_id, c.legacy_id))
-select j.legacy_id,
-       case when j.adopted and j.quarantined then 'both adopted and quarantined'
-            when not j.in_legacy then 'legacy row is gone but it is still ' ||
-                 case when j.adopted then 'adopted' else 'quarantined' end
-            when not j.adopted and not j.quarantined then 'neither adopted nor quarantined'
-            when j.reason is null and j.quarantined then
-                 'quarantined (' || j.q_reason || ') but the rules now adopt it: run adopt requeue'
-            when j.reason is not null and j.adopted then 'adopted but the rules now quarantine it (' || j.reason || ')'
-            when j.adopted and j.core_digest is distinct from j.legacy_digest then 'adopted content differs'
-            when j.quarantined and j.q_row is distinct from j.legacy then 'quarantined row differs'
-       end
-  from j
- where not exists (select 1 from adopt.capture k where k.legacy_table = %3$L and k.legacy_id = j.legacy_id)
-   and (j.adopted = j.quarantined or not j.in_legacy
-        or (j.reason is null) <> j.adopted
-        or (j.adopted and j.core_digest is distinct from j.legacy_digest)
-        or (j.quarantined and j.q_row is distinct from j.legacy))
+%4$s
  order by 1$q$,
-        adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, 'true'),
-        adopt.core_digest_sql(p_table), p_table);
+        adopt.source_sql(p_table, st.legacy_schema, st.legacy_timezone, 'true', p_verify => true),
+        adopt.core_digest_sql(p_table), p_table,
+        adopt.problems_sql(format('not exists (select 1 from adopt.capture k where k.legacy_table = %L'
+                                  ' and k.legacy_id = j.legacy_id)', p_table)));
 end
 $$;
 comment on function adopt.differences(text) is

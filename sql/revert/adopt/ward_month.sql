@@ -3,5 +3,6 @@
 begin;
 
 drop function adopt.post_ward_months();
+drop function adopt.verify_post(bigint, bigint);
 
 commit;

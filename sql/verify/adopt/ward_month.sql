@@ -2,6 +2,6 @@
 
 begin;
 
-select 'adopt.post_ward_months()'::regprocedure;
+select 'adopt.post_ward_months()'::regprocedure, 'adopt.verify_post(bigint, bigint)'::regprocedure;
 
 rollback;

@@ -4,7 +4,7 @@
 -- INSTEAD OF writes and unique keys, rollback carrying rows back, per (ward, month) counts.
 
 begin;
-select plan(23);
+select plan(25);
 
 create schema legacy_c;
 create table legacy_c.author (id serial primary key, name varchar(120) not null unique, party varchar(64));
@@ -44,6 +44,22 @@ select is((select string_agg(ward || ' ' || month || ' ' || legacy_rows || '=' |
              from adopt.post_ward_months()),
           'Hyderabad 2024-05-01 1=0+1, Jubilee Hills 2024-05-01 1=1+0, Kapra 2024-06-01 2=2+0',
           'post_ward_months: resolved wards, raw labels for the quarantined, per month');
+select is((select count(*)::int from adopt.verify_post() where legacy_id is not null), 0,
+          'verify_post: no difference after the apply');
+alter table legacy_c.post disable trigger tg_post__adopt_sync;
+update legacy_c.post set text = 'captured only' where id = 3;
+alter table legacy_c.post disable trigger tg_post__adopt_capture;
+update legacy_c.post set text = 'behind its back' where id = 1;
+alter table legacy_c.post enable trigger tg_post__adopt_capture;
+alter table legacy_c.post enable trigger tg_post__adopt_sync;
+select is((select string_agg(coalesce(legacy_id || ' ' || problem,
+                                      ward || ' ' || month || ' pending ' || pending || ' differs ' || differs), ', '
+                             order by legacy_id, ward, month)
+             from adopt.verify_post() where legacy_id is not null or differs or pending > 0),
+          '1 adopted content differs, Jubilee Hills 2024-05-01 pending 0 differs true, Kapra 2024-06-01 pending 1 differs false',
+          'verify_post: a row changed behind its back differs, its group too; a captured write is pending, no difference');
+update legacy_c.post set text = 'one' where id = 1;
+select adopt.apply_capture(100);
 
 -- adopt/cutover: legacy tables moved intact, views under their names read back exactly the legacy rows
 select ok(exists (select 1 from adopt.cutover_switch() m where m like 'legacy tables moved%'), 'cutover_switch');
