@@ -311,13 +311,18 @@ def nontx_project(tmp_path):
         ("s/schema", "create schema s; create table s.t (x int not null);", "drop schema s cascade;",
          "select 1;"),
     ])
-    for kind, text in (("deploy", NONTX_KEY),
-                       ("revert", "-- transactional: false\nalter table s.t drop constraint if exists uq_t__x;\n"),
-                       ("verify", "begin;\nselect 1 / count(*) from pg_constraint where conname = 'uq_t__x';\n"
-                        "rollback;\n")):
-        (project / "sql" / kind / "s" / "key.sql").write_text(text)
+    return add_change(project, "s/key", NONTX_KEY,
+                      "-- transactional: false\nalter table s.t drop constraint if exists uq_t__x;\n",
+                      "begin;\nselect 1 / count(*) from pg_constraint where conname = 'uq_t__x';\nrollback;\n",
+                      "key built concurrently, then swapped")
+
+
+def add_change(project, name, deploy, revert, verify, note):
+    """Append change ``name`` (requiring s/schema) with whole script texts (their own headers)."""
+    for kind, text in (("deploy", deploy), ("revert", revert), ("verify", verify)):
+        (project / "sql" / kind / f"{name}.sql").write_text(text)
     with open(project / "sqitch.plan", "a") as fh:
-        fh.write(f"s/key [s/schema] 2026-01-01T00:03:00Z {WHO} # key built concurrently, then swapped\n")
+        fh.write(f"{name} [s/schema] 2026-01-01T00:03:00Z {WHO} # {note}\n")
     return project
 
 
@@ -455,14 +460,9 @@ def gexec_project(tmp_path):
          " insert into s.p select g, date '2026-01-01' + g % 70 from generate_series(1, 3000) g;",
          "drop schema s cascade;", "select 1;"),
     ])
-    for kind, text in (("deploy", GEXEC_DEPLOY),
-                       ("revert", "begin;\ndrop index s.ix_p__x;\ncommit;\n"),
-                       ("verify", "begin;\nselect 1 / (indisvalid)::int from pg_index where indexrelid = 's.ix_p__x'::regclass;\n"
-                        "rollback;\n")):
-        (project / "sql" / kind / "s" / "pix.sql").write_text(text)
-    with open(project / "sqitch.plan", "a") as fh:
-        fh.write(f"s/pix [s/schema] 2026-01-01T00:03:00Z {WHO} # index on every partition, concurrently\n")
-    return project
+    return add_change(project, "s/pix", GEXEC_DEPLOY, "begin;\ndrop index s.ix_p__x;\ncommit;\n",
+                      "begin;\nselect 1 / (indisvalid)::int from pg_index where indexrelid = 's.ix_p__x'::regclass;\n"
+                      "rollback;\n", "index on every partition, concurrently")
 
 
 def test_gexec_builds_an_index_on_every_partition_concurrently_and_resumes(tmp_path, empty_db):
