@@ -55,7 +55,7 @@ def second_url(url, admin_url):
             "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
             [src],
         )
-    other = clone_database(admin_url, src, name, lambda n: psycopg.conninfo.make_conninfo(url, dbname=n))
+    other = clone_database(admin_url, src, name)
     try:
         yield other
     finally:

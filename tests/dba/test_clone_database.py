@@ -13,9 +13,6 @@ from lokdarpan_db.postgres.clone import clone_database, db_role_settings
 
 
 def test_a_clone_keeps_the_role_settings_and_verifies(url, admin_url, project_root):
-    def db_url(_admin: str, dbname: str) -> str:
-        return psycopg.conninfo.make_conninfo(url, dbname=dbname)
-
     src = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
     name = f"ld_clone_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -29,9 +26,9 @@ def test_a_clone_keeps_the_role_settings_and_verifies(url, admin_url, project_ro
         conn.execute(f'create database "{bare}" template "{src}"')
         assert db_role_settings(conn, bare) == []
     try:
-        bare_failed = [c.name for c, err in Deployer(db_url(admin_url, bare), project_root).verify() if err]
+        bare_failed = [c.name for c, err in Deployer(psycopg.conninfo.make_conninfo(admin_url, dbname=bare), project_root).verify() if err]
         assert "audit/roles" in bare_failed  # the settings are part of what a deploy leaves
-        other = clone_database(admin_url, src, name, lambda n: db_url(admin_url, n))
+        other = clone_database(admin_url, src, name)
         with psycopg.connect(admin_url) as conn:
             got = db_role_settings(conn, name)
         assert want and got == want  # lokdarpan_app's search_path, every role's package marker

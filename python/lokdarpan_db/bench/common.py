@@ -52,7 +52,7 @@ def fresh_db(admin: str) -> tuple[str, str]:
     """Create a scratch database from the deployed template: (name, url)."""
     name = f"ld_bench_{uuid.uuid4().hex[:8]}"
     # with the template's per-database role settings, as a deploy would have left them
-    return name, clone_database(admin, TEMPLATE, name, lambda n: db_url(admin, n))
+    return name, clone_database(admin, TEMPLATE, name)
 
 
 def drop_db(admin: str, name: str) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from .connect import connect
 
@@ -54,12 +55,13 @@ def apply_db_role_settings(url: str, settings: list, log: Callable[[str], None] 
                 )
 
 
-def clone_database(admin_url: str, template: str, name: str, url_of: Callable[[str], str]) -> str:
+def clone_database(admin_url: str, template: str, name: str) -> str:
     """Create database ``name`` from ``template`` on the server of ``admin_url`` (a maintenance
-    database), with the template's per-database role settings; returns its URL (``url_of(name)``)."""
+    database), with the template's per-database role settings; returns its URL (``admin_url``
+    naming database ``name``)."""
     with connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
         settings = db_role_settings(conn, template)
-    url = url_of(name)
+    url = make_conninfo(admin_url, dbname=name)
     apply_db_role_settings(url, settings)
     return url
