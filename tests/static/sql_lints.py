@@ -29,27 +29,37 @@ def check_header(text: str, kind: str, name: str, requires: list[str], where: st
         assert why, f"{where}: say why the change exists under the header"
 
 
+# psql's \gexec on its own line ends a query whose result cells are statements (non-transactional
+# scripts only: parse_script refuses it elsewhere); for pglast it ends a statement like ';'
+GEXEC = re.compile(r"^\\gexec[ \t]*$", re.M)
+
+
+def sql_of(body: str) -> str:
+    """The body as pglast reads it: each \\gexec line a ';'."""
+    return GEXEC.sub(";", body)
+
+
 def check_transaction_shape_and_syntax(text: str, kind: str, where: str) -> None:
-    assert not re.search(r"^\s*\\[a-zA-Z]", text, re.M), f"{where}: psql meta-command"
-    script = parse_script(text, where)  # raises on a bad shape
+    assert not re.search(r"^\s*\\[a-zA-Z]", GEXEC.sub("", text), re.M), f"{where}: psql meta-command other than \\gexec"
+    script = parse_script(text, where)  # raises on a bad shape (\gexec in a transactional script)
     if script.transactional:
         end = "rollback" if kind == "verify" else "commit"
         assert re.search(rf"^{end};\s*\Z", text, re.M | re.I), f"{where}: must end with {end};"
         no_tx = r"(create|drop)\s+(unique\s+)?index\s+concurrently|reindex\s+\(?[^;]*concurrently|detach\s+partition[^;]*concurrently"
         assert not re.search(no_tx, script.body, re.I) or kind == "verify", (
             f"{where}: CONCURRENTLY needs a '-- transactional: false' script")
-    stmts = pglast.parser.split(script.body)
+    stmts = pglast.parser.split(sql_of(script.body))
     if not script.transactional:
         # its statements run one at a time (each in a transaction of its own unless it cannot
         # run in one): a BEGIN or COMMIT of its own would break that
         assert stmts, f"{where}: a non-transactional script with no statement"
         assert not any(re.match(r"\s*(begin|commit|rollback|start\s+transaction)\b", s, re.I) for s in stmts), (
             f"{where}: a non-transactional script runs its statements one at a time: no BEGIN/COMMIT")
-    pglast.parser.parse_sql(script.body)  # syntax
+    pglast.parser.parse_sql(sql_of(script.body))  # syntax
 
 
 def check_keywords_lower_case(text: str, where: str) -> None:
-    body = parse_script(text).body
+    body = sql_of(parse_script(text).body)
     upper = []
     for tok in scan(body):
         if tok.kind in ("RESERVED_KEYWORD", "UNRESERVED_KEYWORD", "COL_NAME_KEYWORD",
