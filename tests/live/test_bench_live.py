@@ -16,7 +16,7 @@ def test_bench_live_reports_each_step_and_drops_its_database(url, tmp_path):
     with psycopg.connect(url) as conn:
         before = {r[0] for r in conn.execute("select datname from pg_database")}
     code = main(["bench", "live", "--db", url, "-q", "--posts", "500", "--load-at", "analytics/rollup@v1.0.0",
-                 "--last", "analytics/ward_api", "--clients", "2", "--rate", "10", "--out", str(out)])
+                 "--last", "analytics/ward_api@v1.0.0", "--clients", "2", "--rate", "10", "--out", str(out)])
     assert code == 0
     text = out.read_text()
     assert "<!-- bench:live-500 -->" in text

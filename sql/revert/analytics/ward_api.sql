@@ -1,11 +1,65 @@
 -- Revert lokdarpan:analytics/ward_api from pg
+-- Back to the definition of analytics/ward_api@v1.0.0: analytics.search_posts narrows a ward's
+-- search by the GIN index on core.post (city, search_vector) alone. One function replaced
+-- (catalog only); its grants stay.
 
 begin;
 
-drop function analytics.find_ward(text, integer);
-drop function analytics.search_posts(text, text, integer, integer, timestamptz);
-drop function analytics.get_ward_sentiment_timeline(text, integer, timestamptz);
-drop function analytics.get_ward_competitive_analysis(text, integer, timestamptz);
-drop function analytics.get_ward_intelligence_fast(text, integer, timestamptz);
+create or replace function analytics.search_posts(p_query text, p_ward text default null,
+                                                  p_limit integer default 20, p_days integer default null,
+                                                  p_now timestamptz default now())
+returns table (post_id bigint, created_at timestamptz, ward_name text, author text, party text, emotion text,
+               rank real, snippet text)
+language plpgsql
+stable
+set search_path = pg_catalog, analytics, core
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+    v_tsq  tsquery := websearch_to_tsquery('english', coalesce(p_query, ''));
+    v_ward text := case when p_ward is null then null else core.resolve_ward(p_ward) end;
+    v_lo   timestamptz := case when p_days is null then timestamptz '-infinity'
+                               else p_now - make_interval(days => analytics.check_days(p_days)) end;
+    v_lim  integer := greatest(least(coalesce(p_limit, 20), 1000), 0);
+begin
+    if v_ward is null then
+        return query
+            with hits as (
+                select p.post_id, p.created_at, p.city, p.author_id, p.party, p.emotion, p.text,
+                       ts_rank_cd(p.search_vector, v_tsq) as rank
+                  from core.post p
+                 where p.search_vector @@ v_tsq
+                   and p.created_at >= v_lo and p.created_at < p_now
+                 order by rank desc, p.created_at desc, p.post_id
+                 limit v_lim
+            )
+            select h.post_id, h.created_at, h.city, a.name, h.party, h.emotion, h.rank,
+                   ts_headline('english', h.text, v_tsq, 'MaxWords=30, MinWords=10, MaxFragments=2')
+              from hits h left join core.author a on a.author_id = h.author_id
+             order by h.rank desc, h.created_at desc, h.post_id;
+    else
+        return query
+            with hits as (
+                select p.post_id, p.created_at, p.city, p.author_id, p.party, p.emotion, p.text,
+                       ts_rank_cd(p.search_vector, v_tsq) as rank
+                  from core.post p
+                 where p.city = v_ward and p.search_vector @@ v_tsq
+                   and p.created_at >= v_lo and p.created_at < p_now
+                 order by rank desc, p.created_at desc, p.post_id
+                 limit v_lim
+            )
+            select h.post_id, h.created_at, h.city, a.name, h.party, h.emotion, h.rank,
+                   ts_headline('english', h.text, v_tsq, 'MaxWords=30, MinWords=10, MaxFragments=2')
+              from hits h left join core.author a on a.author_id = h.author_id
+             order by h.rank desc, h.created_at desc, h.post_id;
+    end if;
+end
+$$;
+comment on function analytics.search_posts(text, text, integer, integer, timestamptz) is
+    'Full-text search over posts (english stemming, web-search syntax: "quoted phrase", or, -not): '
+    'the p_limit (max 1000) best matches by ts_rank_cd, newest first among equals, optionally only '
+    'in ward p_ward and only in [p_now - p_days days, p_now), with a highlighted snippet. Uses the '
+    'GIN index on core.post (city, search_vector): with a ward, only that ward''s matches are read; '
+    'snippets are built for the returned rows only.';
 
 commit;

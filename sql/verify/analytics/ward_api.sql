@@ -1,6 +1,8 @@
 -- Verify lokdarpan:analytics/ward_api on pg
 -- Shape only: the five functions with the result columns the application reads, and
--- find_ward answering from the 145-row ward registry. Behaviour: tests/pgtap/analytics/ward_api.sql.
+-- find_ward answering from the 145-row ward registry; since the rework, search_posts asking
+-- core.ward_query_terms for its index keys. Behaviour: tests/pgtap/analytics/ward_api.sql,
+-- tests/analytics/test_search_ward_terms.py.
 
 begin;
 
@@ -13,6 +15,8 @@ select 1 / (count(*) = 5)::int from pg_catalog.pg_proc
 select 1 / (pg_get_function_result('analytics.search_posts(text, text, integer, integer, timestamptz)'::regprocedure)
             = 'TABLE(post_id bigint, created_at timestamp with time zone, ward_name text, author text, '
               'party text, emotion text, rank real, snippet text)')::int;
+select 1 / (prosrc like '%core.ward_query_terms(v_ward, v_tsq)%')::int from pg_catalog.pg_proc
+ where oid = 'analytics.search_posts(text, text, integer, integer, timestamptz)'::regprocedure;
 select 1 / (ward_name = 'Jubilee Hills')::int from analytics.find_ward('jubilee hils', 1);
 
 rollback;

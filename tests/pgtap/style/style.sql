@@ -67,8 +67,17 @@ select is_empty($$ select p.oid::regprocedure::text from pg_proc p join style_sc
                       and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')
                       -- PostgreSQL refuses COMMIT in a procedure with a SET clause: a procedure
                       -- that commits between batches schema-qualifies every name instead
-                      and not (p.prokind = 'p' and p.prosrc ~* '\mcommit\M') $$,
-                'every function pins search_path (a procedure that commits: schema-qualified names)');
+                      and not (p.prokind = 'p' and p.prosrc ~* '\mcommit\M')
+                      -- nor does it inline an immutable SQL function with a SET clause (an index
+                      -- expression's, core.ward_terms): its body names every function and
+                      -- operator through pg_catalog instead
+                      and not (p.prolang = (select l.oid from pg_language l where l.lanname = 'sql')
+                               and p.provolatile = 'i' and p.proconfig is null
+                               and regexp_replace(regexp_replace(regexp_replace(regexp_replace(p.prosrc,
+                                       'E?''[^'']*''', ' ', 'g'), 'operator\(pg_catalog\.[^)]+\)', ' ', 'g'),
+                                       'pg_catalog\.\w+\s*\(', '$(', 'g'), '^\s*select\M', '')
+                                   !~ '\w\s*\(|[|&<>=!~+*/%^#@-]') $$,
+                'every function pins search_path (a procedure that commits, an inlined SQL function: schema-qualified names)');
 select is_empty($$ select p.oid::regprocedure::text from pg_proc p join style_schema s on s.oid = p.pronamespace
                     where p.prokind in ('f', 'p') and obj_description(p.oid, 'pg_proc') is null
                       and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e') $$,
