@@ -45,3 +45,19 @@ def test_growth_table_compares_the_sizes_it_finds():
     assert "| f p95 ms | 2.00 | 3.00 | 1.50x |" in table
     assert "| ingest: this / empty | 1.10 | 1.20 | 1.09x |" in table
     assert growth_table("no data here") is None
+
+
+def test_bench_query_refuses_a_kept_database_behind_the_plan(url, db, capsys):
+    """--database measures a kept database against an empty copy of the template: both must hold
+    the same plan, or the growth table's ingest compares two different schemas."""
+    from lokdarpan_db.errors import EXIT_ERROR
+    from lokdarpan_db.migrations.engine import Deployer
+
+    from ..conftest import ROOT
+
+    db.autocommit = True
+    Deployer(url, ROOT).revert("core/post_ward_terms")
+    code = main(["bench", "query", "--db", url, "-q", "--database", db.info.dbname, "--passes", "1"])
+    assert code == EXIT_ERROR
+    assert f"database {db.info.dbname} lacks 1 change(s) of the plan (first analytics/ward_api#2)" in \
+        capsys.readouterr().err

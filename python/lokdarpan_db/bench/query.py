@@ -26,6 +26,7 @@ import psycopg
 
 from ..console import logger
 from ..errors import UserError
+from ..migrations.engine import Deployer
 from ..ops.maintenance import order_closed_months
 from ..postgres.connect import one
 from ..postgres.embedded import Cluster, embedded_bindir
@@ -304,6 +305,15 @@ def run(args) -> int:
         args.keep = True
     if args.database:
         name, url = args.database, db_url(admin, args.database)
+        pending = Deployer(url, root).pending()
+        if pending:
+            raise UserError(
+                f"database {name} lacks {len(pending)} change(s) of the plan (first {pending[0].change_id}): "
+                f"deploy them first (lokdarpan-db deploy --db ...), so it is measured against the same plan "
+                f"as the empty database its ingest is compared with"
+            )
+        # the empty database of the growth table's ingest is a copy of the template: of the same plan
+        ensure_template(admin, root, log)
         unfinished = unfinished_posts(url)
         if unfinished:
             args.posts = unfinished
