@@ -22,14 +22,14 @@
 -- 5. each is attached (catalog only, milliseconds); with the last the index becomes valid.
 -- Every statement can run again: a deploy killed half-way is deployed again and goes on.
 
+-- The vector's text form without positions is 'lexeme' 'lexeme' ...: each ' ' between two lexemes
+-- becomes U+001E + the ward + U+001F, then the text is split at U+001E.
 create or replace function core.ward_terms(p_city text, p_search_vector tsvector)
 returns text[]
 language sql
 immutable
 parallel safe
 as $$
-    -- the vector's text form without positions is 'lexeme' 'lexeme' ...: each ' ' between two
-    -- lexemes becomes U+001E + the ward + U+001F, then the text is split at U+001E
     select pg_catalog.string_to_array(
                p_city operator(pg_catalog.||) E'\x1f' operator(pg_catalog.||)
                pg_catalog.replace(pg_catalog.btrim(pg_catalog.strip(p_search_vector)::text, ''''), ''' ''',

@@ -73,7 +73,8 @@ select is_empty($$ select p.oid::regprocedure::text from pg_proc p join style_sc
                       -- operator through pg_catalog instead
                       and not (p.prolang = (select l.oid from pg_language l where l.lanname = 'sql')
                                and p.provolatile = 'i' and p.proconfig is null
-                               and regexp_replace(regexp_replace(regexp_replace(regexp_replace(p.prosrc,
+                               and regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                                       regexp_replace(p.prosrc, '--[^\n]*', '', 'g'),
                                        'E?''[^'']*''', ' ', 'g'), 'operator\(pg_catalog\.[^)]+\)', ' ', 'g'),
                                        'pg_catalog\.\w+\s*\(', '$(', 'g'), '^\s*select\M', '')
                                    !~ '\w\s*\(|[|&<>=!~+*/%^#@-]') $$,
