@@ -72,3 +72,25 @@ def test_bench_live_refuses_a_from_before_the_load(url, tmp_path, capsys):
                  "--out", str(tmp_path / "B.md")])
     assert code != 0
     assert "--from core/ward comes before --load-at core/post@v1.0.0" in capsys.readouterr().err
+
+
+def test_bench_live_bulk_loads_at_a_late_change_and_walks_the_rest(url, tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    code = main(["bench", "live", "--db", url, "-q", "--posts", "2000", "--bulk", "--jobs", "2",
+                 "--load-at", "analytics/ward_author", "--from", "analytics/ward_author",
+                 "--clients", "2", "--rate", "10", "--out", str(out)])
+    assert code == 0
+    text = out.read_text()
+    assert "<!-- bench:live-2000-from-analytics-ward_author -->" in text
+    assert "2,000 posts loaded at `analytics/ward_author#2` in" in text and "by the bulk generator" in text
+    for change in ["adopt/mapping_extra", "core/post_ward_terms", "analytics/ward_api#2"]:
+        assert f"| {change} | deploy |" in text and f"| {change} | revert |" in text
+    assert "| analytics/ward_author#2 |" not in text  # the walk's base: neither deployed nor reverted by it
+    assert "0 failed" in text and "**0 missing** afterwards" in text
+
+
+def test_bench_live_refuses_bulk_before_the_release(url, tmp_path, capsys):
+    code = main(["bench", "live", "--db", url, "-q", "--posts", "10", "--bulk",
+                 "--out", str(tmp_path / "B.md")])
+    assert code != 0
+    assert "--bulk needs --load-at @v1.0.0 or later" in capsys.readouterr().err
