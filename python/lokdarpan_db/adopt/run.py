@@ -17,7 +17,7 @@ from psycopg import sql
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
 from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, LockRamp, with_lock_ramp
 from ..postgres.connect import connect, one
-from . import legacy
+from . import legacy, lookup_index
 
 EXAMPLES = 3
 # the cutover and rollback switches keep trying for this long (each attempt that is not granted
@@ -162,7 +162,8 @@ def _ramp_rows(
         conn.execute(f"set lock_timeout = '{int(timeout_ms)}ms'")
         a0 = time.monotonic()
         try:
-            rows = conn.execute(statement, params).fetchall()
+            cur = conn.execute(statement, params)
+            rows = cur.fetchall() if cur.description is not None else []
             if timing is not None:
                 timing["switch_s"] = time.monotonic() - a0
             return rows
@@ -296,7 +297,8 @@ def _switch_ramp(lock_budget_s: float | None) -> LockRamp:
 def cutover(
     url: str, *, log: Callable[[str], None] = lambda m: None, lock_budget_s: float | None = None
 ) -> SwitchResult:
-    """Drain the backlog, prepare the compatibility epaper table, then switch in one short
+    """Drain the backlog, build the compatibility views' lookup indexes concurrently
+    (``lookup_index.build``), prepare the compatibility epaper table, then switch in one short
     transaction under the lock ramp (adopt.cutover_switch, retried for ``lock_budget_s``);
     afterwards rebuild the dependent materialized views over the compatibility objects and swap
     them in."""
@@ -319,6 +321,7 @@ def cutover(
         # values decides how the views join): ANALYZE reads a sample and blocks no writer
         conn.execute("analyze adopt.mapping")
         conn.execute("analyze adopt.quarantine")
+        lookup_index.build(conn, lambda statement, what: _ramp_rows(conn, statement, [], what, log), log)
         if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")

@@ -1,4 +1,6 @@
 -- Verify lokdarpan:adopt/cutover on pg
+-- Shape only: the objects of the first version, the two functions of the rework, and the views'
+-- query with its arm of core rows without legacy values (on core.author as a stand-in legacy table).
 
 begin;
 
@@ -21,6 +23,9 @@ select 'adopt.core_key(text)'::regprocedure,
        'adopt.rollback_carry(integer)'::regprocedure,
        'adopt.rollback_switch()'::regprocedure,
        'adopt.unaccounted()'::regprocedure,
-       'adopt.finish(boolean)'::regprocedure;
+       'adopt.finish(boolean)'::regprocedure,
+       'adopt.compat_columns(text, regclass, text)'::regprocedure,
+       'adopt.compat_lookup_indexes()'::regprocedure;
+select 1 / (position('where not exists' in adopt.compat_view_sql('author', 'core.author'::regclass, 'UTC')) > 0)::integer;
 
 rollback;
