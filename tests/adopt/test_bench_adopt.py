@@ -26,6 +26,8 @@ def test_bench_adopt_reports_backfill_verify_and_ingest(url, tmp_path, capsys):
     # the legacy application's latency per phase, its errors and lost writes
     assert "| idle legacy database (floor)" in text and "| adopt cutover (switch" in text
     assert "| adopt rollback (switch" in text
+    # per statement kind, idle against the compatibility objects
+    assert "| statement | idle: count |" in text and "| user_by_id |" in text
     assert "Application errors: 0;" in text and "not readable as acknowledged afterwards: 0." in text
     with psycopg.connect(url) as conn:
         after = {r[0] for r in conn.execute("select datname from pg_database")}

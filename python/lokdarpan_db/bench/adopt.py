@@ -220,6 +220,29 @@ def run(args) -> int:
     return 0
 
 
+def _kind_table(traffic: LegacyTraffic, phases: dict[str, tuple[float, float]]) -> list[str]:
+    """Per statement kind: the idle legacy database against the compatibility objects (what a
+    lookup costs through the views), when both phases ran."""
+    idle = next((v for k, v in phases.items() if k.startswith("idle legacy")), None)
+    compat = phases.get("through the compatibility objects")
+    if idle is None or compat is None:
+        return []
+    a, b = traffic.window(*idle), traffic.window(*compat)
+    out = [
+        "",
+        "Per statement kind, the idle legacy database against the same statements through the compatibility objects:",
+        "",
+        "| statement | idle: count | p50 ms | p99 ms | compat: count | p50 ms | p99 ms | p50 vs idle |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind in sorted(set(a) | set(b)):
+        x, y = a.get(kind), b.get(kind)
+        cells = [f"{k.count:,} | {k.p50_ms:.1f} | {k.p99_ms:.1f}" if k else "0 | — | —" for k in (x, y)]
+        ratio = f"{y.p50_ms / x.p50_ms:.2f}x" if x and y and x.p50_ms > 0 else "—"
+        out.append(f"| {kind} | {cells[0]} | {cells[1]} | {ratio} |")
+    return out
+
+
 def _switch_label(what: str, res: adopt_run.SwitchResult) -> str:
     """A phase name with the switch's locking transaction, its attempts and the command's wall time."""
     return f"adopt {what} (switch {res.switch_s * 1000:.0f} ms at attempt {res.attempts}; {res.total_s:.1f} s in all)"
@@ -271,6 +294,7 @@ def _app_table(
             f"{quantile(w, 0.99):.1f} | {worst.max_ms if worst else 0:.0f} ({worst.kind if worst else ''}) | "
             f"{p99 / floor if floor else float('nan'):.2f}x |"
         )
+    out += _kind_table(traffic, phases)
     result = traffic.result()
     out += [
         "",
