@@ -17,7 +17,7 @@ from ..conftest import ROOT
 NAMES = {
     "core.ix_app_user__compat_id", "core.ix_author__compat_id", "core.ix_author__compat_name",
     "core.ix_post__compat_id", "core.ix_post__compat_epaper_id", "core.ix_post__compat_city_created_at",
-    "core.ix_alert__compat_id",
+    "core.ix_alert__compat_id", "adopt.ix_mapping__compat_keys",
 }
 
 # the application's lookups (LEGACY_SCHEMA.md) and the lookup index each one must be able to read
@@ -36,7 +36,7 @@ def index_state(url: str) -> dict[str, bool]:
     with psycopg.connect(url) as conn:
         return dict(conn.execute(
             "select c.oid::regclass::text, i.indisvalid from pg_class c join pg_index i on i.indexrelid = c.oid"
-            " where c.relnamespace = 'core'::regnamespace and c.relname ~ '__compat_'").fetchall())
+            " where c.relnamespace in ('core'::regnamespace, 'adopt'::regnamespace) and c.relname ~ '__compat_'").fetchall())
 
 
 def uncovered(url: str) -> list[str]:

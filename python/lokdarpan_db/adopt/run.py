@@ -317,11 +317,12 @@ def cutover(
             raise UserError(f"the backfill of {', '.join(behind)} is not done: run adopt start first")
         applied = drain(conn)
         log(f"backlog drained ({applied} entries)")
+        lookup_index.build(conn, lambda statement, what: _ramp_rows(conn, statement, [], what, log), log)
         # fresh statistics for the compatibility views' plans (how many mapping rows hold legacy
-        # values decides how the views join): ANALYZE reads a sample and blocks no writer
+        # values, in which arm of a view: the lookup indexes' expressions, so after them): ANALYZE
+        # reads a sample and blocks no writer
         conn.execute("analyze adopt.mapping")
         conn.execute("analyze adopt.quarantine")
-        lookup_index.build(conn, lambda statement, what: _ramp_rows(conn, statement, [], what, log), log)
         if _with_lock_ramp(conn, "select adopt.prepare_epaper()", [], "mirror trigger on epaper", log):
             n = conn.execute("select adopt.copy_epaper()").fetchone()[0]
             log(f"compatibility epaper table filled ({n} rows copied)")

@@ -18,7 +18,7 @@
 begin;
 
 create function adopt.compat_columns(p_table text, p_legacy regclass, p_timezone text)
-returns table (attnum smallint, attname name, plain text, mapped text, quarantined text)
+returns table (attnum smallint, attname name, plain text, extra text, mapped text, quarantined text)
 language plpgsql
 stable
 set search_path = pg_catalog, adopt
@@ -71,9 +71,10 @@ begin
         -- the legacy type: a changed result type would break the application's cached plans
         plain := format('(%s)::%s', v_expr, a.typ);
         -- a value in legacy_extra is the legacy value itself (raw label, a column core lacks)
+        extra := case when a.attname = 'id' then null
+                      else format('(m.legacy_extra ->> %L)::%s', a.attname, a.typ) end;
         mapped := case when a.attname = 'id' then plain
-                       else format('(case when m.legacy_extra ? %L then (m.legacy_extra ->> %L)::%s else %s end)',
-                                   a.attname, a.attname, a.typ, plain) end;
+                       else format('(case when m.legacy_extra ? %L then %s else %s end)', a.attname, extra, plain) end;
         quarantined := case when a.attname = 'id' then format('q.legacy_id::%s', a.typ)
                             else format('(q.row ->> %L)::%s', a.attname, a.typ) end;
         return next;
@@ -83,7 +84,41 @@ $$;
 comment on function adopt.compat_columns(text, regclass, text) is
     'The columns of the compatibility view of legacy table p_table, in the order and types of '
     'p_legacy: plain = the expression over core alias c alone (rows without legacy values), '
-    'mapped = over c and its mapping row m with legacy values, quarantined = over adopt.quarantine q.';
+    'extra = the legacy value held in mapping row m (NULL for id), mapped = over c and m whatever '
+    'm holds, quarantined = over adopt.quarantine q.';
+
+create function adopt.extra_keys(p_extra jsonb)
+returns text[]
+language plpgsql
+immutable
+set search_path = pg_catalog
+as $$
+begin
+    return array(select k from jsonb_object_keys(p_extra) k order by k);
+end
+$$;
+comment on function adopt.extra_keys(jsonb) is
+    'The legacy columns a mapping row holds values of (the keys of legacy_extra), sorted: the '
+    'compatibility views pick a row''s arm by it; indexed with ANALYZE statistics (ix_mapping__compat_keys).';
+
+create function adopt.compat_key_sets(p_table text)
+returns setof text[]
+language sql
+stable
+set search_path = pg_catalog, adopt
+as $$
+    -- the sets of legacy columns mapping rows hold values of, commonest first (at most 4)
+    select adopt.extra_keys(m.legacy_extra)
+      from adopt.mapping m
+     where m.legacy_table = p_table and m.legacy_extra <> '{}'
+     group by 1
+     order by count(*) desc, 1
+     limit 4
+$$;
+comment on function adopt.compat_key_sets(text) is
+    'The sets of legacy columns whose values adopt.mapping holds for rows of legacy table p_table '
+    '(a raw ward label: {city}), commonest first, at most 4: each gets an arm of its own in the '
+    'compatibility view (adopt.compat_view_sql).';
 
 create or replace function adopt.compat_view_sql(p_table text, p_legacy regclass, p_timezone text, p_ids text default null)
 returns text
@@ -93,40 +128,64 @@ set search_path = pg_catalog, adopt
 as $$
 declare
     k       record;
-    v_plain text;
-    v_map   text;
+    v_keys  text[];
+    v_prev  text := '{}';
+    v_other text[] := '{}';
+    v_arms  text[] := '{}';
+    v_cols  text;
+    v_on    text;
+    v_cids  text;
     v_q     text;
-    v_extra text;
 begin
     select * into k from adopt.core_key(p_table);
-    select string_agg(format('%s as %I', x.plain, x.attname), ', ' order by x.attnum),
-           string_agg(format('%s as %I', x.mapped, x.attname), ', ' order by x.attnum),
-           string_agg(format('%s as %I', x.quarantined, x.attname), ', ' order by x.attnum)
-      into v_plain, v_map, v_q
+    v_cids := case when p_ids is not null then format(' and c.%I in (%s)', k.core_column, p_ids) else '' end;
+    v_on := format('m.legacy_table = %L and m.legacy_id = c.%I', p_table, k.core_column);
+    -- core rows without legacy values: every column a plain expression of one core column, so a
+    -- filter or an order on it can use adopt.compat_lookup_indexes()
+    select string_agg(format('%s as %I', x.plain, x.attname), ', ' order by x.attnum) into v_cols
       from adopt.compat_columns(p_table, p_legacy, p_timezone) x;
-    v_extra := format('m.legacy_table = %L and m.legacy_id = c.%I and m.legacy_extra <> ''{}''',
-                      p_table, k.core_column);
-    -- three arms: core rows without legacy values (columns of c alone, so a filter or an order on
-    -- one of them can use adopt.compat_lookup_indexes()), core rows with them (the partial index
-    -- ix_mapping__legacy_table__legacy_id__extra), the quarantined rows
-    return format('select %1$s from %2$s c where not exists (select 1 from adopt.mapping m where %3$s)%4$s'
-                  ' union all select %5$s from %2$s c join adopt.mapping m on %3$s%4$s'
-                  ' union all select %6$s from adopt.quarantine q where q.legacy_table = %7$L%8$s',
-                  v_plain, k.core_table, v_extra,
-                  case when p_ids is not null then format(' and c.%I in (%s)', k.core_column, p_ids) else '' end,
-                  v_map, v_q, p_table,
-                  case when p_ids is not null then format(' and q.legacy_id in (%s)', p_ids) else '' end);
+    v_arms := v_arms || format('select %s from %s c where not exists (select 1 from adopt.mapping m where %s'
+                               ' and m.legacy_extra <> ''{}'')%s', v_cols, k.core_table, v_on, v_cids);
+    -- one arm per set of legacy columns the mapping holds (commonest sets): those columns from
+    -- the mapping row, the others plain; a filter on either side can use an index
+    for v_keys in select * from adopt.compat_key_sets(p_table) loop
+        select string_agg(format('%s as %I', case when x.attname::text = any (v_keys) then x.extra else x.plain end,
+                                 x.attname), ', ' order by x.attnum) into v_cols
+          from adopt.compat_columns(p_table, p_legacy, p_timezone) x;
+        v_arms := v_arms || format('select %s from %s c join adopt.mapping m on %s'
+                                   ' and adopt.extra_keys(m.legacy_extra) = %L::text[]%s',
+                                   v_cols, k.core_table, v_on, v_keys, v_cids);
+    end loop;
+    -- the other sets: the ranges between the known ones (sets sort as arrays, '{}' lowest), so
+    -- the arm reads only its own rows from ix_mapping__compat_keys
+    for v_keys in select x from adopt.compat_key_sets(p_table) x order by x loop
+        v_other := v_other || format('(adopt.extra_keys(m.legacy_extra) > %L::text[]'
+                                     ' and adopt.extra_keys(m.legacy_extra) < %L::text[])', v_prev, v_keys);
+        v_prev := v_keys::text;
+    end loop;
+    v_other := v_other || format('adopt.extra_keys(m.legacy_extra) > %L::text[]', v_prev);
+    -- any other set (rows written since the view was made): each column chosen per row
+    select string_agg(format('%s as %I', x.mapped, x.attname), ', ' order by x.attnum),
+           string_agg(format('%s as %I', x.quarantined, x.attname), ', ' order by x.attnum)
+      into v_cols, v_q
+      from adopt.compat_columns(p_table, p_legacy, p_timezone) x;
+    v_arms := v_arms || format('select %s from %s c join adopt.mapping m on %s and (%s)%s',
+                               v_cols, k.core_table, v_on, array_to_string(v_other, ' or '), v_cids);
+    v_arms := v_arms || format('select %s from adopt.quarantine q where q.legacy_table = %L%s', v_q, p_table,
+                               case when p_ids is not null then format(' and q.legacy_id in (%s)', p_ids) else '' end);
+    return array_to_string(v_arms, ' union all ');
 end
 $$;
 comment on function adopt.compat_view_sql(text, regclass, text, text) is
     'The query of the compatibility view of legacy table p_table: its columns in the order and '
-    'types of p_legacy (adopt.compat_columns), core rows without legacy values, core rows with '
-    'them (naive timestamps back in p_timezone; the legacy values core lacks from '
-    'adopt.mapping.legacy_extra), and the quarantined rows from adopt.quarantine. p_ids (a '
-    'subquery of ids): only those rows, read through core''s and the quarantine''s keys.';
+    'types of p_legacy (adopt.compat_columns), in arms: core rows without legacy values; core rows '
+    'whose mapping holds the values of one of the commonest column sets (adopt.compat_key_sets), '
+    'one arm per set; core rows with any other set; the quarantined rows (adopt.quarantine). Naive '
+    'timestamps are read back in p_timezone. p_ids (a subquery of ids): only those rows, read '
+    'through core''s and the quarantine''s keys.';
 
 create function adopt.compat_lookup_indexes()
-returns table (core_table regclass, index_name name, key_sql text)
+returns table (on_table regclass, index_name name, key_sql text, predicate text)
 language plpgsql
 stable
 set search_path = pg_catalog, adopt
@@ -135,10 +194,20 @@ declare
     v_schema text;
     v_tz     text;
     v_legacy regclass;
+    v_keys   text[];
+    v_cols   text[];
     k        record;
     l        record;
 begin
     select min(s.legacy_schema), min(s.legacy_timezone) into v_schema, v_tz from adopt.table_state s;
+    -- which arm of its view a mapped row is in (and, once analyzed, how many rows each arm has)
+    if v_schema is not null then
+        on_table := 'adopt.mapping'::regclass;
+        index_name := 'ix_mapping__compat_keys';
+        key_sql := 'legacy_table, (adopt.extra_keys(legacy_extra))';
+        predicate := null;
+        return next;
+    end if;
     -- the lookups the application sends (LEGACY_SCHEMA.md): by id everywhere, the e-paper's
     -- posts, an author by name, a ward's newest posts
     for l in select x.t, x.cols
@@ -152,10 +221,12 @@ begin
                              to_regclass(format('lokdarpan_legacy.%I', l.t)));
         continue when v_legacy is null;
         select * into k from adopt.core_key(l.t);
-        core_table := k.core_table::regclass;
-        index_name := format('ix_%s__compat_%s', (select c.relname from pg_catalog.pg_class c where c.oid = core_table),
+        -- on the core table: the view's plain column expressions without the alias (the planner
+        -- matches an index on the same expression only)
+        on_table := k.core_table::regclass;
+        index_name := format('ix_%s__compat_%s', (select c.relname from pg_catalog.pg_class c where c.oid = on_table),
                              array_to_string(l.cols, '_'));
-        -- the view's plain column expressions without the alias: the planner matches them
+        predicate := null;
         select string_agg(format('(%s)', regexp_replace(x.plain, '\mc\.', '', 'g')), ', '
                           order by array_position(l.cols, x.attname::text))
           into key_sql
@@ -163,12 +234,33 @@ begin
          where x.attname::text = any (l.cols);
         continue when key_sql is null;
         return next;
+        -- on the mapping, for each arm of a column set holding the lookup's first column: its
+        -- legacy value (and the following lookup columns the set holds), under the arm's condition
+        for v_keys in select * from adopt.compat_key_sets(l.t) loop
+            continue when not (l.cols[1] = any (v_keys));
+            v_cols := array(select u.c from unnest(l.cols) with ordinality as u(c, i)
+                             where u.i < coalesce((select min(w.j) from unnest(l.cols) with ordinality as w(x, j)
+                                                    where not (w.x = any (v_keys))), cardinality(l.cols) + 1)
+                             order by u.i);
+            on_table := 'adopt.mapping'::regclass;
+            index_name := left(format('ix_mapping__compat_%s_%s__%s', l.t, array_to_string(v_cols, '_'),
+                                      array_to_string(v_keys, '_')), 63);
+            predicate := format('legacy_table = %L and adopt.extra_keys(legacy_extra) = %L::text[]', l.t, v_keys);
+            select string_agg(format('(%s)', regexp_replace(x.extra, '\mm\.', '', 'g')), ', '
+                              order by array_position(v_cols, x.attname::text))
+              into key_sql
+              from adopt.compat_columns(l.t, v_legacy, v_tz) x
+             where x.attname::text = any (v_cols);
+            return next;
+        end loop;
     end loop;
 end
 $$;
 comment on function adopt.compat_lookup_indexes() is
-    'The expression indexes on core tables that match the compatibility views'' columns for the '
-    'application''s lookups (id; post.epaper_id; author.name; post.city with created_at): name and '
-    'key. adopt cutover builds them concurrently before its switch; empty before adopt start.';
+    'The expression indexes that match the compatibility views'' columns for the application''s '
+    'lookups (id; post.epaper_id; author.name; post.city with created_at): on the core tables for '
+    'the rows without legacy values, on adopt.mapping (partial: predicate) for the arms of rows '
+    'whose mapping holds the looked-up legacy value. adopt cutover builds them concurrently before '
+    'its switch; empty before adopt start.';
 
 commit;

@@ -13,7 +13,7 @@ begin
     for r in select c.oid::regclass as idx
                from pg_catalog.pg_class c
                join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-              where n.nspname = 'core' and c.relkind in ('i', 'I') and c.relname ~ '__compat_'
+              where n.nspname in ('core', 'adopt') and c.relkind in ('i', 'I') and c.relname ~ '__compat_'
                 and not exists (select 1 from pg_catalog.pg_inherits i where i.inhrelid = c.oid)
               order by c.relkind desc, c.relname loop
         execute format('drop index %s', r.idx);
@@ -109,6 +109,8 @@ comment on function adopt.compat_view_sql(text, regclass, text, text) is
     'through core''s and the quarantine''s keys.';
 
 drop function adopt.compat_lookup_indexes();
+drop function adopt.compat_key_sets(text);
+drop function adopt.extra_keys(jsonb);
 drop function adopt.compat_columns(text, regclass, text);
 
 commit;

@@ -25,7 +25,9 @@ select 'adopt.core_key(text)'::regprocedure,
        'adopt.unaccounted()'::regprocedure,
        'adopt.finish(boolean)'::regprocedure,
        'adopt.compat_columns(text, regclass, text)'::regprocedure,
-       'adopt.compat_lookup_indexes()'::regprocedure;
+       'adopt.compat_lookup_indexes()'::regprocedure,
+       'adopt.compat_key_sets(text)'::regprocedure,
+       'adopt.extra_keys(jsonb)'::regprocedure;
 select 1 / (position('where not exists' in adopt.compat_view_sql('author', 'core.author'::regclass, 'UTC')) > 0)::integer;
 
 rollback;
