@@ -124,3 +124,32 @@ def test_the_revert_drops_the_lookup_indexes_and_restores_the_catalog(legacy_url
     assert index_state(legacy_url) == {}
     with psycopg.connect(legacy_url) as conn:
         assert diff(before, fingerprint(conn)) == []
+
+
+def test_a_new_row_that_keeps_losing_to_concurrent_writers_is_quarantined_not_failed(cut_over):
+    """A write through a view whose core write keeps failing on a lock (a deadlock among multi-row
+    writers repeats the same way) is quarantined as transient: the application's INSERT succeeds,
+    the row reads back under its id, and adopt requeue moves it to core once the writers are gone."""
+    holder = psycopg.connect(cut_over)
+    holder.execute("lock table analytics.ward_day in exclusive mode")  # every post insert's rollup waits
+    try:
+        with psycopg.connect(cut_over, autocommit=True) as app:
+            app.execute("set lock_timeout = '50ms'")
+            pid = app.execute(
+                "INSERT INTO post (text, author_id, city, emotion, party, created_at, epaper_id)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING post.id",
+                ["contended post", 1, "Kapra", None, "TRS", "2024-06-01 00:00", None]).fetchone()[0]
+            assert app.execute("SELECT post.text, post.city FROM post WHERE post.id = %s", [pid]).fetchall() == [
+                ("contended post", "Kapra")]
+            reason = app.execute("select reason from adopt.quarantine where legacy_table = 'post' and legacy_id = %s",
+                                 [pid]).fetchone()[0]
+            assert reason.startswith("transient:")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert main(["adopt", "requeue", "--db", cut_over, "-q"]) == 0
+    with psycopg.connect(cut_over) as conn:
+        assert conn.execute("select count(*) from adopt.quarantine where legacy_id = %s and legacy_table = 'post'",
+                            [pid]).fetchone()[0] == 0
+        assert conn.execute("select count(*) from core.post where post_id = %s", [pid]).fetchone()[0] == 1
+        assert conn.execute("SELECT post.text FROM post WHERE post.id = %s", [pid]).fetchall() == [("contended post",)]

@@ -1,7 +1,7 @@
 -- Deploy lokdarpan:adopt/cutover to pg
 -- requires: adopt/cutover@v1.1.0
 -- requires: adopt/mapping_extra
--- Reworked after @v1.1.0 (the first version is cutover@v1.1.0.sql); it replaces one function and adds two.
+-- Reworked after @v1.1.0 (the first version is cutover@v1.1.0.sql); it replaces two functions and adds four.
 -- The compatibility views (adopt.compat_view_sql) joined every core row to its mapping row with
 -- legacy values, so each column was a CASE over that join: a filter or an order on a column
 -- (`WHERE post.id = $1`, `post.epaper_id = $1`, `author.name = $1`, `post.city = $1 ORDER BY
@@ -12,6 +12,9 @@
 -- its switch, so those lookups become index scans. The rows with legacy values (few: raw ward
 -- labels, remapped e-papers) and the quarantined rows are read in the other two arms, as before.
 -- Views made by a cutover before this change keep their old query until rollback and cutover.
+-- adopt.tg__compat: a new row whose core write keeps failing beside concurrent writers (a
+-- deadlock among multi-row writers repeats: the transaction still holds what its earlier rows
+-- took) is quarantined as transient instead of failing the application's INSERT.
 -- Locks: none on data (functions only); the revert drops the lookup indexes (ACCESS EXCLUSIVE
 -- on their tables for a moment, under the engine's lock ramp).
 
@@ -262,5 +265,111 @@ comment on function adopt.compat_lookup_indexes() is
     'the rows without legacy values, on adopt.mapping (partial: predicate) for the arms of rows '
     'whose mapping holds the looked-up legacy value. adopt cutover builds them concurrently before '
     'its switch; empty before adopt start.';
+
+create or replace function adopt.tg__compat()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, adopt, pg_temp
+as $$
+declare
+    v_ids   bigint[];
+    v_rows  jsonb := '[]';
+    v_dup   boolean;
+    v_obj   text := format('%I.%I', tg_table_schema, tg_table_name);
+    k       record;
+    v_try   integer;
+begin
+    if tg_op <> 'DELETE' then
+        if new.id is null then
+            raise exception 'null value in column "id" of relation "%" violates not-null constraint', tg_table_name
+                using errcode = 'not_null_violation', column = 'id', table = tg_table_name, schema = tg_table_schema;
+        end if;
+        -- the legacy unique keys, checked under a lock per key value so two racing writers see
+        -- each other (the application catches the unique violation and reads the row again)
+        perform pg_advisory_xact_lock(hashtext('adopt.compat.' || tg_table_name), hashtext(new.id::text));
+        if tg_op = 'INSERT' or new.id <> old.id then
+            -- through core's and the quarantine's keys (the view's integer id has no index)
+            select * into k from adopt.core_key(tg_table_name);
+            execute format('select exists (select 1 from %s c where c.%I = $1)'
+                           ' or exists (select 1 from adopt.quarantine q where q.legacy_table = %L and q.legacy_id = $1)',
+                           k.core_table, k.core_column, tg_table_name) into v_dup using new.id::bigint;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "%_pkey"', tg_table_name
+                    using errcode = 'unique_violation', constraint = tg_table_name || '_pkey',
+                          detail = format('Key (id)=(%s) already exists.', new.id), table = tg_table_name,
+                          schema = tg_table_schema;
+            end if;
+        end if;
+        if tg_table_name = 'author' then
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.author.name'), hashtext(new.name));
+            execute format('select exists (select 1 from %s x where x.name = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.name, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "author_name_key"'
+                    using errcode = 'unique_violation', constraint = 'author_name_key',
+                          detail = format('Key (name)=(%s) already exists.', new.name), table = 'author',
+                          schema = tg_table_schema;
+            end if;
+        elsif tg_table_name = 'user' then
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.user.username'), hashtext(new.username));
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.user.email'), hashtext(new.email));
+            execute format('select exists (select 1 from %s x where x.username = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.username, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "ix_user_username"'
+                    using errcode = 'unique_violation', constraint = 'ix_user_username',
+                          detail = format('Key (username)=(%s) already exists.', new.username), table = 'user',
+                          schema = tg_table_schema;
+            end if;
+            execute format('select exists (select 1 from %s x where x.email = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.email, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "ix_user_email"'
+                    using errcode = 'unique_violation', constraint = 'ix_user_email',
+                          detail = format('Key (email)=(%s) already exists.', new.email), table = 'user',
+                          schema = tg_table_schema;
+            end if;
+        end if;
+        v_rows := jsonb_build_array(to_jsonb(new));
+    end if;
+    v_ids := case tg_op when 'INSERT' then array[new.id::bigint]
+                        when 'DELETE' then array[old.id::bigint]
+                        else array(select distinct x from unnest(array[old.id::bigint, new.id::bigint]) x) end;
+    -- a transient failure (deadlock with another writer) is retried: the other one has gone on
+    for v_try in 1..5 loop
+        exit when adopt.sync_base(tg_table_name,
+                                  format('select l.* from jsonb_populate_recordset(null::%s, %L::jsonb) l', v_obj, v_rows),
+                                  v_ids);
+        if v_try = 5 then
+            if tg_op <> 'INSERT' then
+                raise exception 'adopt: % id % could be written neither to core nor to the quarantine', v_obj, v_ids
+                    using errcode = 'internal_error';
+            end if;
+            -- a new row that keeps losing to other writers (a deadlock among multi-row writers
+            -- repeats: this transaction still holds what its earlier rows took): quarantined as
+            -- transient, readable under its id at once, moved to core by adopt requeue; the
+            -- application's write does not fail
+            insert into adopt.quarantine (legacy_table, legacy_id, reason, row)
+            values (tg_table_name, new.id, 'transient: not written to core beside concurrent writers (adopt requeue retries it)',
+                    to_jsonb(new))
+            on conflict (legacy_table, legacy_id) do nothing;
+            exit;
+        end if;
+        perform pg_sleep(0.01 * v_try);
+    end loop;
+    insert into adopt.compat_log (legacy_table, legacy_id)
+    select tg_table_name, x from unnest(v_ids) x
+    on conflict (legacy_table, legacy_id) do update set logged_at = excluded.logged_at;
+    return case when tg_op = 'DELETE' then old else new end;
+end
+$$;
+comment on function adopt.tg__compat() is
+    'INSTEAD OF trigger of a compatibility view ("user", author, post, alert): raises '
+    'unique_violation on the legacy unique keys (id; author.name; "user".username and email), '
+    'then writes the row through the adoption rules (core + mapping, or the quarantine; a row a '
+    'core constraint refuses is quarantined too, and so is a new row that loses to concurrent '
+    'writers five times: reason transient, adopt requeue retries it) and logs its id for rollback. Returns the row, '
+    'so RETURNING and the rowcount are those of the legacy table.';
 
 commit;

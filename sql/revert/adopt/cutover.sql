@@ -108,6 +108,100 @@ comment on function adopt.compat_view_sql(text, regclass, text, text) is
     'quarantined rows from adopt.quarantine. p_ids (a subquery of ids): only those rows, read '
     'through core''s and the quarantine''s keys.';
 
+create or replace function adopt.tg__compat()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, adopt, pg_temp
+as $$
+declare
+    v_ids   bigint[];
+    v_rows  jsonb := '[]';
+    v_dup   boolean;
+    v_obj   text := format('%I.%I', tg_table_schema, tg_table_name);
+    k       record;
+    v_try   integer;
+begin
+    if tg_op <> 'DELETE' then
+        if new.id is null then
+            raise exception 'null value in column "id" of relation "%" violates not-null constraint', tg_table_name
+                using errcode = 'not_null_violation', column = 'id', table = tg_table_name, schema = tg_table_schema;
+        end if;
+        -- the legacy unique keys, checked under a lock per key value so two racing writers see
+        -- each other (the application catches the unique violation and reads the row again)
+        perform pg_advisory_xact_lock(hashtext('adopt.compat.' || tg_table_name), hashtext(new.id::text));
+        if tg_op = 'INSERT' or new.id <> old.id then
+            -- through core's and the quarantine's keys (the view's integer id has no index)
+            select * into k from adopt.core_key(tg_table_name);
+            execute format('select exists (select 1 from %s c where c.%I = $1)'
+                           ' or exists (select 1 from adopt.quarantine q where q.legacy_table = %L and q.legacy_id = $1)',
+                           k.core_table, k.core_column, tg_table_name) into v_dup using new.id::bigint;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "%_pkey"', tg_table_name
+                    using errcode = 'unique_violation', constraint = tg_table_name || '_pkey',
+                          detail = format('Key (id)=(%s) already exists.', new.id), table = tg_table_name,
+                          schema = tg_table_schema;
+            end if;
+        end if;
+        if tg_table_name = 'author' then
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.author.name'), hashtext(new.name));
+            execute format('select exists (select 1 from %s x where x.name = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.name, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "author_name_key"'
+                    using errcode = 'unique_violation', constraint = 'author_name_key',
+                          detail = format('Key (name)=(%s) already exists.', new.name), table = 'author',
+                          schema = tg_table_schema;
+            end if;
+        elsif tg_table_name = 'user' then
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.user.username'), hashtext(new.username));
+            perform pg_advisory_xact_lock(hashtext('adopt.compat.user.email'), hashtext(new.email));
+            execute format('select exists (select 1 from %s x where x.username = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.username, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "ix_user_username"'
+                    using errcode = 'unique_violation', constraint = 'ix_user_username',
+                          detail = format('Key (username)=(%s) already exists.', new.username), table = 'user',
+                          schema = tg_table_schema;
+            end if;
+            execute format('select exists (select 1 from %s x where x.email = $1 and x.id <> $2)', v_obj)
+               into v_dup using new.email, new.id;
+            if v_dup then
+                raise exception 'duplicate key value violates unique constraint "ix_user_email"'
+                    using errcode = 'unique_violation', constraint = 'ix_user_email',
+                          detail = format('Key (email)=(%s) already exists.', new.email), table = 'user',
+                          schema = tg_table_schema;
+            end if;
+        end if;
+        v_rows := jsonb_build_array(to_jsonb(new));
+    end if;
+    v_ids := case tg_op when 'INSERT' then array[new.id::bigint]
+                        when 'DELETE' then array[old.id::bigint]
+                        else array(select distinct x from unnest(array[old.id::bigint, new.id::bigint]) x) end;
+    -- a transient failure (deadlock with another writer) is retried: the other one has gone on
+    for v_try in 1..5 loop
+        exit when adopt.sync_base(tg_table_name,
+                                  format('select l.* from jsonb_populate_recordset(null::%s, %L::jsonb) l', v_obj, v_rows),
+                                  v_ids);
+        if v_try = 5 then
+            raise exception 'adopt: % id % could be written neither to core nor to the quarantine', v_obj, v_ids
+                using errcode = 'internal_error';
+        end if;
+        perform pg_sleep(0.01 * v_try);
+    end loop;
+    insert into adopt.compat_log (legacy_table, legacy_id)
+    select tg_table_name, x from unnest(v_ids) x
+    on conflict (legacy_table, legacy_id) do update set logged_at = excluded.logged_at;
+    return case when tg_op = 'DELETE' then old else new end;
+end
+$$;
+comment on function adopt.tg__compat() is
+    'INSTEAD OF trigger of a compatibility view ("user", author, post, alert): raises '
+    'unique_violation on the legacy unique keys (id; author.name; "user".username and email), '
+    'then writes the row through the adoption rules (core + mapping, or the quarantine; a row a '
+    'core constraint refuses is quarantined too) and logs its id for rollback. Returns the row, '
+    'so RETURNING and the rowcount are those of the legacy table.';
+
 drop function adopt.compat_lookup_indexes();
 drop function adopt.compat_key_sets(text);
 drop function adopt.extra_keys(jsonb);
