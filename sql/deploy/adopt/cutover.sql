@@ -65,10 +65,12 @@ begin
             end if;
         end if;
         -- whether a row is adopted at all is asked through the mapping's key, only by the
-        -- columns that need it (emotion, party: core-native rows show core's label)
+        -- columns that need it (emotion, party: core-native rows show core's label), as a scalar
+        -- subquery: one probe per row returned, never a hash of the whole mapping (an EXISTS
+        -- becomes one in a generic plan)
         v_expr := coalesce(replace(v_expr, 'm.legacy_id is null',
-                                   format('not exists (select 1 from adopt.mapping m0 where m0.legacy_table = %L'
-                                          ' and m0.legacy_id = c.%I)', p_table, k.core_column)), 'null');
+                                   format('(select m0.legacy_id from adopt.mapping m0 where m0.legacy_table = %L'
+                                          ' and m0.legacy_id = c.%I) is null', p_table, k.core_column)), 'null');
         attnum := a.attnum;
         attname := a.attname;
         -- the legacy type: a changed result type would break the application's cached plans
