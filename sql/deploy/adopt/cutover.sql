@@ -108,22 +108,34 @@ comment on function adopt.extra_keys(jsonb) is
 
 create function adopt.compat_key_sets(p_table text)
 returns setof text[]
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, adopt
 as $$
-    -- the sets of legacy columns mapping rows hold values of, commonest first (at most 4)
-    select adopt.extra_keys(m.legacy_extra)
-      from adopt.mapping m
-     where m.legacy_table = p_table and m.legacy_extra <> '{}'
-     group by 1
-     order by count(*) desc, 1
-     limit 4
+declare
+    v_prev text[] := '{}';
+    v_next text[];
+begin
+    -- the distinct sets of legacy columns mapping rows hold values of, in sort order, at most 8:
+    -- one probe of ix_mapping__compat_keys per set (a skip scan), not a pass over the mapping;
+    -- this runs inside the cutover and rollback switches, under their locks
+    for i in 1..8 loop
+        select adopt.extra_keys(m.legacy_extra) into v_next
+          from adopt.mapping m
+         where m.legacy_table = p_table and adopt.extra_keys(m.legacy_extra) > v_prev
+         order by adopt.extra_keys(m.legacy_extra)
+         limit 1;
+        exit when v_next is null;
+        return next v_next;
+        v_prev := v_next;
+    end loop;
+end
 $$;
 comment on function adopt.compat_key_sets(text) is
-    'The sets of legacy columns whose values adopt.mapping holds for rows of legacy table p_table '
-    '(a raw ward label: {city}), commonest first, at most 4: each gets an arm of its own in the '
-    'compatibility view (adopt.compat_view_sql).';
+    'The distinct sets of legacy columns whose values adopt.mapping holds for rows of legacy table '
+    'p_table (a raw ward label: {city}), in sort order, at most 8 (one index probe each): each gets '
+    'an arm of its own in the compatibility view (adopt.compat_view_sql); rows with any other set '
+    'are read in the view''s catch-all arm.';
 
 create or replace function adopt.compat_view_sql(p_table text, p_legacy regclass, p_timezone text, p_ids text default null)
 returns text
@@ -240,7 +252,10 @@ begin
         continue when key_sql is null;
         return next;
         -- on the mapping, for each arm of a column set holding the lookup's first column: its
-        -- legacy value (and the following lookup columns the set holds), under the arm's condition
+        -- legacy value (and the following lookup columns the set holds), under the arm's
+        -- condition; listed once ix_mapping__compat_keys is built (the sets are read from it)
+        continue when not exists (select 1 from pg_catalog.pg_index i
+                                   where i.indexrelid = to_regclass('adopt.ix_mapping__compat_keys') and i.indisvalid);
         for v_keys in select * from adopt.compat_key_sets(l.t) loop
             continue when not (l.cols[1] = any (v_keys));
             v_cols := array(select u.c from unnest(l.cols) with ordinality as u(c, i)
@@ -265,7 +280,8 @@ comment on function adopt.compat_lookup_indexes() is
     'The expression indexes that match the compatibility views'' columns for the application''s '
     'lookups (id; post.epaper_id; author.name; post.city with created_at): on the core tables for '
     'the rows without legacy values, on adopt.mapping (partial: predicate) for the arms of rows '
-    'whose mapping holds the looked-up legacy value. adopt cutover builds them concurrently before '
+    'whose mapping holds the looked-up legacy value (listed once ix_mapping__compat_keys, the first, '
+    'is built). adopt cutover builds them concurrently before '
     'its switch; empty before adopt start.';
 
 create or replace function adopt.tg__compat()
