@@ -691,42 +691,52 @@ def generate_bulk(
             raise UserError("the database has no core.post: deploy the plan first")
         if not conn.execute("select pg_try_advisory_lock(hashtext('lokdarpan_bulk'), 0)").fetchone()[0]:
             raise UserError("another bulk generator is filling this database (advisory lock lokdarpan_bulk held)")
-        plan, units = _start(conn, posts, now, seed, log)
-        done: dict[int, bool] = dict(
+        # released on the way out, not when the server notices the closed session: a run started
+        # right after this one returns (or fails) must not find the lock still held
+        try:
+            plan, units = _start(conn, posts, now, seed, log)
+            done: dict[int, bool] = dict(
+                conn.execute(
+                    sql.SQL("select unit, vacuumed_at is not null from {}.unit where loaded_at is not null").format(
+                        sql.Identifier(SCHEMA)
+                    )
+                ).fetchall()
+            )
+            finished = conn.execute(
+                sql.SQL("select finished_at from {}.plan").format(sql.Identifier(SCHEMA))
+            ).fetchone()[0]
+            if finished is not None:
+                log(f"  bulk dataset already complete ({posts:,} posts, finished {finished:%Y-%m-%d %H:%M} UTC)")
+                return BulkReport(posts, 0.0, 0, len(units), {}, {})
+            for unit_no, vacuumed in done.items():
+                if not vacuumed:  # loaded, then interrupted before its vacuum
+                    _vacuum(conn, units[unit_no])
+            todo = [u for u in units if u.unit not in done]
+            if done:
+                log(f"  continuing an earlier run: {len(done)} of {len(units)} units are loaded")
+                if todo:
+                    check_disk(conn, needed_bytes(sum(u.posts for u in todo), max(u.posts for u in todo)), log)
+            loaded, phases = _load_units(
+                url, plan, todo if _stop_after is None else todo[:_stop_after], len(todo), jobs, log, _fail_unit
+            )
+            if _stop_after is not None and len(todo) > _stop_after:
+                return BulkReport(posts, time.perf_counter() - t0, loaded, len(units), phases, {})
+            phases.update(_finish(url, plan, log))
+            checks: dict[str, int] = {}
+            if check:
+                t = time.perf_counter()
+                checks = run_checks(url, check_since, log, jobs)
+                phases["drift checks"] = time.perf_counter() - t
+            seconds = time.perf_counter() - t0
             conn.execute(
-                sql.SQL("select unit, vacuumed_at is not null from {}.unit where loaded_at is not null").format(
+                sql.SQL("update {}.plan set finished_at = clock_timestamp(), seconds = %s").format(
                     sql.Identifier(SCHEMA)
-                )
-            ).fetchall()
-        )
-        finished = conn.execute(sql.SQL("select finished_at from {}.plan").format(sql.Identifier(SCHEMA))).fetchone()[0]
-        if finished is not None:
-            log(f"  bulk dataset already complete ({posts:,} posts, finished {finished:%Y-%m-%d %H:%M} UTC)")
-            return BulkReport(posts, 0.0, 0, len(units), {}, {})
-        for unit_no, vacuumed in done.items():
-            if not vacuumed:  # loaded, then interrupted before its vacuum
-                _vacuum(conn, units[unit_no])
-        todo = [u for u in units if u.unit not in done]
-        if done:
-            log(f"  continuing an earlier run: {len(done)} of {len(units)} units are loaded")
-            if todo:
-                check_disk(conn, needed_bytes(sum(u.posts for u in todo), max(u.posts for u in todo)), log)
-        loaded, phases = _load_units(
-            url, plan, todo if _stop_after is None else todo[:_stop_after], len(todo), jobs, log, _fail_unit
-        )
-        if _stop_after is not None and len(todo) > _stop_after:
-            return BulkReport(posts, time.perf_counter() - t0, loaded, len(units), phases, {})
-        phases.update(_finish(url, plan, log))
-        checks: dict[str, int] = {}
-        if check:
-            t = time.perf_counter()
-            checks = run_checks(url, check_since, log, jobs)
-            phases["drift checks"] = time.perf_counter() - t
-        seconds = time.perf_counter() - t0
-        conn.execute(
-            sql.SQL("update {}.plan set finished_at = clock_timestamp(), seconds = %s").format(sql.Identifier(SCHEMA)),
-            [round(seconds, 1)],
-        )
+                ),
+                [round(seconds, 1)],
+            )
+        finally:
+            if not conn.closed and not conn.broken:
+                conn.execute("select pg_advisory_unlock(hashtext('lokdarpan_bulk'), 0)")
     return BulkReport(posts, seconds, loaded, len(units), phases, checks)
 
 
