@@ -1,10 +1,10 @@
 """The compatibility views' lookup indexes, built online before cutover's switch.
 
 ``adopt.compat_lookup_indexes()`` names an expression index per lookup the application sends
-through the compatibility views (on the core table for the rows without legacy values; on
-adopt.mapping, partial, for the view's arms of rows whose mapping holds the looked-up value) (by id; a post by ``epaper_id``; an author by ``name``; a ward's
+through the compatibility views (by id; a post by ``epaper_id``; an author by ``name``; a ward's
 newest posts by ``city`` and ``created_at``), keyed on the views' own column expressions so the
-planner matches them. Built with ``CREATE INDEX CONCURRENTLY`` (SHARE UPDATE EXCLUSIVE: the
+planner matches them: on the core table for the rows without legacy values, on adopt.mapping
+(partial) for the view's arms of rows whose mapping holds the looked-up value. Built with ``CREATE INDEX CONCURRENTLY`` (SHARE UPDATE EXCLUSIVE: the
 application's reads and writes go on); on a partitioned table (core.post) the recipe PostgreSQL
 needs for that: the parent's index ``ON ONLY`` (SHARE on the parent alone, a moment, under the
 lock ramp), one concurrent build per partition, each attached. Idempotent and resumable: an
@@ -23,6 +23,9 @@ import time
 from collections.abc import Callable
 
 from psycopg import sql
+
+# listed first and built alone: listing the others probes it for the mapping's column sets
+KEYS_INDEX = "ix_mapping__compat_keys"
 
 LOOKUP_INDEXES = """
 select x.on_table::text, n.nspname, x.index_name, x.key_sql, x.predicate, c.relkind
@@ -79,29 +82,25 @@ def _one(conn, ramp_ddl: Callable[[str, str], object], row: tuple) -> str:
             conn.execute(f'create index concurrently if not exists "{name}" on {table} ({key}){where}')
             conn.execute(f"analyze {table}")
             built = 1
-    msg = (
-        f"lookup index {schema}.{name} on {table} ({key}): "
-        + (f"built in {time.monotonic() - t0:.1f} s" + (f" ({built} partitions)" if relkind == "p" else ""))
-        if built
-        else f"lookup index {schema}.{name} on {table}: present"
-    )
-    return msg
+    if not built:
+        return f"lookup index {schema}.{name} on {table}: present"
+    parts = f" ({built} partitions)" if relkind == "p" else ""
+    return f"lookup index {schema}.{name} on {table} ({key}): built in {time.monotonic() - t0:.1f} s{parts}"
 
 
 def build(conn, ramp_ddl: Callable[[str, str], object], log: Callable[[str], None] = lambda m: None) -> list[str]:
     """Build every missing lookup index on an autocommit connection; ``ramp_ddl(statement, what)``
     runs a statement that needs a table lock under the lock ramp. Returns one message per index."""
-    messages = []
-    # the index of the mapping's column sets first, alone: listing the others probes it for the
-    # sets (without it, a pass over the whole mapping per set)
+    messages: list[str] = []
+
+    def each(rows: list[tuple]) -> None:
+        for r in rows:
+            messages.append(_one(conn, ramp_ddl, r))
+            log(messages[-1])
+
+    # KEYS_INDEX first, then the list again (without it, a pass over the whole mapping per set)
     rows = conn.execute(LOOKUP_INDEXES).fetchall()
-    first = [r for r in rows if r[2] == "ix_mapping__compat_keys"]
-    for r in first:
-        messages.append(_one(conn, ramp_ddl, r))
-        log(messages[-1])
-    if first:
-        rows = [r for r in conn.execute(LOOKUP_INDEXES).fetchall() if r[2] != "ix_mapping__compat_keys"]
-    for r in rows:
-        messages.append(_one(conn, ramp_ddl, r))
-        log(messages[-1])
+    first = [r for r in rows if r[2] == KEYS_INDEX]
+    each(first)
+    each([r for r in (conn.execute(LOOKUP_INDEXES).fetchall() if first else rows) if r[2] != KEYS_INDEX])
     return messages

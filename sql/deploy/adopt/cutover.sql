@@ -165,6 +165,8 @@ begin
                                ' and m.legacy_extra <> ''{}'')%s', v_cols, k.core_table, v_on, v_cids);
     -- one arm per set of legacy columns the mapping holds (commonest sets): those columns from
     -- the mapping row, the others plain; a filter on either side can use an index
+    -- (compat_key_sets gives the sets in sort order, '{}' lowest: the ranges between them are
+    -- the other sets, so the catch-all arm below reads only its own rows from ix_mapping__compat_keys)
     for v_keys in select * from adopt.compat_key_sets(p_table) loop
         select string_agg(format('%s as %I', case when x.attname::text = any (v_keys) then x.extra else x.plain end,
                                  x.attname), ', ' order by x.attnum) into v_cols
@@ -172,10 +174,6 @@ begin
         v_arms := v_arms || format('select %s from %s c join adopt.mapping m on %s'
                                    ' and adopt.extra_keys(m.legacy_extra) = %L::text[]%s',
                                    v_cols, k.core_table, v_on, v_keys, v_cids);
-    end loop;
-    -- the other sets: the ranges between the known ones (sets sort as arrays, '{}' lowest), so
-    -- the arm reads only its own rows from ix_mapping__compat_keys
-    for v_keys in select x from adopt.compat_key_sets(p_table) x order by x loop
         v_other := v_other || format('(adopt.extra_keys(m.legacy_extra) > %L::text[]'
                                      ' and adopt.extra_keys(m.legacy_extra) < %L::text[])', v_prev, v_keys);
         v_prev := v_keys::text;
