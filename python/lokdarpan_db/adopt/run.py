@@ -6,6 +6,7 @@ transactions, every lock under the engine's lock ramp."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,16 @@ EXAMPLES = 3
 # the cutover and rollback switches keep trying for this long (each attempt that is not granted
 # its locks costs the application at most one lock_timeout of the ramp: 200 ms)
 SWITCH_BUDGET_S = 300.0
+# legacy tables whose rows the rules classify each on its own (no rule reads another legacy row of
+# the table), so their backfill runs on several connections (adopt.backfill_chunk)
+CHUNKED = ("post", "alert")
+# adopt start --jobs by default: both cores of the machines this is measured on (ingest's workers
+# use as many); --max-rate or --jobs 1 leave the application more
+START_JOBS = 2
+# a parallel backfill's chunks per connection: a connection that finishes early takes another
+CHUNKS_PER_JOB = 4
+# a batch that lost a lock conflict with another chunk connection is retried this many times
+CHUNK_RETRIES = 20
 
 
 @dataclass
@@ -190,16 +201,20 @@ def start(
     project_dir,
     batch_size: int = 5000,
     max_rate: float | None = None,
+    jobs: int = START_JOBS,
     log: Callable[[str], None] = lambda m: None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[TableProgress]:
     """Deploy the plan if needed, install capture on every legacy table (before any copying),
-    backfill each table in key order in batches (one transaction each, resumable), then drain
-    the capture backlog. Returns what this run copied per table."""
+    backfill each table in key order in batches (one transaction each, resumable; posts and alerts
+    on ``jobs`` connections, each copying chunks of ids in key order), then drain the capture
+    backlog. Returns what this run copied per table."""
     if batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     if max_rate is not None and max_rate <= 0:
         raise UserError("--max-rate must be positive")
+    if jobs < 1:
+        raise UserError("--jobs must be at least 1")
     with connect(url, autocommit=True) as conn:
         if not legacy.schema_exists(conn, schema):
             raise UserError(f"schema {schema!r} does not exist in this database (--legacy-schema)")
@@ -235,30 +250,12 @@ def start(
             total = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, t))).fetchone()[0]
             prog = TableProgress(t)
             done.append(prog)
-            phase, position = one(
-                conn.execute("select phase, position from adopt.table_state where legacy_table = %s", [t])
-            )
-            if position is not None:
-                before = conn.execute(
-                    sql.SQL("select count(*) from {} where id <= %s").format(sql.Identifier(schema, t)), [position]
-                ).fetchone()[0]
+            copied = _copied(conn, t)
+            report = _Report(prog, copied, total, t, progress)
+            if t in CHUNKED:
+                _backfill_chunks(url, conn, t, jobs, batch_size, max_rate, report, log)
             else:
-                before = 0
-            while phase != "synced":
-                t0 = time.monotonic()
-                n, adopted, quarantined, _last = one(
-                    conn.execute("select * from adopt.backfill_batch(%s, %s)", [t, batch_size])
-                )
-                prog.rows += n
-                prog.adopted += adopted
-                prog.quarantined += quarantined
-                if progress:
-                    progress(t, before + prog.rows, total)
-                phase = conn.execute("select phase from adopt.table_state where legacy_table = %s", [t]).fetchone()[0]
-                if max_rate and n:
-                    pause = n / max_rate - (time.monotonic() - t0)
-                    if pause > 0:
-                        time.sleep(pause)
+                _backfill_serial(conn, t, batch_size, max_rate, report)
             # from now on every write to this table is applied in the writer's transaction
             if _with_lock_ramp(
                 conn, "select adopt.install_apply(%s, %s)", [schema, t], f"continuous apply on {schema}.{t}", log
@@ -266,6 +263,116 @@ def start(
                 log(f"continuous apply installed on {schema}.{t}")
             drain(conn)
     return done
+
+
+def _copied(conn, table: str) -> int:
+    """Legacy rows of ``table`` the backfill has accounted for (adopted or quarantined) so far."""
+    return int(
+        conn.execute(
+            "select (select count(*) from adopt.mapping where legacy_table = %(t)s)"
+            " + (select count(*) from adopt.quarantine where legacy_table = %(t)s)",
+            {"t": table},
+        ).fetchone()[0]
+    )
+
+
+@dataclass
+class _Report:
+    """One table's progress in this run, added to by every backfill connection (thread-safe)."""
+
+    prog: TableProgress
+    before: int
+    total: int
+    table: str
+    callback: Callable[[str, int, int], None] | None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, n: int, adopted: int, quarantined: int) -> None:
+        with self.lock:
+            self.prog.rows += n
+            self.prog.adopted += adopted
+            self.prog.quarantined += quarantined
+            if self.callback:
+                self.callback(self.table, min(self.before + self.prog.rows, self.total), self.total)
+
+
+def _pace(n: int, t0: float, max_rate: float | None) -> None:
+    """Sleep what keeps ``n`` rows copied since ``t0`` at or under ``max_rate`` rows/s."""
+    if max_rate and n:
+        pause = n / max_rate - (time.monotonic() - t0)
+        if pause > 0:
+            time.sleep(pause)
+
+
+def _backfill_serial(conn, table: str, batch_size: int, max_rate: float | None, report: _Report) -> None:
+    """One connection, one batch after another in key order (adopt.backfill_batch)."""
+    phase = conn.execute("select phase from adopt.table_state where legacy_table = %s", [table]).fetchone()[0]
+    while phase != "synced":
+        t0 = time.monotonic()
+        n, adopted, quarantined, _last = one(
+            conn.execute("select * from adopt.backfill_batch(%s, %s)", [table, batch_size])
+        )
+        report.add(n, adopted, quarantined)
+        phase = conn.execute("select phase from adopt.table_state where legacy_table = %s", [table]).fetchone()[0]
+        _pace(n, t0, max_rate)
+
+
+def _backfill_chunks(
+    url: str,
+    conn,
+    table: str,
+    jobs: int,
+    batch_size: int,
+    max_rate: float | None,
+    report: _Report,
+    log: Callable[[str], None],
+) -> None:
+    """``jobs`` connections copying the table's chunks (adopt.plan_backfill_chunks: planned once,
+    resumed as left by a killed run); each batch is one transaction that advances its chunk."""
+    remaining = report.total - report.before
+    chunks = max(1, min(jobs * CHUNKS_PER_JOB, -(-remaining // batch_size)))
+    planned = conn.execute("select adopt.plan_backfill_chunks(%s, %s)", [table, chunks]).fetchone()[0]
+    if not planned:
+        _backfill_serial(conn, table, batch_size, max_rate, report)  # nothing (left) to cut: one short batch
+        return
+    log(f"backfill of {table}: {planned} chunks on {jobs} connection(s)")
+    rate = max_rate / jobs if max_rate else None
+    failed = threading.Event()  # one connection failed: the others stop after their batch
+
+    def worker() -> None:
+        try:
+            with connect(url, autocommit=True) as c:
+                _chunk_loop(c)
+        except BaseException:
+            failed.set()
+            raise
+
+    def _chunk_loop(c) -> None:
+        failures = 0
+        while not failed.is_set():
+            t0 = time.monotonic()
+            try:
+                chunk, n, adopted, quarantined, _last, _left = one(
+                    c.execute("select * from adopt.backfill_chunk_batch(%s, %s)", [table, batch_size])
+                )
+            except RETRYABLE as exc:
+                failures += 1
+                if failures > CHUNK_RETRIES:
+                    raise
+                log(f"  backfill of {table}: {exc.sqlstate} with another connection, retrying the batch")
+                time.sleep(min(0.05 * failures, 1.0))
+                continue
+            failures = 0
+            if chunk is None:
+                return  # every chunk done (the table is synced) or held by another connection
+            report.add(n, adopted, quarantined)
+            _pace(n, t0, rate)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for f in [pool.submit(worker) for _ in range(jobs)]:
+            f.result()
+    # the last connection to finish marked the table synced; a call finds that out if none did
+    one(conn.execute("select * from adopt.backfill_chunk_batch(%s, %s)", [table, batch_size]))
 
 
 def cutover_phase(conn) -> str | None:
@@ -510,6 +617,17 @@ def status(url: str) -> list[StatusRow]:
                     [position, until],
                 )
             )
+            if conn.execute(
+                "select exists (select 1 from adopt.backfill_chunk where legacy_table = %s)", [t]
+            ).fetchone()[0]:
+                # a parallel backfill: what its chunks have not copied yet
+                remaining = conn.execute(
+                    sql.SQL(
+                        "select count(*) from {} l join adopt.backfill_chunk c on c.legacy_table = %s and not c.done"
+                        " and l.id > coalesce(c.position, c.lo) and l.id <= c.hi"
+                    ).format(ident),
+                    [t],
+                ).fetchone()[0]
             adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
             quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s", [t]).fetchone()[
                 0

@@ -89,6 +89,9 @@ def add_arguments(p) -> None:
     p.add_argument("--posts", default="1000000", help="comma-separated post counts (default 1,000,000)")
     p.add_argument("--runs", type=int, default=1, help="runs per size (median reported)")
     p.add_argument("--batch-size", type=int, default=5000, help="adopt start --batch-size")
+    p.add_argument(
+        "--jobs", type=int, default=adopt_run.START_JOBS, help=f"adopt start --jobs (default {adopt_run.START_JOBS})"
+    )
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="ingest workers for the comparison")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--write-rate", type=float, default=20, help="legacy application writes/s (0: no traffic)")
@@ -115,7 +118,7 @@ def run(args) -> int:
     traffic_on = args.write_rate > 0 or args.read_rate > 0
     lines = [
         f"Machine: {machine_description()}; PostgreSQL {server_version(admin)}; adopt batch size "
-        f"{args.batch_size}, verify on {args.verify_jobs} connection(s), ingest {args.workers} workers; median of {args.runs} run(s); load average "
+        f"{args.batch_size} on {args.jobs} connection(s), verify on {args.verify_jobs} connection(s), ingest {args.workers} workers; median of {args.runs} run(s); load average "
         f"{os.getloadavg()[0]:.2f} at the start; legacy traffic {args.write_rate:g} writes/s + {args.read_rate:g} "
         f"reads/s; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
@@ -141,7 +144,9 @@ def run(args) -> int:
                     phases["idle legacy database (floor)"] = (traffic.t0, time.monotonic())
                 t = time.perf_counter()
                 m0 = time.monotonic()
-                result = adopt_run.start(url, "public", "UTC", project_dir=root, batch_size=args.batch_size, log=log)
+                result = adopt_run.start(
+                    url, "public", "UTC", project_dir=root, batch_size=args.batch_size, jobs=args.jobs, log=log
+                )
                 backfills.append(time.perf_counter() - t)
                 phases["adopt start (backfill)"] = (m0, time.monotonic())
                 post = next(r for r in result if r.table == "post")

@@ -78,6 +78,7 @@ def cmd_start(args) -> int:
             project_dir=project_dir(args),
             batch_size=args.batch_size,
             max_rate=args.max_rate,
+            jobs=args.jobs,
             log=bar.note if not args.quiet else (lambda m: None),
             progress=progress,
         )
@@ -257,6 +258,14 @@ def register(sub, common) -> None:
         "--drop-legacy",
         action="store_true",
         help="drop schema lokdarpan_legacy (refused while any legacy row is unaccounted for)",
+    )
+    start.add_argument(
+        "--jobs",
+        type=int,
+        default=run.START_JOBS,
+        metavar="N",
+        help="copy posts and alerts on N connections, each a chunk of ids in key order at a time "
+        f"(default {run.START_JOBS}; 1: one connection, the application keeps the other core)",
     )
     start.add_argument(
         "--max-rate",
