@@ -23,6 +23,9 @@ def test_bench_adopt_reports_backfill_verify_and_ingest(url, tmp_path, capsys):
     # adopted + quarantined: the 1,500 loaded and what the application wrote before the backfill
     assert int(cells[3].replace(",", "")) + int(cells[4].replace(",", "")) >= 1500
     assert cells[8].endswith("x")
+    # the floor under the same traffic: ingest while the legacy statements still run
+    assert float(cells[9]) > 0 and cells[10].endswith("x")
+    assert "| ingest of the same rows into another database (the floor under the traffic)" in text
     # the legacy application's latency per phase, its errors and lost writes
     assert "| idle legacy database (floor)" in text and "| adopt cutover (switch" in text
     assert "| adopt rollback (switch" in text
@@ -44,7 +47,8 @@ def test_bench_adopt_section_names_its_own_block_and_refuses_a_bad_name(url, tmp
     # the default block is left as it was; the run has its own, titled with its size
     assert "the 1M run" in text and "<!-- bench:adopt_small -->" in text
     assert "## Adoption at 300 posts (`lokdarpan-db bench adopt --posts 300`)" in text
-    assert any(line.startswith("| 300 |") for line in text.splitlines())
+    row = next(line for line in text.splitlines() if line.startswith("| 300 |"))
+    assert [c.strip() for c in row.strip("|").split("|")][9:] == ["-", "-"]  # no traffic: no floor under it
     capsys.readouterr()
     assert main(["bench", "adopt", "--db", url, "-q", "--posts", "300", "--section", "bad -->", "--out", str(out)]) == 1
     assert "--section 'bad -->': letters, digits, _ and - only" in capsys.readouterr().err
