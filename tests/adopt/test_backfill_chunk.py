@@ -26,6 +26,10 @@ insert into public.alert (ward, description, severity, opportunities, threats, a
 select (array['Kapra', 'Hyderabad', 'Ward 95'])[1 + g % 3], 'bulk alert ' || g, 'low', null, null, null, null,
        timestamp '2024-02-01' + g * interval '1 hour', timestamp '2024-02-01' + g * interval '1 hour', 'active', null
   from generate_series(1, 300) g;
+-- content twins far apart: the application sent 40 posts again (same text, author, ward, time)
+insert into public.post (text, author_id, city, emotion, party, created_at, epaper_id)
+select p.text, p.author_id, p.city, p.emotion, p.party, p.created_at, p.epaper_id
+  from public.post p where p.text in (select 'bulk post ' || g from generate_series(6, 240, 6) g) order by p.id;
 """
 
 
@@ -60,6 +64,15 @@ def test_two_connections_copy_what_one_does(clone_db):
     assert posts.adopted + posts.quarantined == posts.rows and posts.quarantined > 0
     assert _outcome(two_conn) == _outcome(one_conn)
     assert_each_row_once(two_conn)
+    with psycopg.connect(one_conn) as a, psycopg.connect(two_conn) as b:
+        twins = """select m.legacy_id, m.duplicate_of from adopt.mapping m
+                    where m.legacy_table = 'post' and m.duplicate_of is not null order by 1"""
+        # the fixture's pair and the 40 above: one connection notes each twin's lower id; both keep
+        # both ids (above), and with two the note names the other twin of the pair when it has one
+        noted = a.execute(twins).fetchall()
+        assert len(noted) == 41 and all(dup < legacy_id for legacy_id, dup in noted)
+        pairs = {frozenset(p) for p in noted}
+        assert all(frozenset(p) in pairs for p in b.execute(twins).fetchall())
     with psycopg.connect(two_conn) as conn:
         assert conn.execute("select count(*) from adopt.backfill_chunk").fetchone()[0] == 0
         assert conn.execute("select bool_and(phase = 'synced') from adopt.table_state").fetchone()[0]
