@@ -113,7 +113,7 @@ def test_an_interrupted_build_is_finished_by_the_next_cutover_run(legacy_url):
 def test_the_revert_drops_the_lookup_indexes_and_restores_the_catalog(legacy_url):
     assert main(["adopt", "start", "--db", legacy_url, "-q"]) == 0
     engine = Deployer(legacy_url, ROOT)
-    engine.revert("analytics/ward_api")  # the adopt/cutover rework alone
+    engine.revert("analytics/ward_api")  # the adopt/cutover rework and the changes after it
     with psycopg.connect(legacy_url) as conn:
         before = fingerprint(conn)
     engine.deploy()
