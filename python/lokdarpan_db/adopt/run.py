@@ -251,7 +251,7 @@ def start(
             prog = TableProgress(t)
             done.append(prog)
             copied = _copied(conn, t)
-            report = _Report(prog, copied, total, t, progress)
+            report = _Report(prog, copied, total, progress)
             if t in CHUNKED:
                 _backfill_chunks(url, conn, t, jobs, batch_size, max_rate, report, log)
             else:
@@ -283,7 +283,6 @@ class _Report:
     prog: TableProgress
     before: int
     total: int
-    table: str
     callback: Callable[[str, int, int], None] | None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -293,7 +292,7 @@ class _Report:
             self.prog.adopted += adopted
             self.prog.quarantined += quarantined
             if self.callback:
-                self.callback(self.table, min(self.before + self.prog.rows, self.total), self.total)
+                self.callback(self.prog.table, min(self.before + self.prog.rows, self.total), self.total)
 
 
 def _pace(n: int, t0: float, max_rate: float | None) -> None:
@@ -609,14 +608,7 @@ def status(url: str) -> list[StatusRow]:
             " order by key_order"
         ).fetchall():
             ident = sql.Identifier(schema, t)
-            legacy_rows, remaining = one(
-                conn.execute(
-                    sql.SQL(
-                        "select count(*), count(*) filter (where id > coalesce(%s, -1) and id <= coalesce(%s, id)) from {}"
-                    ).format(ident),
-                    [position, until],
-                )
-            )
+            legacy_rows = conn.execute(sql.SQL("select count(*) from {}").format(ident)).fetchone()[0]
             if conn.execute(
                 "select exists (select 1 from adopt.backfill_chunk where legacy_table = %s)", [t]
             ).fetchone()[0]:
@@ -627,6 +619,13 @@ def status(url: str) -> list[StatusRow]:
                         " and l.id > coalesce(c.position, c.lo) and l.id <= c.hi"
                     ).format(ident),
                     [t],
+                ).fetchone()[0]
+            else:
+                remaining = conn.execute(
+                    sql.SQL("select count(*) from {} where id > coalesce(%s, -1) and id <= coalesce(%s, id)").format(
+                        ident
+                    ),
+                    [position, until],
                 ).fetchone()[0]
             adopted = conn.execute("select count(*) from adopt.mapping where legacy_table = %s", [t]).fetchone()[0]
             quarantined = conn.execute("select count(*) from adopt.quarantine where legacy_table = %s", [t]).fetchone()[
