@@ -88,7 +88,12 @@ def add_arguments(p) -> None:
     """Add the options of ``bench adopt``."""
     p.add_argument("--posts", default="1000000", help="comma-separated post counts (default 1,000,000)")
     p.add_argument("--runs", type=int, default=1, help="runs per size (median reported)")
-    p.add_argument("--batch-size", type=int, default=5000, help="adopt start --batch-size")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=adopt_run.START_BATCH,
+        help=f"adopt start --batch-size (default {adopt_run.START_BATCH})",
+    )
     p.add_argument(
         "--jobs", type=int, default=adopt_run.START_JOBS, help=f"adopt start --jobs (default {adopt_run.START_JOBS})"
     )

@@ -232,7 +232,11 @@ def register(sub, common) -> None:
         opts.append(q)
     start = opts[1]
     start.add_argument(
-        "--batch-size", type=int, default=5000, metavar="N", help="legacy rows per backfill transaction (default 5000)"
+        "--batch-size",
+        type=int,
+        default=run.START_BATCH,
+        metavar="N",
+        help=f"legacy rows per backfill transaction (default {run.START_BATCH}, as ingest's batch)",
     )
     opts[4].add_argument(
         "--batch-size", type=int, default=5000, metavar="N", help="quarantined rows per transaction (default 5000)"
