@@ -53,3 +53,24 @@ def test_bench_adopt_section_names_its_own_block_and_refuses_a_bad_name(url, tmp
     assert main(["bench", "adopt", "--db", url, "-q", "--posts", "300", "--section", "bad -->", "--out", str(out)]) == 1
     assert "--section 'bad -->': letters, digits, _ and - only" in capsys.readouterr().err
     assert out.read_text() == text
+
+
+def test_bench_adopt_traffic_during_the_switches_only(url, tmp_path):
+    """--traffic-during switch: the backfill runs alone, the traffic starts after verify (its
+    floor is the adopted legacy database), cutover and rollback are measured under it, and no
+    floor under the traffic is ingested."""
+    out = tmp_path / "BENCHMARKS.md"
+    assert main(["bench", "adopt", "--db", url, "-q", "--posts", "600", "--batch-size", "200",
+                 "--idle-seconds", "2", "--compat-seconds", "2", "--write-rate", "4", "--read-rate", "6",
+                 "--traffic-during", "switch", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "from after verify: around cutover and rollback only" in text
+    phases = [line.split(" (")[0] for line in text.splitlines() if line.startswith("| idle legacy") or
+              line.startswith("| adopt ") or line.startswith("| through ")]
+    assert phases == ["| idle legacy database, adopted", "| adopt cutover", "| through the compatibility objects",
+                      "| adopt rollback"]
+    row = next(line for line in text.splitlines() if line.startswith("| 600 |"))
+    assert int(row.strip("|").split("|")[3].replace(",", "")) == 600  # no application write before the backfill
+    assert [c.strip() for c in row.strip("|").split("|")][9:] == ["-", "-"]
+    assert "ingest of the same rows into another database" not in text
+    assert "Application errors: 0;" in text and "not readable as acknowledged afterwards: 0." in text
