@@ -1,0 +1,16 @@
+-- Verify lokdarpan:adopt/sync on pg
+
+begin;
+
+select 'adopt.source_sql(text, text, text, text, boolean, text, boolean)'::regprocedure,
+       'adopt.sync_source(text, text, bigint[])'::regprocedure,
+       'adopt.core_digest_sql(text)'::regprocedure,
+       'adopt.sync_rows(text, bigint[], bigint, integer)'::regprocedure,
+       'adopt.backfill_batch(text, integer)'::regprocedure,
+       'adopt.apply_capture(integer)'::regprocedure,
+       'adopt.differences(text)'::regprocedure,
+       'adopt.problems_sql(text)'::regprocedure,
+       'adopt.legacy_column(text, text, text, text)'::regprocedure;
+select 1 / (adopt.text_to_jsonb_array(E'a\n\nb') = '["a", "b"]'::jsonb)::int;
+
+rollback;
