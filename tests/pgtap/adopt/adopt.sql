@@ -3,7 +3,7 @@
 -- writes, and differences. A tiny legacy schema is built inside the transaction.
 
 begin;
-select plan(24);
+select plan(28);
 
 -- adopt/ward_alias
 select is(adopt.ward_for('Ward 95'), 'Jubilee Hills', 'ward_for: seeded alias Ward 95');
@@ -62,6 +62,17 @@ select is((select count(*)::int from adopt.differences('post')), 0, 'differences
 select adopt.apply_capture(100);
 select is((select string_agg(legacy_id::text, ',' order by legacy_id) from adopt.mapping where legacy_table = 'post'),
           '2,3,4', 'apply: the deleted post is gone, the fixed one adopted');
+
+-- adopt/apply_table: one table's backlog per call, the others' left to their own calls
+update legacy_t.post set city = 'Jubilee Hills' where id = 2;
+update legacy_t.author set name = name where id = (select min(id) from legacy_t.author);
+select is((select string_agg(legacy_table || ':' || n_ids || ':' || n_entries, ',')
+             from adopt.apply_capture_table('post', 100)), 'post:1:1', 'apply_capture_table: the post entry applied');
+select is((select string_agg(legacy_table, ',') from adopt.capture), 'author',
+          'apply_capture_table: the author entry left for its own call');
+select is((select city from core.post where post_id = 2), 'Jubilee Hills', 'apply_capture_table: the post as written');
+select throws_ok($$select * from adopt.apply_capture_table('nonesuch', 10)$$, '55000', null,
+                 'apply_capture_table: a table without capture is refused');
 
 select * from finish();
 rollback;
