@@ -99,3 +99,43 @@ def test_apply_capture_table_applies_one_table_and_refuses_bad_input(legacy_url)
         # the one-transaction form (the cutover switch) still applies every table
         assert conn.execute("select sum(n_entries) from adopt.apply_capture(10)").fetchone()[0] == 1
         assert conn.execute("select count(*) from adopt.capture").fetchone()[0] == 0
+
+
+class _FakeDrainConn:
+    """adopt.apply_capture_table as a backlog per table whose entries cost ``cost_s`` each on a
+    fake clock: records the batch size of every call."""
+
+    def __init__(self, backlog: dict[str, int], cost_s: dict[str, float]):
+        self.backlog, self.cost_s, self.now, self.calls = dict(backlog), cost_s, 0.0, []
+
+    def clock(self) -> float:
+        return self.now
+
+    def execute(self, query: str, params=None):
+        rows: list = []
+        if "to_regprocedure" in query:
+            rows = [("adopt.apply_capture_table(text,integer)",)]
+        elif "from adopt.table_state" in query:
+            rows = [(t,) for t in self.backlog]
+        elif "apply_capture_table" in query:
+            table, limit = params
+            n = min(limit, self.backlog[table])
+            self.backlog[table] -= n
+            self.now += 0.002 + n * self.cost_s[table]
+            self.calls.append((table, limit))
+            rows = [(n,)]
+        elif "exists (select 1 from adopt.capture)" in query:
+            rows = [(any(self.backlog.values()),)]
+        return type("R", (), {"fetchone": lambda _s: rows[0], "fetchall": lambda _s: rows})()
+
+
+def test_drain_batches_shrink_until_a_transaction_is_short_and_grow_while_cheap():
+    # posts cost 10 ms an entry (as at 10,000,000 posts), e-papers 0.1 ms
+    conn = _FakeDrainConn({"epaper": 3000, "post": 400}, {"epaper": 0.0001, "post": 0.01})
+    assert run.drain(conn, limit=500, clock=conn.clock) == 3400
+    post = [limit for t, limit in conn.calls if t == "post"]
+    epaper = [limit for t, limit in conn.calls if t == "epaper"]
+    assert post[0] == 20 and max(post) <= 20  # 20 entries take 0.2 s: halved, never grown
+    assert min(post[3:]) >= 5 and max(post[3:]) <= 10  # then about 0.1 s a transaction
+    assert epaper[:6] == [20, 40, 80, 160, 320, 500]  # cheap: doubled up to the limit
+    assert conn.backlog == {"epaper": 0, "post": 0}

@@ -572,31 +572,55 @@ def finish(url: str, *, drop_legacy: bool = False, log: Callable[[str], None] = 
         return [r[0] for r in _ramp_rows(conn, "select * from adopt.finish(%s)", [drop_legacy], "finish", log)]
 
 
-def drain(conn, limit: int = 500, rounds: int = 200) -> int:
-    """Apply the capture backlog until it is empty (or ``rounds`` passes), ``limit`` entries per
-    table and transaction, one table per transaction (adopt.apply_capture_table): a table's
-    apply lock is held until commit, and the application's writes to that table wait for it -
-    never its writes to the others (applied in one transaction, a drain of 376 carried-back posts
-    at 10,000,000 posts kept the e-paper writers waiting 4.7 s). A table a writer is applying to
-    right now is skipped and retried after a short pause. Returns entries applied.
-    ``conn`` must be in autocommit mode."""
+# a drain transaction's target length: the application's writers of the table being applied wait
+# for the transaction (its apply lock), so batches shrink until one takes about this long
+DRAIN_TARGET_S = 0.1
+DRAIN_FIRST_BATCH = 20
+
+
+def drain(
+    conn,
+    limit: int = 500,
+    rounds: int = 200,
+    *,
+    target_s: float = DRAIN_TARGET_S,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Apply the capture backlog until it is empty, one table per transaction
+    (adopt.apply_capture_table): a table's apply lock is held until commit, and the application's
+    writes to that table wait for it - never its writes to the others (applied in one
+    transaction, a drain of ~370 carried-back posts kept e-paper and login writes waiting 0.47 s
+    at 1,000,000 posts, 4.7 s at 10,000,000). Each table's batch starts at ``DRAIN_FIRST_BATCH``
+    entries, halves after a transaction longer than ``target_s`` and doubles (up to ``limit``)
+    after a full one under half of it, so a writer waits about ``target_s`` at most whatever one
+    entry costs on this database. A table a writer is applying to right now is skipped and
+    retried after a short pause; gives up after ``rounds`` passes in a row that applied nothing.
+    Returns entries applied. ``conn`` must be in autocommit mode."""
     if conn.execute("select to_regprocedure('adopt.apply_capture_table(text, integer)')").fetchone()[0] is None:
         raise UserError(
             "change adopt/apply_table is not deployed in this database: run lokdarpan-db deploy"
             " (it only adds a function: safe while the application runs), then this command again"
         )
     tables = [r[0] for r in conn.execute("select legacy_table from adopt.table_state order by key_order").fetchall()]
-    applied = 0
-    for _ in range(rounds):
+    batch = dict.fromkeys(tables, min(limit, DRAIN_FIRST_BATCH))
+    applied, idle = 0, 0
+    while idle < rounds:
         done = 0
         for table in tables:
+            t0 = clock()
             row = conn.execute(
-                "select coalesce(sum(n_entries), 0) from adopt.apply_capture_table(%s, %s)", [table, limit]
+                "select coalesce(sum(n_entries), 0) from adopt.apply_capture_table(%s, %s)", [table, batch[table]]
             ).fetchone()
-            done += int(row[0] or 0)
+            n, took = int(row[0] or 0), clock() - t0
+            if took > target_s:
+                batch[table] = max(1, batch[table] // 2)
+            elif n >= batch[table] and took < target_s / 2:
+                batch[table] = min(limit, batch[table] * 2)
+            done += n
         applied += done
         if not conn.execute("select exists (select 1 from adopt.capture)").fetchone()[0]:
             break
+        idle = 0 if done else idle + 1
         if not done:
             time.sleep(0.05)
     return applied
