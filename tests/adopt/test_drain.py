@@ -139,3 +139,21 @@ def test_drain_batches_shrink_until_a_transaction_is_short_and_grow_while_cheap(
     assert min(post[3:]) >= 5 and max(post[3:]) <= 10  # then about 0.1 s a transaction
     assert epaper[:6] == [20, 40, 80, 160, 320, 500]  # cheap: doubled up to the limit
     assert conn.backlog == {"epaper": 0, "post": 0}
+
+
+def test_drain_stops_halving_when_a_call_costs_the_same_whatever_its_batch():
+    # every post call costs 0.45 s whatever its size (a statement of it scans core.post)
+    conn = _FakeDrainConn({"post": 400}, {"post": 0.0})
+    conn.cost_fixed = 0.45
+    original = conn.execute
+
+    def execute(query, params=None):
+        if "apply_capture_table" in query:
+            conn.now += conn.cost_fixed
+        return original(query, params)
+
+    conn.execute = execute
+    assert run.drain(conn, limit=500, clock=conn.clock) == 400
+    post = [limit for _t, limit in conn.calls]
+    assert post[:3] == [20, 10, 20]  # halved once, no faster: back to 20 and kept
+    assert set(post[3:]) <= {20, 40, 80, 160, 320, 500} and len(post) < 25

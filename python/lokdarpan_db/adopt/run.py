@@ -593,7 +593,8 @@ def drain(
     at 1,000,000 posts, 4.7 s at 10,000,000). Each table's batch starts at ``DRAIN_FIRST_BATCH``
     entries, halves after a transaction longer than ``target_s`` and doubles (up to ``limit``)
     after a full one under half of it, so a writer waits about ``target_s`` at most whatever one
-    entry costs on this database. A table a writer is applying to right now is skipped and
+    entry costs on this database; a table whose half batch took about as long (a fixed cost per
+    call) goes back to the larger batch and is not halved again. A table a writer is applying to right now is skipped and
     retried after a short pause; gives up after ``rounds`` passes in a row that applied nothing.
     Returns entries applied. ``conn`` must be in autocommit mode."""
     if conn.execute("select to_regprocedure('adopt.apply_capture_table(text, integer)')").fetchone()[0] is None:
@@ -603,19 +604,29 @@ def drain(
         )
     tables = [r[0] for r in conn.execute("select legacy_table from adopt.table_state order by key_order").fetchall()]
     batch = dict.fromkeys(tables, min(limit, DRAIN_FIRST_BATCH))
+    last: dict[str, tuple[int, float]] = {}  # the batch and time of the table's previous full call
+    fixed: set[str] = set()  # tables whose call costs the same whatever its batch: no more halving
     applied, idle = 0, 0
     while idle < rounds:
         done = 0
         for table in tables:
-            t0 = clock()
+            size, t0 = batch[table], clock()
             row = conn.execute(
-                "select coalesce(sum(n_entries), 0) from adopt.apply_capture_table(%s, %s)", [table, batch[table]]
+                "select coalesce(sum(n_entries), 0) from adopt.apply_capture_table(%s, %s)", [table, size]
             ).fetchone()
             n, took = int(row[0] or 0), clock() - t0
-            if took > target_s:
-                batch[table] = max(1, batch[table] // 2)
-            elif n >= batch[table] and took < target_s / 2:
-                batch[table] = min(limit, batch[table] * 2)
+            prev = last.get(table)
+            if n >= size:
+                last[table] = (size, took)
+            if n >= size and prev and prev[0] > size and took > 0.75 * prev[1]:
+                # half the batch took about as long: the call's cost does not come from its rows
+                # (a statement of it scans), so smaller batches only multiply it
+                batch[table] = prev[0]
+                fixed.add(table)
+            elif took > target_s and table not in fixed:
+                batch[table] = max(1, size // 2)
+            elif n >= size and took < target_s / 2:
+                batch[table] = min(limit, size * 2)
             done += n
         applied += done
         if not conn.execute("select exists (select 1 from adopt.capture)").fetchone()[0]:
