@@ -102,11 +102,11 @@ def test_apply_capture_table_applies_one_table_and_refuses_bad_input(legacy_url)
 
 
 class _FakeDrainConn:
-    """adopt.apply_capture_table as a backlog per table whose entries cost ``cost_s`` each on a
-    fake clock: records the batch size of every call."""
+    """adopt.apply_capture_table as a backlog per table whose calls cost ``call_s`` plus
+    ``cost_s`` per entry on a fake clock: records the batch size of every call."""
 
-    def __init__(self, backlog: dict[str, int], cost_s: dict[str, float]):
-        self.backlog, self.cost_s, self.now, self.calls = dict(backlog), cost_s, 0.0, []
+    def __init__(self, backlog: dict[str, int], cost_s: dict[str, float], call_s: float = 0.002):
+        self.backlog, self.cost_s, self.call_s, self.now, self.calls = dict(backlog), cost_s, call_s, 0.0, []
 
     def clock(self) -> float:
         return self.now
@@ -121,7 +121,7 @@ class _FakeDrainConn:
             table, limit = params
             n = min(limit, self.backlog[table])
             self.backlog[table] -= n
-            self.now += 0.002 + n * self.cost_s[table]
+            self.now += self.call_s + n * self.cost_s[table]
             self.calls.append((table, limit))
             rows = [(n,)]
         elif "exists (select 1 from adopt.capture)" in query:
@@ -143,16 +143,7 @@ def test_drain_batches_shrink_until_a_transaction_is_short_and_grow_while_cheap(
 
 def test_drain_stops_halving_when_a_call_costs_the_same_whatever_its_batch():
     # every post call costs 0.45 s whatever its size (a statement of it scans core.post)
-    conn = _FakeDrainConn({"post": 400}, {"post": 0.0})
-    conn.cost_fixed = 0.45
-    original = conn.execute
-
-    def execute(query, params=None):
-        if "apply_capture_table" in query:
-            conn.now += conn.cost_fixed
-        return original(query, params)
-
-    conn.execute = execute
+    conn = _FakeDrainConn({"post": 400}, {"post": 0.0}, call_s=0.45)
     assert run.drain(conn, limit=500, clock=conn.clock) == 400
     post = [limit for _t, limit in conn.calls]
     assert post[:3] == [20, 10, 20]  # halved once, no faster: back to 20 and kept
