@@ -594,9 +594,9 @@ def drain(
     entries, halves after a transaction longer than ``target_s`` and doubles (up to ``limit``)
     after a full one under half of it, so a writer waits about ``target_s`` at most whatever one
     entry costs on this database; a table whose half batch took about as long (a fixed cost per
-    call) goes back to the larger batch and is not halved again. A table a writer is applying to right now is skipped and
-    retried after a short pause; gives up after ``rounds`` passes in a row that applied nothing.
-    Returns entries applied. ``conn`` must be in autocommit mode."""
+    call) goes back to the larger batch and is not halved again. A table a writer is applying to
+    right now is skipped and retried after a short pause; gives up after ``rounds`` passes in a
+    row that applied nothing. Returns entries applied. ``conn`` must be in autocommit mode."""
     if conn.execute("select to_regprocedure('adopt.apply_capture_table(text, integer)')").fetchone()[0] is None:
         raise UserError(
             "change adopt/apply_table is not deployed in this database: run lokdarpan-db deploy"
