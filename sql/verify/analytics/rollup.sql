@@ -1,8 +1,10 @@
 -- Verify lokdarpan:analytics/rollup on pg
 -- Shape only (catalog lookups and the IST helpers on constants, nothing read from or written to
 -- a table): the rollup tables with their columns, the trigger set on core.post, the functions,
--- and the reworked recounts that lock the touched days first. Behaviour: tests/pgtap/analytics/
--- rollup.sql and, under concurrent writers, tests/analytics/test_rollup_concurrency.py.
+-- and the reworked recounts that lock the touched days first and, since the second rework, delete
+-- the keys their upsert did not return (no NOT EXISTS over core.post or ward_hour). Behaviour:
+-- tests/pgtap/analytics/rollup.sql, rollup_recount.sql and, under concurrent writers,
+-- tests/analytics/test_rollup_concurrency.py.
 
 begin;
 
@@ -24,6 +26,10 @@ select 'analytics.recompute_hours(jsonb)'::regprocedure, 'analytics.recompute_da
 select 1 / (count(*) = 2)::int from pg_catalog.pg_proc p
  where p.oid in ('analytics.recompute_hours(jsonb)'::regprocedure, 'analytics.recompute_days(jsonb)'::regprocedure)
    and position('analytics.rollup_lock_days(' in p.prosrc) > 0;
+select 1 / (count(*) = 2)::int from pg_catalog.pg_proc p
+ where p.oid in ('analytics.recompute_hours(jsonb)'::regprocedure, 'analytics.recompute_days(jsonb)'::regprocedure)
+   and p.prosrc ~ 'returning [dh]\.ward_name, [dh]\.(bucket|day), [dh]\.party\)'
+   and p.prosrc !~ 'not exists \(select 1 from (core\.post|analytics\.ward_hour) ';
 select 1 / (analytics.bucket_start('2026-01-01 10:40+00') = '2026-01-01 10:30+00'
             and analytics.ist_day('2026-01-01 18:30+00') = date '2026-01-02'
             and analytics.ist_day_start(date '2026-01-02') = '2026-01-01 18:30+00')::int;

@@ -5,7 +5,7 @@
 -- tests/analytics/test_rollup_concurrency.py. Fixed dates in 2026-01, whatever today is.
 
 begin;
-select plan(12);
+select plan(15);
 
 insert into core.post (created_at, city, text, emotion, party, fingerprint)
 select t, 'Kapra', 'recount ' || t, e, pa, core.post_fingerprint('Kapra', null, t, 'recount ' || t)
@@ -55,6 +55,22 @@ select ok(analytics.recompute_days('[{"w": "Kapra", "d": "2026-01-05"}, {"w": "K
 select ok((select posts from analytics.ward_day where ward_name = 'Kapra' and day = '2026-01-05') = 2
           and not exists (select 1 from analytics.ward_day where ward_name = 'Kapra' and day = '2026-01-20'),
           'the wrong day is the sum of its hours again; the day without hours has no row');
+
+-- a party row of a party the hour or day no longer mentions goes; the other parties of the same
+-- key stay (the recount deletes exactly the (key, party) pairs its upsert did not return)
+insert into analytics.ward_hour_party values ('Kapra', '2026-01-05 10:30+00', 'AIMIM', 4, 0, 0, 0, 0);
+insert into analytics.ward_day_party values ('Kapra', '2026-01-05', 'AIMIM', 4, 0, 0, 0, 0);
+select ok(analytics.recompute_hours('[{"w": "Kapra", "b": "2026-01-05 10:30+00"}]') = 1,
+          'recompute_hours of an hour with a stray party row: one hour written');
+-- (checked in statements of their own: a statement's snapshot predates the recount it calls)
+select ok(not exists (select 1 from analytics.ward_hour_party where ward_name = 'Kapra' and party = 'AIMIM')
+          and (select mentions from analytics.ward_hour_party where ward_name = 'Kapra'
+                and bucket = '2026-01-05 10:30+00' and party = 'BJP') = 1,
+          'recompute_hours deletes the party row without posts and keeps the other party of the hour');
+select ok(not exists (select 1 from analytics.ward_day_party where ward_name = 'Kapra' and party = 'AIMIM')
+          and (select mentions from analytics.ward_day_party where ward_name = 'Kapra'
+                and day = '2026-01-05' and party = 'BJP') = 1,
+          'and its day recount the day party row, keeping the other party of the day');
 
 select ok(analytics.recompute_hours('[]') = 0 and analytics.recompute_hours(null) = 0
           and analytics.recompute_days('[]') = 0, 'an empty or null key list is a no-op');
