@@ -1,13 +1,14 @@
 -- Deploy lokdarpan:adopt/sync to pg
--- requires: adopt/sync@v1.1.0
--- requires: core/post
--- adopt.sync_source removed a post's previous fingerprint row joined on post_id alone: since the
--- core/post rework core.post_fingerprint is keyed by (created_at, fingerprint) with no index on
--- post_id, so every synchronous apply of a legacy write to a post (the capture trigger before
--- cutover, the compatibility views after it) read the whole fingerprint table: 0.3 s per post
--- UPDATE at 1,000,000 posts, 2.8 s (p50) at 10,000,000 under 20 writes/s, longer than the
--- application's 1 s. The row is now found by its key from the post being replaced (the same rows:
--- a post's fingerprint row holds its created_at and fingerprint). CREATE OR REPLACE of one
+-- requires: adopt/sync@v1.2.0
+-- adopt.sync_source inserted a batch's posts into core.post first and their fingerprint, mapping and
+-- quarantine rows after it. core.post's statement triggers upsert the rollup rows of every (ward,
+-- day) and (ward, hour) the batch touches and hold those row locks until the transaction commits;
+-- a backfill batch of 20,000 legacy posts in id order whose times are spread (the bench's legacy
+-- data) spans most of the ward-days, so the other backfill connection's trigger waited for the fingerprint and mapping inserts too (0.25-1 s per
+-- batch in the server's lock-wait log; 0.43 + 0.21 s of a batch at 10,000,000 posts). The posts now
+-- go in last, as ingest's merge does (its fingerprint insert is part of the same statement): the
+-- locks are held from the trigger to the commit only. The same rows in the same tables: nothing
+-- refers to core.post from the fingerprint, mapping or quarantine rows. CREATE OR REPLACE of one
 -- function: no table lock.
 
 begin;
@@ -99,11 +100,7 @@ begin
            set publication_name = excluded.publication_name, publication_date = excluded.publication_date,
                raw_text = excluded.raw_text, created_at = excluded.created_at;
     elsif p_table = 'post' then
-        insert into core.post (post_id, created_at, city, author_id, epaper_id, text, emotion, emotion_raw,
-                               party, party_raw, fingerprint)
-        select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
-               s.party, s.party_raw, s.fingerprint
-          from pg_temp.adopt_src s where s.reason is null;
+        -- the posts themselves go in last (below): their rollup row locks are held to the commit
         insert into core.post_fingerprint (fingerprint, post_id, created_at)
         select distinct on (s.fingerprint) s.fingerprint, s.legacy_id, s.created_at
           from pg_temp.adopt_src s where s.reason is null
@@ -122,6 +119,16 @@ begin
     select p_table, s.legacy_id, s.core_id, s.duplicate_of, s.extra from pg_temp.adopt_src s where s.reason is null;
     insert into adopt.quarantine (legacy_table, legacy_id, reason, row)
     select p_table, s.legacy_id, s.reason, s.legacy from pg_temp.adopt_src s where s.reason is not null;
+    if p_table = 'post' then
+        -- last of the batch: core.post's statement triggers lock the rollup rows of the ward-days
+        -- and ward-hours the posts touch, held until the commit (another backfill connection's
+        -- batch waits for them)
+        insert into core.post (post_id, created_at, city, author_id, epaper_id, text, emotion, emotion_raw,
+                               party, party_raw, fingerprint)
+        select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
+               s.party, s.party_raw, s.fingerprint
+          from pg_temp.adopt_src s where s.reason is null;
+    end if;
 
     return query
         select count(*)::integer, (count(*) filter (where s.reason is null))::integer,

@@ -1,5 +1,6 @@
 -- Verify lokdarpan:adopt/sync on pg
--- Shape only: the functions of the first version and the rework's fingerprint delete.
+-- Shape only: the functions of the first version, the first rework's fingerprint delete and the
+-- second's order (the posts inserted after their mapping rows).
 
 begin;
 
@@ -15,6 +16,11 @@ select 'adopt.source_sql(text, text, text, text, boolean, text, boolean)'::regpr
 -- the rework: the fingerprint row of a replaced post is found by the table's key
 select 1 / (position('f.created_at = p.created_at and f.fingerprint = p.fingerprint'
                      in pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure)) > 0)::int;
+-- the second rework: the batch's core.post insert comes after its adopt.mapping insert
+select 1 / (position('insert into adopt.mapping' in d) between 1 and
+            -- where the last 'insert into core.post (' starts
+            length(d) - position(reverse('insert into core.post (') in reverse(d)) - 23 + 2)::int
+  from pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure) d;
 select 1 / (adopt.text_to_jsonb_array(E'a\n\nb') = '["a", "b"]'::jsonb)::int;
 
 rollback;

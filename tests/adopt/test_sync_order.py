@@ -1,0 +1,41 @@
+"""adopt.sync_source inserts a batch's posts into core.post last, after their fingerprint and
+mapping rows (the second adopt/sync rework): core.post's statement triggers lock the rollup rows of
+the ward-days the posts touch until the commit, so nothing else of the batch may follow them (two
+backfill connections waited for each other's fingerprint and mapping inserts)."""
+
+from __future__ import annotations
+
+import psycopg
+
+from lokdarpan_db.cli import main
+
+# a statement trigger of the test's own, beside the rollup triggers: at the moment posts reach
+# core.post, which of them already have their mapping and fingerprint rows
+PROBE = """
+create table public.probe (n_posts bigint, n_unmapped bigint, n_no_fingerprint bigint);
+create function public.tg_probe() returns trigger language plpgsql as $$
+begin
+    insert into public.probe
+    select count(*),
+           count(*) filter (where not exists (select 1 from adopt.mapping m where m.legacy_table = 'post'
+                                                and m.legacy_id = n.post_id)),
+           count(*) filter (where not exists (select 1 from core.post_fingerprint f
+                                               where f.created_at = n.created_at and f.fingerprint = n.fingerprint))
+      from new_posts n;
+    return null;
+end $$;
+create trigger tg_probe after insert on core.post referencing new table as new_posts
+    for each statement execute function public.tg_probe();
+"""
+
+
+def test_backfill_inserts_the_posts_after_their_mapping_and_fingerprint_rows(legacy_url):
+    with psycopg.connect(legacy_url, autocommit=True) as conn:
+        conn.execute(PROBE)
+    assert main(["adopt", "start", "--db", legacy_url, "--batch-size", "3", "-q"]) == 0
+    with psycopg.connect(legacy_url) as conn:
+        rows = conn.execute("select n_posts, n_unmapped, n_no_fingerprint from public.probe"
+                            " where n_posts > 0").fetchall()
+        adopted = conn.execute("select count(*) from core.post").fetchone()[0]
+    assert len(rows) > 1 and sum(r[0] for r in rows) == adopted > 0  # every post came in a probed batch
+    assert [r for r in rows if r[1] or r[2]] == []
