@@ -209,3 +209,28 @@ def test_a_post_applied_before_its_new_author_is_retried(legacy_url):
         assert conn.execute("select author_id from core.post where post_id = %s", [pid]).fetchone()[0] == aid
     assert_each_row_once(legacy_url)
     assert run.verify(legacy_url).ok
+
+
+def test_start_analyzes_what_each_backfill_filled_before_its_continuous_apply(legacy_url, capsys):
+    """Autovacuum never analyzes a partitioned parent and lags behind a backfill: the synchronous
+    apply must not plan on the statistics of the empty tables (0.3-1.9 s per legacy write after a
+    1,000,000-post backfill)."""
+    assert main(["adopt", "start", "--db", legacy_url]) == 0
+    captured = capsys.readouterr()
+    out = captured.out + captured.err  # the progress log goes to stderr
+    lines = out.splitlines()
+    for table in ("user", "author", "epaper", "post", "alert"):
+        refreshed = next(i for i, ln in enumerate(lines) if f"statistics refreshed after the backfill of {table}:" in ln)
+        applied = next(i for i, ln in enumerate(lines) if f"continuous apply installed on public.{table}" in ln)
+        assert refreshed < applied
+    assert "core.post, core.post_fingerprint, analytics.ward_hour" in out
+    with psycopg.connect(legacy_url) as conn:
+        # the parent's statistics over all partitions: only an ANALYZE of core.post itself makes them
+        assert conn.execute("select count(*) from pg_catalog.pg_statistic"
+                            " where starelid = 'core.post'::regclass and stainherit").fetchone()[0] > 0
+        never = conn.execute(
+            "select relid::regclass::text from pg_catalog.pg_stat_all_tables"
+            " where relid = any (array['adopt.mapping', 'adopt.quarantine', 'core.app_user', 'core.author',"
+            " 'core.epaper', 'core.alert', 'core.post_fingerprint', 'analytics.ward_day']::regclass[])"
+            " and last_analyze is null").fetchall()
+    assert never == []
