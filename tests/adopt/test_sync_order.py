@@ -34,8 +34,9 @@ def test_backfill_inserts_the_posts_after_their_mapping_and_fingerprint_rows(leg
         conn.execute(PROBE)
     assert main(["adopt", "start", "--db", legacy_url, "--batch-size", "3", "-q"]) == 0
     with psycopg.connect(legacy_url) as conn:
-        rows = conn.execute("select n_posts, n_unmapped, n_no_fingerprint from public.probe"
-                            " where n_posts > 0").fetchall()
+        rows = conn.execute(
+            "select n_posts, n_unmapped, n_no_fingerprint from public.probe where n_posts > 0"
+        ).fetchall()
         adopted = conn.execute("select count(*) from core.post").fetchone()[0]
     assert len(rows) > 1 and sum(r[0] for r in rows) == adopted > 0  # every post came in a probed batch
     assert [r for r in rows if r[1] or r[2]] == []

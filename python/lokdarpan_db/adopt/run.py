@@ -36,8 +36,16 @@ FILLED = {
     "user": ("core.app_user",),
     "author": ("core.author",),
     "epaper": ("core.epaper",),
-    "post": ("core.post", "core.post_fingerprint", "analytics.ward_hour", "analytics.ward_hour_party",
-             "analytics.ward_day", "analytics.ward_day_party", "analytics.ward_author", "analytics.ward_author_day"),
+    "post": (
+        "core.post",
+        "core.post_fingerprint",
+        "analytics.ward_hour",
+        "analytics.ward_hour_party",
+        "analytics.ward_day",
+        "analytics.ward_day_party",
+        "analytics.ward_author",
+        "analytics.ward_author_day",
+    ),
     "alert": ("core.alert",),
 }
 # adopt start --jobs by default: both cores of the machines this is measured on (ingest's workers
@@ -291,8 +299,11 @@ def _analyze_filled(conn, table: str, log: Callable[[str], None]) -> None:
     """ANALYZE what the backfill of legacy ``table`` filled, and the adoption bookkeeping (a sample
     per table; SHARE UPDATE EXCLUSIVE, which no application statement conflicts with)."""
     t0 = time.monotonic()
-    names = [n for n in (*FILLED[table], "adopt.mapping", "adopt.quarantine")
-             if conn.execute("select to_regclass(%s)", [n]).fetchone()[0] is not None]
+    names = [
+        n
+        for n in (*FILLED[table], "adopt.mapping", "adopt.quarantine")
+        if conn.execute("select to_regclass(%s)", [n]).fetchone()[0] is not None
+    ]
     for n in names:
         conn.execute(sql.SQL("analyze {}").format(sql.Identifier(*n.split("."))))
     log(f"statistics refreshed after the backfill of {table}: {', '.join(names)} ({time.monotonic() - t0:.1f} s)")
