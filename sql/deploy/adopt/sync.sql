@@ -1,15 +1,20 @@
 -- Deploy lokdarpan:adopt/sync to pg
 -- requires: adopt/sync@v1.2.0
--- adopt.sync_source inserted a batch's posts into core.post first and their fingerprint, mapping and
--- quarantine rows after it. core.post's statement triggers upsert the rollup rows of every (ward,
--- day) and (ward, hour) the batch touches and hold those row locks until the transaction commits;
--- a backfill batch of 20,000 legacy posts in id order whose times are spread (the bench's legacy
--- data) spans most of the ward-days, so the other backfill connection's trigger waited for the fingerprint and mapping inserts too (0.25-1 s per
--- batch in the server's lock-wait log; 0.43 + 0.21 s of a batch at 10,000,000 posts). The posts now
--- go in last, as ingest's merge does (its fingerprint insert is part of the same statement): the
--- locks are held from the trigger to the commit only. The same rows in the same tables: nothing
--- refers to core.post from the fingerprint, mapping or quarantine rows. CREATE OR REPLACE of one
--- function: no table lock.
+-- adopt.sync_source inserted a batch's posts into core.post first and their fingerprint, mapping
+-- and quarantine rows after it. core.post's statement triggers upsert the rollup rows of every
+-- (ward, day) and (ward, hour) the batch touches and hold those row locks until the transaction
+-- commits; a backfill batch of 20,000 legacy posts in id order whose times are spread (the bench's
+-- legacy data) spans most of the ward-days, so the other backfill connection's trigger waited for
+-- the fingerprint and mapping inserts too (0.25-1 s per batch in the server's lock-wait log; 0.43 +
+-- 0.21 s of a batch at 10,000,000 posts). The posts now go in last, as ingest's merge does (its
+-- fingerprint insert is part of the same statement): the locks are held from the trigger to the
+-- commit only. The same rows in the same tables: nothing refers to core.post from the fingerprint,
+-- mapping or quarantine rows. And the removal of what a batch's ids held before (core rows,
+-- fingerprints, mappings, quarantine) runs only for the ids that hold something, found by one key
+-- probe per id: a backfill batch's ids hold nothing, and the removals' generic plan, made on a
+-- mapping analyzed before the table's rows existed, read every mapping row of the table per
+-- statement (26 s a statement halfway through 1,000,000 posts). CREATE OR REPLACE of one function:
+-- no table lock.
 
 begin;
 
@@ -45,9 +50,22 @@ begin
     -- growing with every batch.
     v_ids := array(select s.legacy_id from pg_temp.adopt_src s
                    union select unnest(coalesce(p_ids, '{}'::bigint[])));
+    -- of those, the ids mapped or quarantined before, whose previous state goes below: each found
+    -- by its key, one probe per id whatever the statistics say (an OR of two EXISTS stays a
+    -- subplan per id; a join may become a scan). A backfill batch's ids were never copied, so it
+    -- finds none and skips the removals: planned generically on a mapping analyzed before the
+    -- table's rows existed, they read every mapping row of the table per statement (26 s a
+    -- statement, 55 s a batch, halfway through 1,000,000 posts)
+    v_ids := array(select i.id from unnest(v_ids) as i(id)
+                    where exists (select 1 from adopt.mapping m
+                                   where m.legacy_table = p_table and m.legacy_id = i.id)
+                       or exists (select 1 from adopt.quarantine q
+                                   where q.legacy_table = p_table and q.legacy_id = i.id));
 
     -- the ids' previous state: core rows the batch does not adopt again (or re-inserts), mappings, quarantine
-    if p_table = 'post' then
+    if cardinality(v_ids) = 0 then
+        null;  -- nothing held before
+    elsif p_table = 'post' then
         -- by core.post_fingerprint's key (created_at, fingerprint), read from the posts themselves:
         -- joined on post_id alone (no index) it read the whole table for every synchronous write
         -- of a post, 0.3 s at 1,000,000 posts, 2.8 s at 10,000,000
@@ -70,10 +88,12 @@ begin
             case p_table when 'user' then 'app_user' else p_table end, p_table,
             case p_table when 'user' then 'user_id' else p_table || '_id' end) using v_ids;
     end if;
-    delete from adopt.mapping m
-     where m.legacy_table = p_table and m.legacy_id = any (v_ids);
-    delete from adopt.quarantine q
-     where q.legacy_table = p_table and q.legacy_id = any (v_ids);
+    if cardinality(v_ids) > 0 then
+        delete from adopt.mapping m
+         where m.legacy_table = p_table and m.legacy_id = any (v_ids);
+        delete from adopt.quarantine q
+         where q.legacy_table = p_table and q.legacy_id = any (v_ids);
+    end if;
 
     if p_table = 'user' then
         insert into core.app_user (user_id, username, email, password_hash, failed_login_count, is_active,

@@ -1,6 +1,6 @@
 -- Verify lokdarpan:adopt/sync on pg
 -- Shape only: the functions of the first version, the first rework's fingerprint delete and the
--- second's order (the posts inserted after their mapping rows).
+-- second's order (the posts inserted after their mapping rows) and its probe of the ids held before.
 
 begin;
 
@@ -21,6 +21,9 @@ select 1 / (position('insert into adopt.mapping' in d) between 1 and
             -- where the last 'insert into core.post (' starts
             length(d) - position(reverse('insert into core.post (') in reverse(d)) - 23 + 2)::int
   from pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure) d;
+-- and it removes previous state only for ids that hold some, found by a probe per id
+select 1 / (position('if cardinality(v_ids) = 0 then' in
+                     pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure)) > 0)::int;
 select 1 / (adopt.text_to_jsonb_array(E'a\n\nb') = '["a", "b"]'::jsonb)::int;
 
 rollback;
