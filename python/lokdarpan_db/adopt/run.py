@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import EXIT_HEALTH, LockTimeoutError, UserError
+from ..migrations.data_guard import POST_ROLLUPS
 from ..migrations.engine import LOCK_RAMP, RETRYABLE, Deployer, LockRamp, with_lock_ramp
 from ..postgres.connect import connect, one
 from . import legacy, lookup_index
@@ -36,16 +37,7 @@ FILLED = {
     "user": ("core.app_user",),
     "author": ("core.author",),
     "epaper": ("core.epaper",),
-    "post": (
-        "core.post",
-        "core.post_fingerprint",
-        "analytics.ward_hour",
-        "analytics.ward_hour_party",
-        "analytics.ward_day",
-        "analytics.ward_day_party",
-        "analytics.ward_author",
-        "analytics.ward_author_day",
-    ),
+    "post": ("core.post", "core.post_fingerprint", *POST_ROLLUPS),
     "alert": ("core.alert",),
 }
 # adopt start --jobs by default: both cores of the machines this is measured on (ingest's workers

@@ -51,6 +51,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import NoSpaceError, UserError, ValidationFailed
+from ..migrations.data_guard import POST_ROLLUPS
 
 WORDS = (
     "water supply drainage potholes garbage streetlights metro traffic flooding powercuts housing schools "
@@ -569,16 +570,7 @@ def _finish(url: str, plan: dict, log) -> dict[str, float]:
         phases["post_fingerprint key"] = time.perf_counter() - t
         log(f"  core.post_fingerprint primary key built in {phases['post_fingerprint key']:.0f} s")
         t = time.perf_counter()
-        for table in (
-            "core.author",
-            "core.post_fingerprint",
-            "analytics.ward_hour",
-            "analytics.ward_hour_party",
-            "analytics.ward_day",
-            "analytics.ward_day_party",
-            "analytics.ward_author",
-            "analytics.ward_author_day",
-        ):
+        for table in ("core.author", "core.post_fingerprint", *POST_ROLLUPS):
             if _exists(conn, table):
                 conn.execute(sql.SQL("vacuum (analyze) {}").format(sql.SQL(table)))
         conn.execute("analyze core.post")  # the parent's own statistics (the partitions have theirs)
