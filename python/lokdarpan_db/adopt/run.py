@@ -32,7 +32,7 @@ CHUNKED = ("post", "alert")
 # what a table's backfill fills, analyzed before its continuous apply goes on: autovacuum's
 # analyze lags behind a backfill and never analyzes a partitioned parent (core.post), and the
 # synchronous apply's statements planned on the pre-backfill statistics took 0.3 s per legacy
-# INSERT and 1.5-1.9 s per legacy UPDATE of a post right after a 1,000,000-post backfill
+# INSERT and 1.5-2.5 s per legacy UPDATE of a post right after a 1,000,000-post backfill
 FILLED = {
     "user": ("core.app_user",),
     "author": ("core.author",),
