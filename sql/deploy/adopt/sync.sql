@@ -13,7 +13,9 @@
 -- fingerprints, mappings, quarantine) runs only for the ids that hold something, found by one key
 -- probe per id: a backfill batch's ids hold nothing, and the removals' generic plan, made on a
 -- mapping analyzed before the table's rows existed, read every mapping row of the table per
--- statement (26 s a statement halfway through 1,000,000 posts). CREATE OR REPLACE of one function:
+-- statement (26 s a statement halfway through 1,000,000 posts). The posts are inserted in
+-- (city, created_at) order, the order of core.post's B-trees, not in legacy id order (random
+-- times): fewer index pages read and written per batch. CREATE OR REPLACE of one function:
 -- no table lock.
 
 begin;
@@ -147,7 +149,12 @@ begin
                                party, party_raw, fingerprint)
         select s.legacy_id, s.created_at, s.city, s.author_id, s.epaper_id, s.text, s.emotion, s.emotion_raw,
                s.party, s.party_raw, s.fingerprint
-          from pg_temp.adopt_src s where s.reason is null;
+          from pg_temp.adopt_src s where s.reason is null
+         -- in the order of core.post's (city, created_at) B-trees: a batch's random-time rows
+         -- then visit each index page once, in turn (1,000,000 posts, shared_buffers 64 MB: the
+         -- insert's blocks read from outside shared_buffers 1.98M -> 1.19M, full-page images
+         -- 76,700 -> 34,600); the 20,000-row sort costs milliseconds
+         order by s.city, s.created_at;
     end if;
 
     return query

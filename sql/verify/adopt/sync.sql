@@ -1,6 +1,7 @@
 -- Verify lokdarpan:adopt/sync on pg
 -- Shape only: the functions of the first version, the first rework's fingerprint delete and the
--- second's order (the posts inserted after their mapping rows) and its probe of the ids held before.
+-- second's order (the posts inserted after their mapping rows, in (city, created_at) order) and its
+-- probe of the ids held before.
 
 begin;
 
@@ -23,6 +24,9 @@ select 1 / (position('insert into adopt.mapping' in d) between 1 and
   from pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure) d;
 -- and it removes previous state only for ids that hold some, found by a probe per id
 select 1 / (position('if cardinality(v_ids) = 0 then' in
+                     pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure)) > 0)::int;
+-- and inserts a batch's posts in the order of core.post's (city, created_at) B-trees
+select 1 / (position('order by s.city, s.created_at;' in
                      pg_catalog.pg_get_functiondef('adopt.sync_source(text, text, bigint[])'::regprocedure)) > 0)::int;
 select 1 / (adopt.text_to_jsonb_array(E'a\n\nb') = '["a", "b"]'::jsonb)::int;
 
