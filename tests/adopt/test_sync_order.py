@@ -29,10 +29,15 @@ create trigger tg_probe after insert on core.post referencing new table as new_p
 """
 
 
-def test_backfill_inserts_the_posts_after_their_mapping_and_fingerprint_rows(legacy_url):
+def _start_with(legacy_url: str, ddl: str, batch_size: int) -> None:
+    """``adopt start`` in batches of ``batch_size`` after the test's own ``ddl`` (its trigger)."""
     with psycopg.connect(legacy_url, autocommit=True) as conn:
-        conn.execute(PROBE)
-    assert main(["adopt", "start", "--db", legacy_url, "--batch-size", "3", "-q"]) == 0
+        conn.execute(ddl)
+    assert main(["adopt", "start", "--db", legacy_url, "--batch-size", str(batch_size), "-q"]) == 0
+
+
+def test_backfill_inserts_the_posts_after_their_mapping_and_fingerprint_rows(legacy_url):
+    _start_with(legacy_url, PROBE, 3)
     with psycopg.connect(legacy_url) as conn:
         rows = conn.execute(
             "select n_posts, n_unmapped, n_no_fingerprint from public.probe where n_posts > 0"
@@ -58,9 +63,7 @@ create trigger tg_row_order after insert on core.post for each row execute funct
 def test_backfill_inserts_a_batchs_posts_in_city_and_time_order(legacy_url):
     """The order of core.post's (city, created_at) B-trees, not the legacy ids' (random times): a
     batch then visits each index page once."""
-    with psycopg.connect(legacy_url, autocommit=True) as conn:
-        conn.execute(ROW_ORDER)
-    assert main(["adopt", "start", "--db", legacy_url, "--batch-size", "50", "-q"]) == 0
+    _start_with(legacy_url, ROW_ORDER, 50)
     with psycopg.connect(legacy_url) as conn:
         batches = conn.execute(
             "select array_agg(post_id order by n), array_agg(post_id order by city, created_at, n),"
